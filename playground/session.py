@@ -1,0 +1,487 @@
+"""The training loop, one phase at a time, on real PyTorch tensors.
+
+Each public method is one button of the window and runs the torch call a user
+would write. A method either succeeds, appends a :class:`Record` and emits
+``events.action_done``, or raises :class:`PlaygroundError` and leaves the
+session exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from . import script
+from .config import SessionConfig, Spec
+from .errors import PlaygroundError
+from .events import SessionEvents
+from .explain import torch_error
+from .graph import Graph, build_graph
+from .program import Program, parse_program
+from .values import parse_value
+
+PHASES = ("forward", "backward", "step", "zero_grad")
+#: Records kept before the oldest tenth is dropped, so a long run stays bounded.
+HISTORY_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Record:
+    """What one action left behind: plain numbers, never live tensors."""
+
+    index: int
+    action: str
+    values: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray | None]
+    output: Any
+    note: str | None
+    code: list[str]
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """One row of the state table."""
+
+    name: str
+    kind: str
+    value: np.ndarray
+    grad: np.ndarray | None
+    requires_grad: bool
+    is_leaf: bool
+    grad_fn: str | None
+    shape: tuple[int, ...]
+
+
+def _numbers(tensor: torch.Tensor) -> Any:
+    return tensor.detach().tolist()
+
+
+def _snapshot(tensor: torch.Tensor | None) -> np.ndarray | None:
+    if tensor is None:
+        return None
+    return tensor.detach().numpy().copy()
+
+
+class Session:
+    """A tiny model and its training loop; see ``docs/engine_api.md``."""
+
+    def __init__(
+        self,
+        params: Mapping[str, Spec],
+        inputs: Mapping[str, Spec] | None = None,
+        forward: str = "",
+        lr: float = 0.1,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        seed: int = 0,
+        update: str = "optimizer",
+        zero_grad_mode: str = "zeros",
+        auto_zero_grad: bool = False,
+        history_limit: int = HISTORY_LIMIT,
+    ) -> None:
+        self.config = SessionConfig(
+            params=dict(params),
+            inputs=dict(inputs or {}),
+            forward=forward,
+            lr=lr,
+            momentum=momentum,
+            weight_decay=weight_decay,
+            seed=seed,
+            update=update,
+            zero_grad_mode=zero_grad_mode,
+            auto_zero_grad=auto_zero_grad,
+        )
+        self.program: Program = parse_program(forward)
+        self._check_program_names()
+        self._initial_params, self._initial_inputs = self._build_tensors()
+        self.events = SessionEvents()
+        self._history_limit = max(10, int(history_limit))
+        self._retain_grad = False
+        self._start()
+
+    # ----------------------------------------------------------------- set-up
+    def _check_program_names(self) -> None:
+        known = set(self.config.params) | set(self.config.inputs)
+        for line in self.program.lines:
+            if line.name in known:
+                raise PlaygroundError(
+                    f"line {line.lineno}: `{line.name}` is a param or input and cannot be "
+                    "assigned in the program",
+                    field="forward",
+                    line=line.lineno,
+                    hint=f"Give the result a new name, such as {line.name}2 = ...",
+                )
+        missing = [n for n in self.program.free_names if n not in known]
+        if missing:
+            raise PlaygroundError(
+                f"The program uses `{missing[0]}`, which is not a param or input",
+                field="forward",
+                line=self._line_using(missing[0]),
+                hint=f"Add `{missing[0]}` as a param or input, or fix the spelling.",
+            )
+
+    def _line_using(self, name: str) -> int | None:
+        for line in self.program.lines:
+            if name in line.source:
+                return line.lineno
+        return None
+
+    def _build_tensors(self) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+        generator = torch.Generator().manual_seed(self.config.seed)
+        made: list[dict[str, torch.Tensor]] = []
+        for kind, specs in (("params", self.config.params), ("inputs", self.config.inputs)):
+            tensors = {}
+            for name, spec in specs.items():
+                try:
+                    tensors[name] = parse_value(spec, generator=generator)
+                except PlaygroundError as exc:
+                    exc.field = exc.field or f"{kind}.{name}"
+                    if not exc.field.startswith(kind):
+                        exc.field = f"{kind}.{name}"
+                    raise
+            made.append(tensors)
+        return made[0], made[1]
+
+    def _start(self) -> None:
+        """(Re)create live tensors from the initial values; clear everything else."""
+        self.params: dict[str, torch.Tensor] = {
+            n: t.clone().requires_grad_(True) for n, t in self._initial_params.items()
+        }
+        self.inputs: dict[str, torch.Tensor] = {
+            n: t.clone() for n, t in self._initial_inputs.items()
+        }
+        self.optimizer: torch.optim.SGD | None = None
+        if self.config.update == "optimizer":
+            self.optimizer = torch.optim.SGD(
+                list(self.params.values()),
+                lr=self.config.lr,
+                momentum=self.config.momentum,
+                weight_decay=self.config.weight_decay,
+            )
+        self._results: dict[str, torch.Tensor] = {}
+        self._output: torch.Tensor | None = None
+        self._graph_freed = False
+        self.history: list[Record] = []
+        self._count = 0
+        self.log = script.ActionLog()
+
+    @classmethod
+    def from_config(cls, config: SessionConfig, **extra: Any) -> Session:
+        """Build a session from a :class:`SessionConfig` (plus e.g. history_limit)."""
+        return cls(**asdict(config), **extra)
+
+    # ------------------------------------------------------------ read access
+    @property
+    def param_names(self) -> list[str]:
+        return list(self.params)
+
+    @property
+    def input_names(self) -> list[str]:
+        return list(self.inputs)
+
+    @property
+    def output_name(self) -> str:
+        return self.program.output_name
+
+    @property
+    def output(self) -> Any:
+        """The last forward result as a float or nested floats; None before any."""
+        return None if self._output is None else _numbers(self._output)
+
+    @property
+    def output_tensor(self) -> torch.Tensor | None:
+        return self._output
+
+    @property
+    def graph_freed(self) -> bool:
+        """True after a backward without retain_graph, until the next forward."""
+        return self._graph_freed
+
+    @property
+    def retain_grad(self) -> bool:
+        return self._retain_grad
+
+    @property
+    def next_phase(self) -> str:
+        """What a typical loop does next: forward, backward, step, zero_grad, forward…"""
+        for record in reversed(self.history):
+            if record.action in PHASES:
+                return PHASES[(PHASES.index(record.action) + 1) % len(PHASES)]
+        return "forward"
+
+    def _tensor(self, name: str) -> torch.Tensor:
+        for table in (self.params, self.inputs, self._results):
+            if name in table:
+                return table[name]
+        raise PlaygroundError(f"There is no tensor called `{name}`", field="name")
+
+    def value(self, name: str) -> Any:
+        """The current value of a param, input or program name as (nested) floats."""
+        return _numbers(self._tensor(name))
+
+    def grad(self, name: str) -> Any:
+        """The current ``.grad`` as (nested) floats, or None."""
+        tensor = self._tensor(name)
+        if tensor.is_leaf or tensor.retains_grad:
+            grad = tensor.grad
+        else:
+            grad = None  # reading .grad of a non-leaf only warns; the answer is None
+        return None if grad is None else _numbers(grad)
+
+    def requires_grad(self, name: str) -> bool:
+        return bool(self._tensor(name).requires_grad)
+
+    def tensors(self) -> list[TensorInfo]:
+        """Every tensor: params, inputs, intermediates, then the output."""
+        rows = []
+        named: list[tuple[str, str, torch.Tensor]] = [
+            *(("param", n, t) for n, t in self.params.items()),
+            *(("input", n, t) for n, t in self.inputs.items()),
+        ]
+        for name, tensor in self._results.items():
+            kind = "output" if name == self.output_name else "intermediate"
+            named.append((kind, name, tensor))
+        for kind, name, tensor in named:
+            has_grad = tensor.is_leaf or tensor.retains_grad
+            rows.append(
+                TensorInfo(
+                    name=name,
+                    kind=kind,
+                    value=_snapshot(tensor),  # type: ignore[arg-type]
+                    grad=_snapshot(tensor.grad) if has_grad else None,
+                    requires_grad=bool(tensor.requires_grad),
+                    is_leaf=bool(tensor.is_leaf),
+                    grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
+                    shape=tuple(tensor.shape),
+                )
+            )
+        return rows
+
+    def graph(self) -> Graph:
+        """The autograd graph of the current output (empty before any forward)."""
+        named = {**self.params, **self.inputs, **self._results}
+        return build_graph(
+            self._output, named, output_name=self.output_name, freed=self._graph_freed
+        )
+
+    def jacobian(self, name: str) -> list[list[float]]:
+        """d output / d param as nested floats, shape (output elements, param elements)."""
+        if name not in self.params:
+            raise PlaygroundError(f"`{name}` is not a param", field="name")
+        env = {**self.inputs, **self.params}
+        param = self.params[name].detach()
+
+        def output_of(p: torch.Tensor) -> torch.Tensor:
+            return self.program.run({**env, name: p})[self.output_name]
+
+        try:
+            jac = torch.autograd.functional.jacobian(output_of, param)
+        except PlaygroundError:
+            raise
+        except RuntimeError as exc:
+            raise torch_error(exc, "Jacobian") from None
+        out_elements = max(1, int(jac.numel() // max(1, param.numel())))
+        return jac.reshape(out_elements, param.numel()).tolist()
+
+    # ------------------------------------------------------------- recording
+    def _record(self, action: str, code: list[str], note: str | None = None) -> Record:
+        record = Record(
+            index=self._count,
+            action=action,
+            values={n: _snapshot(t) for n, t in self.params.items()},  # type: ignore[misc]
+            grads={n: _snapshot(t.grad) for n, t in self.params.items()},
+            output=self.output,
+            note=note,
+            code=code,
+        )
+        self._count += 1
+        self.history.append(record)
+        if len(self.history) > self._history_limit:
+            del self.history[: self._history_limit // 10]
+        return record
+
+    def _done(self, record: Record) -> Record:
+        self.events.action_done.emit(record)
+        return record
+
+    @contextlib.contextmanager
+    def _grads_restored_on_error(self) -> Iterator[None]:
+        """Undo a half-done backward: PyTorch may accumulate into some leaves first."""
+        saved = {n: (None if t.grad is None else t.grad.clone()) for n, t in self.params.items()}
+        try:
+            yield
+        except BaseException:
+            for name, tensor in self.params.items():
+                tensor.grad = saved[name]
+            raise
+
+    # ---------------------------------------------------------------- actions
+    def forward(self, no_grad: bool = False) -> Record:
+        """Run the forward program, building the autograd graph (unless no_grad)."""
+        env = {**self.inputs, **self.params}
+        with torch.no_grad() if no_grad else contextlib.nullcontext():
+            results = self.program.run(env)
+        retained = []
+        if self._retain_grad:
+            for name, tensor in results.items():
+                if tensor.requires_grad and not tensor.is_leaf:
+                    tensor.retain_grad()
+                    retained.append(name)
+        self._results = dict(results)
+        self._output = results[self.output_name]
+        self._graph_freed = False
+        code = script.forward_lines(self.program, no_grad=no_grad, retained=retained)
+        self.log.add("forward", {"no_grad": bool(no_grad)}, code, self._count)
+        return self._done(self._record("forward", code))
+
+    def backward(self, gradient: Spec | None = None, retain_graph: bool = False) -> Record:
+        """``out.backward(gradient, retain_graph=...)``; grads accumulate into .grad."""
+        if self._output is None:
+            raise PlaygroundError(
+                "There is no output to differentiate yet: press Forward first",
+                hint="Press Forward first: backward() starts from the output it computes.",
+            )
+        vector = None
+        if gradient is not None:
+            try:
+                vector = parse_value(gradient)
+            except PlaygroundError as exc:
+                exc.field = "gradient"
+                raise
+        retain = bool(retain_graph)
+        with self._grads_restored_on_error():
+            try:
+                self._output.backward(gradient=vector, retain_graph=retain)
+            except RuntimeError as exc:
+                raise torch_error(exc, "backward()") from None
+        if not retain:
+            self._graph_freed = True
+        code = script.backward_lines(
+            self.output_name, vector, retain, self._params_with_grad(), spec=gradient
+        )
+        self.log.add("backward", {"gradient": gradient, "retain_graph": retain}, code, self._count)
+        return self._done(self._record("backward", code))
+
+    def _params_with_grad(self) -> list[str]:
+        return [n for n, t in self.params.items() if t.grad is not None]
+
+    def step(self) -> Record:
+        """One SGD update: ``optimizer.step()`` or ``w -= lr * w.grad`` under no_grad."""
+        missing = [n for n, t in self.params.items() if t.grad is None]
+        if self.optimizer is None:
+            if len(missing) == len(self.params):
+                raise PlaygroundError(
+                    "No param has a .grad yet, so `w -= lr * w.grad` has nothing to use",
+                    hint="Press Backward first to compute the gradients.",
+                )
+            updated = [n for n in self.params if n not in missing]
+            with torch.no_grad():
+                for name in updated:
+                    param = self.params[name]
+                    param -= self.config.lr * param.grad  # type: ignore[operator]
+            code = script.manual_step_lines(updated, self.config.lr)
+        else:
+            self.optimizer.step()
+            code = script.optimizer_step_lines(list(self.params))
+        note = None
+        if missing and len(missing) == len(self.params):
+            note = "step did nothing: every .grad is None (press Backward first)"
+        elif missing:
+            note = "step left " + ", ".join(f"{n}" for n in missing) + " unchanged: .grad is None"
+        self.log.add("step", {}, code, self._count)
+        return self._done(self._record("step", code, note))
+
+    def zero_grad(self, set_to_none: bool | None = None) -> Record:
+        """Reset the grads: to zeros in place, or to None with set_to_none=True."""
+        to_none = (self.config.zero_grad_mode == "none") if set_to_none is None else bool(set_to_none)
+        with_grad = self._params_with_grad()
+        if self.optimizer is not None:
+            self.optimizer.zero_grad(set_to_none=to_none)
+            code = script.optimizer_zero_lines(to_none, list(self.params))
+        else:
+            for name in with_grad:
+                param = self.params[name]
+                if to_none:
+                    param.grad = None
+                else:
+                    param.grad.zero_()  # type: ignore[union-attr]
+            code = script.manual_zero_lines(with_grad, to_none)
+        note = None if with_grad else "zero_grad did nothing: every .grad was already None"
+        self.log.add("zero_grad", {"set_to_none": to_none}, code, self._count)
+        return self._done(self._record("zero_grad", code, note))
+
+    def iterate(self) -> list[Record]:
+        """forward, backward, step, then zero_grad when auto_zero_grad is on.
+
+        Each phase is atomic; if one fails, the phases before it stay done and
+        the error names the phase.
+        """
+        self.log.begin_iteration()
+        try:
+            records = [self.forward(), self.backward(), self.step()]
+            if self.config.auto_zero_grad:
+                records.append(self.zero_grad())
+        finally:
+            self.log.end_iteration()
+        return records
+
+    def set_requires_grad(self, name: str, flag: bool) -> Record:
+        """``w.requires_grad_(flag)``: the next forward tracks w, or stops tracking it."""
+        if name not in self.params:
+            raise PlaygroundError(
+                f"`{name}` is not a param",
+                field="name",
+                hint="requires_grad can be switched for params; inputs are constants.",
+            )
+        self.params[name].requires_grad_(bool(flag))
+        code = [f"{name}.requires_grad_({bool(flag)})", f"print({name})"]
+        self.log.add("set_requires_grad", {"name": name, "flag": bool(flag)}, code, self._count)
+        return self._done(self._record("requires_grad", code))
+
+    def set_retain_grad(self, flag: bool) -> None:
+        """From the next forward on, intermediates keep their .grad (``y.retain_grad()``)."""
+        self._retain_grad = bool(flag)
+        self.log.add("set_retain_grad", {"flag": bool(flag)}, [], None)
+
+    def reset(self) -> None:
+        """Back to the initial values; history, output and code cleared."""
+        self._start()
+        self._retain_grad = False
+        self.events.reset.emit()
+
+    # ---------------------------------------------------------------- export
+    def setup_lines(self) -> list[str]:
+        return script.setup_lines(self.config)
+
+    def code_lines(self) -> list[script.CodeLine]:
+        """The set-up, then each action's code, for the code panel."""
+        return script.code_lines(self.setup_lines(), self.log)
+
+    def to_script(self) -> str:
+        """A runnable script that does everything this session did since the last reset."""
+        return script.to_script(self.setup_lines(), self.log, list(self.params))
+
+    def save(self, path: str | Path) -> None:
+        """Write the session as JSON (see docs/session_format.md), atomically."""
+        from .persist import save_session
+
+        save_session(self, Path(path))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Session:
+        """Read a session saved by :meth:`save`; it continues exactly where it was."""
+        from .persist import load_session
+
+        return load_session(Path(path))
+
+    def __repr__(self) -> str:
+        return (
+            f"Session(params={self.param_names}, inputs={self.input_names}, "
+            f"output={self.output_name!r}, records={self._count})"
+        )
