@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import keyword
 import math
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from ._ast_guard import check_user_name
 from .errors import PlaygroundError
 
 Spec = Union[float, int, str, list[Any]]
 
 UPDATES = ("optimizer", "manual")
 ZERO_GRAD_MODES = ("zeros", "none")
-#: Names the exported script uses itself, so a tensor may not take them.
-RESERVED_NAMES = frozenset({"torch", "F", "optimizer", "g", "print", "_"})
 
 
 @dataclass(frozen=True)
@@ -40,20 +38,10 @@ class SessionConfig:
 
 
 def check_name(name: object, field_name: str) -> None:
-    """Refuse a tensor name the exported script could not use as a variable."""
-    if not isinstance(name, str) or not name.isidentifier():
-        raise PlaygroundError(
-            f"{name!r} is not a valid name",
-            field=field_name,
-            hint="Use letters, digits and _ (not first), like w or w1.",
-        )
-    if keyword.iskeyword(name) or name.startswith("_") or name in RESERVED_NAMES:
-        raise PlaygroundError(
-            f"`{name}` cannot be used as a tensor name",
-            field=field_name,
-            hint="It is a Python keyword or a name the generated script needs; "
-            "pick another, like w or x1.",
-        )
+    """Refuse a tensor name the program or the exported script could not use."""
+    if not isinstance(name, str):
+        raise PlaygroundError(f"{name!r} is not a valid name", field=field_name)
+    check_user_name(name, field=field_name)
 
 
 def _check_number(value: object, name: str, *, low: float = 0.0) -> None:

@@ -280,6 +280,7 @@ def test_seeded_random_values_repeat() -> None:
         ({"params": {}}, "params"),
         ({"params": {"__class__": 1.0}}, "params.__class__"),
         ({"params": {"torch": 1.0}}, "params.torch"),
+        ({"params": {"sum": 1.0}}, "params.sum"),
         ({"lr": -1.0}, "lr"),
         ({"lr": float("nan")}, "lr"),
         ({"forward": "out = (weights * q).sum()"}, "forward"),
