@@ -30,7 +30,7 @@ MAX_ACTIONS_PER_STEP = 100
 #: Every action a step may run: the Session method and the keyword arguments it takes.
 ACTIONS: dict[str, frozenset[str]] = {
     "forward": frozenset({"no_grad"}),
-    "backward": frozenset({"gradient", "retain_graph"}),
+    "backward": frozenset({"gradient", "retain_graph", "of"}),
     "step": frozenset(),
     "zero_grad": frozenset({"set_to_none"}),
     "iterate": frozenset(),

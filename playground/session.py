@@ -340,12 +340,25 @@ class Session:
         self.log.add("forward", {"no_grad": bool(no_grad)}, code, self._count)
         return self._done(self._record("forward", code))
 
-    def backward(self, gradient: Spec | None = None, retain_graph: bool = False) -> Record:
-        """``out.backward(gradient, retain_graph=...)``; grads accumulate into .grad."""
+    def backward(
+        self, gradient: Spec | None = None, retain_graph: bool = False, of: str | None = None
+    ) -> Record:
+        """``out.backward(gradient, retain_graph=...)``; grads accumulate into .grad.
+
+        ``of`` names another tensor of the forward program to start from (like
+        ``SR.backward(v)`` in a notebook); by default it is the output.
+        """
         if self._output is None:
             raise PlaygroundError(
                 "There is no output to differentiate yet: press Forward first",
                 hint="Press Forward first: backward() starts from the output it computes.",
+            )
+        start_name = self.output_name if of is None else str(of)
+        if start_name not in self._results:
+            raise PlaygroundError(
+                f"`{start_name}` is not a tensor of the forward program",
+                field="of",
+                hint="backward() can start from a name the forward program assigns.",
             )
         vector = None
         if gradient is not None:
@@ -357,15 +370,18 @@ class Session:
         retain = bool(retain_graph)
         with self._grads_restored_on_error():
             try:
-                self._output.backward(gradient=vector, retain_graph=retain)
+                self._results[start_name].backward(gradient=vector, retain_graph=retain)
             except RuntimeError as exc:
-                raise torch_error(exc, "backward()") from None
+                raise torch_error(exc, f"{start_name}.backward()") from None
         if not retain:
             self._graph_freed = True
         code = script.backward_lines(
-            self.output_name, vector, retain, self._params_with_grad(), spec=gradient
+            start_name, vector, retain, self._params_with_grad(), spec=gradient
         )
-        self.log.add("backward", {"gradient": gradient, "retain_graph": retain}, code, self._count)
+        kwargs: dict[str, Any] = {"gradient": gradient, "retain_graph": retain}
+        if of is not None:
+            kwargs["of"] = start_name
+        self.log.add("backward", kwargs, code, self._count)
         return self._done(self._record("backward", code))
 
     def _params_with_grad(self) -> list[str]:

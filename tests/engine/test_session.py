@@ -308,3 +308,21 @@ def test_history_stays_bounded() -> None:
     assert len(s.history) <= 40
     assert s.history[-1].index == 199
     assert len(s.log.entries) == 1 and s.log.entries[0].count == 50
+
+
+def test_backward_of_an_intermediate_like_notebook_001() -> None:
+    """MSE.backward(), then SR.backward(v) accumulating: notebook 001's printed numbers."""
+    s = Session(
+        params={"y_pred": [1.30, 2.79, 4.02]}, inputs={"y_true": [1.0, 2.1, 3.0]},
+        forward="SR = (y_pred - y_true) ** 2\nMSE = SR.mean()",
+    )
+    s.forward()
+    s.backward()
+    assert s.grad("y_pred") == pytest.approx([0.2, 0.46, 0.68], abs=5e-5)
+    s.forward()
+    s.backward(of="SR", gradient=[1.0, 10.0, 100.0])
+    assert s.grad("y_pred") == pytest.approx([0.8, 14.26, 204.68], abs=5e-5)
+    assert s.history[-1].code[0] == "SR.backward(torch.tensor([1.0, 10.0, 100.0]))"
+    with pytest.raises(PlaygroundError) as info:
+        s.backward(of="y_true")
+    assert info.value.field == "of"
