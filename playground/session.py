@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -372,7 +372,10 @@ class Session:
             try:
                 self._results[start_name].backward(gradient=vector, retain_graph=retain)
             except RuntimeError as exc:
-                raise torch_error(exc, f"{start_name}.backward()") from None
+                error = torch_error(exc, f"{start_name}.backward()")
+                if vector is not None and "shape" in str(exc):
+                    error.field = "gradient"
+                raise error from None
         if not retain:
             self._graph_freed = True
         code = script.backward_lines(
@@ -459,6 +462,10 @@ class Session:
         code = [f"{name}.requires_grad_({bool(flag)})", f"print({name})"]
         self.log.add("set_requires_grad", {"name": name, "flag": bool(flag)}, code, self._count)
         return self._done(self._record("requires_grad", code))
+
+    def set_auto_zero_grad(self, flag: bool) -> None:
+        """Whether :meth:`iterate` ends with zero_grad; the config records it."""
+        self.config = replace(self.config, auto_zero_grad=bool(flag))
 
     def set_retain_grad(self, flag: bool) -> None:
         """From the next forward on, intermediates keep their .grad (``y.retain_grad()``)."""

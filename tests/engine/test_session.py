@@ -326,3 +326,20 @@ def test_backward_of_an_intermediate_like_notebook_001() -> None:
     with pytest.raises(PlaygroundError) as info:
         s.backward(of="y_true")
     assert info.value.field == "of"
+
+
+def test_set_auto_zero_grad_changes_iterate_and_config() -> None:
+    s = notebook_session()
+    s.iterate()
+    s.set_auto_zero_grad(True)
+    assert s.config.auto_zero_grad is True
+    s.iterate()
+    assert s.history[-1].action == "zero_grad" and s.grad("weights") == [0.0] * 4
+
+
+def test_wrong_shape_v_points_at_the_gradient_field() -> None:
+    s = Session(params={"x": [1.0, 2.0, 3.0]}, forward="y = x * 2")
+    s.forward()
+    with pytest.raises(PlaygroundError) as info:
+        s.backward(gradient=[1.0, 2.0])
+    assert info.value.field == "gradient" and "Mismatch in shape" in (info.value.torch_message or "")

@@ -1,0 +1,147 @@
+"""Every command of the window, declared once and shared by the menu, the toolbar and big buttons.
+
+Each :class:`ActionSpec` names the handler it calls on a *target* object (the
+main window), so a keyboard shortcut, a menu entry and a toolbar click all run
+the same slot. Single-letter shortcuts use the window context; Qt first offers
+a key to the focused widget as a ``ShortcutOverride``, and text fields claim the
+printable keys, so typing "f" in the forward-program editor types an "f"
+(``tests/ui/test_main_window.py`` checks this).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from ui import theme
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One command: what it is called, how to trigger it and what it runs.
+
+    Parameters
+    ----------
+    id:
+        The QAction objectName (stable; tests and automation use it).
+    text:
+        Menu and button text (``&`` marks the mnemonic).
+    shortcut:
+        Key sequence text, "" for none.
+    icon:
+        Name of an SVG in ``resources/icons`` ("" for none).
+    code:
+        The PyTorch call it runs, shown in the tooltip.
+    handler:
+        Name of the target's method called with no argument (or with the new
+        checked state for checkable actions).
+    checkable:
+        Whether the action is a toggle.
+    """
+
+    id: str
+    text: str
+    shortcut: str
+    icon: str
+    code: str
+    handler: str
+    checkable: bool = False
+
+    @property
+    def tooltip(self) -> str:
+        """Tooltip text: the name, the PyTorch it runs, and the key."""
+        plain = self.text.replace("&", "")
+        key = f"  [{self.shortcut}]" if self.shortcut else ""
+        code = f"\n{self.code}" if self.code else ""
+        return f"{plain}{key}{code}"
+
+
+#: The training-loop commands, in loop order; these also become the big buttons.
+LOOP_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionForward", "&Forward", "F", "forward",
+               "out = model(inputs)   # runs the forward program", "forward"),
+    ActionSpec("actionBackward", "&Backward", "B", "backward", "out.backward()", "backward"),
+    ActionSpec("actionStep", "&Step", "S", "step",
+               "optimizer.step()   # or: with torch.no_grad(): w -= lr * w.grad", "step"),
+    ActionSpec("actionZeroGrad", "&Zero grad", "Z", "zero_grad", "optimizer.zero_grad()", "zero_grad"),
+    ActionSpec("actionIterate", "&Iterate", "I", "iterate",
+               "forward, backward, step (+ zero_grad when auto zero_grad is on)", "iterate"),
+    ActionSpec("actionPlay", "&Play", "Space", "play",
+               "repeat Iterate on a timer (speed in the toolbar)", "set_playing", checkable=True),
+    ActionSpec("actionReset", "&Reset", "R", "reset",
+               "back to the initial values; history cleared", "reset"),
+)
+
+#: Toggles and window commands.
+OTHER_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionAutoZeroGrad", "&Auto zero_grad", "", "",
+               "Iterate ends with optimizer.zero_grad()", "set_auto_zero_grad", checkable=True),
+    ActionSpec("actionCompare", "&Compare", "C", "compare",
+               "run a twin session with auto zero_grad flipped, drawn dashed", "set_compare",
+               checkable=True),
+    ActionSpec("actionApply", "&Apply model", "Ctrl+Return", "",
+               "build a new session from the model panel", "apply_model"),
+    ActionSpec("actionQuit", "&Quit", "Ctrl+Q", "", "", "close"),
+    ActionSpec("actionZoomIn", "Zoom &in", "Ctrl+=", "", "bigger text for projecting", "zoom_in"),
+    ActionSpec("actionZoomOut", "Zoom &out", "Ctrl+-", "", "smaller text", "zoom_out"),
+    ActionSpec("actionZoomReset", "&Normal size", "Ctrl+0", "", "", "zoom_reset"),
+    ActionSpec("actionShortcuts", "&Keyboard shortcuts", "F1", "", "", "show_shortcuts"),
+)
+
+ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS
+
+
+def build_actions(parent: QObject, target: object,
+                  specs: Iterable[ActionSpec] = ALL_ACTIONS) -> dict[str, QAction]:
+    """Create a QAction per spec, wired to ``getattr(target, spec.handler)``.
+
+    Returns
+    -------
+    dict[str, QAction]
+        Actions by id, in declaration order.
+    """
+    actions: dict[str, QAction] = {}
+    for spec in specs:
+        action = QAction(theme.icon(spec.icon), spec.text, parent)
+        action.setObjectName(spec.id)
+        action.setToolTip(spec.tooltip)
+        action.setStatusTip(spec.tooltip.replace("\n", "  —  "))
+        if spec.shortcut:
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(spec.checkable)
+        handler: Callable[..., object] = getattr(target, spec.handler)
+        if spec.checkable:
+            action.toggled.connect(handler)
+        else:
+            # triggered(bool) would pass `checked` to handlers that take none.
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+        actions[spec.id] = action
+    return actions
+
+
+def shortcut_table(specs: Iterable[ActionSpec] = ALL_ACTIONS) -> list[tuple[str, str, str]]:
+    """(key, command, PyTorch) rows for the Help → Keyboard shortcuts dialog."""
+    return [(s.shortcut, s.text.replace("&", ""), s.code) for s in specs if s.shortcut]
+
+
+def shortcuts_dialog(parent: QWidget) -> QDialog:
+    """A non-modal dialog listing every shortcut (deletes itself when closed)."""
+    rows = shortcut_table()
+    table = QTableWidget(len(rows), 3)
+    table.setHorizontalHeaderLabels(["key", "command", "PyTorch"])
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    dialog = QDialog(parent)
+    dialog.setObjectName("shortcutsDialog")
+    dialog.setWindowTitle("Keyboard shortcuts")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    QVBoxLayout(dialog).addWidget(table)
+    dialog.resize(760, 420)
+    return dialog

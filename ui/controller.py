@@ -1,0 +1,305 @@
+"""The live session, its compare twin and the auto-run timer: the only place the UI drives the engine.
+
+No torch maths here: the controller only calls :class:`playground.session.Session`
+methods. Every user action goes through :meth:`Controller.run`, which applies it
+to the main session and then, in lockstep, to the twin, and turns any exception
+into the :attr:`Controller.failed` signal so a slot never aborts the app.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+#: Iterations per second offered by the speed control; ``None`` means "fast".
+SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 30, 60, None)
+#: In "fast" mode one timer tick iterates for at most this long, so the event
+#: loop gets back control (and the window repaints) many times per second.
+FAST_BUDGET_S = 0.025
+FRAME_MS = 33
+
+
+class FrameThrottle(QObject):
+    """Coalesce many "something changed" calls into one callback per frame.
+
+    Parameters
+    ----------
+    callback:
+        Called at most once per ``FRAME_MS`` after :meth:`mark` was called.
+    """
+
+    def __init__(self, callback: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(callback)
+
+    def mark(self) -> None:
+        """Schedule the callback unless one is already pending."""
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def stop(self) -> None:
+        """Drop a pending callback."""
+        self._timer.stop()
+
+
+def connect_session(session: Any, on_action: Callable[[Any], None],
+                    on_reset: Callable[[], None]) -> None:
+    """Subscribe ``on_action(record)`` and ``on_reset()`` to a session's events."""
+    session.events.action_done.connect(on_action)
+    session.events.reset.connect(on_reset)
+
+
+def disconnect_session(session: Any, on_action: Callable[[Any], None],
+                       on_reset: Callable[[], None]) -> None:
+    """Undo :func:`connect_session`; tolerant of callbacks already gone."""
+    for signal, callback in ((session.events.action_done, on_action),
+                             (session.events.reset, on_reset)):
+        try:
+            signal.disconnect(callback)
+        except (ValueError, RuntimeError, TypeError, KeyError):
+            pass
+
+
+def build_session(config: Mapping[str, Any]) -> Any:
+    """A new Session from constructor keyword arguments (imports torch on first use)."""
+    from playground.session import Session  # deferred: keeps torch off the start-up path
+
+    return Session(**config)
+
+
+class Controller(QObject):
+    """Owns the live session, the optional twin and auto-run.
+
+    Signals
+    -------
+    session_changed(object)
+        A new main session (or None) is live.
+    twin_changed(object)
+        The compare twin was built or dropped (None).
+    failed(object)
+        An action raised; the exception (PlaygroundError or unexpected).
+    info(str)
+        Something worth telling that is not an error (e.g. a step that did nothing).
+    succeeded()
+        A user action completed without error.
+    playing_changed(bool)
+        Auto-run started or stopped.
+    """
+
+    session_changed = Signal(object)
+    twin_changed = Signal(object)
+    failed = Signal(object)
+    info = Signal(str)
+    succeeded = Signal()
+    playing_changed = Signal(bool)
+
+    def __init__(self, session: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session: Any = None
+        self._twin: Any = None
+        self._compare = False
+        self.auto_zero_grad = False
+        self.gradient: str | None = None
+        self.retain_graph = False
+        self._notes: list[str] = []
+        self._speed: int | None = 10
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        if session is not None:
+            self.set_session(session)
+
+    # -- sessions -------------------------------------------------------------
+    @property
+    def session(self) -> Any:
+        """The live main session (None while PyTorch is loading)."""
+        return self._session
+
+    @property
+    def twin(self) -> Any:
+        """The compare twin, or None when compare is off."""
+        return self._twin
+
+    def set_session(self, session: Any) -> None:
+        """Make ``session`` live (the twin is rebuilt from it when compare is on)."""
+        self.pause()
+        if self._session is not None:
+            disconnect_session(self._session, self._on_session_action_done, _noop)
+        self._session = session
+        if session is not None:
+            self.auto_zero_grad = bool(session.config.auto_zero_grad)
+            connect_session(session, self._on_session_action_done, _noop)
+        self.session_changed.emit(session)
+        self._rebuild_twin()
+
+    def apply(self, config: Mapping[str, Any]) -> bool:
+        """Build a new session from ``config``; on error keep the running one.
+
+        Returns
+        -------
+        bool
+            True when the new session is live, False when building it failed
+            (``failed`` was emitted with the exception).
+        """
+        try:
+            session = build_session(config)
+        except Exception as exc:  # noqa: BLE001 - every failure goes to the banner
+            self.failed.emit(exc)
+            return False
+        self.set_session(session)
+        self.succeeded.emit()
+        return True
+
+    def set_compare(self, on: bool) -> None:
+        """Turn the compare twin on or off; turning it on restarts both runs together."""
+        self._compare = bool(on)
+        if on and self._session is not None and self._session.history:
+            self.run("reset")
+            self.info.emit("Compare on: both runs restart from the initial values so they line up.")
+        self._rebuild_twin()
+
+    def _rebuild_twin(self) -> None:
+        self._twin = None
+        if self._compare and self._session is not None:
+            config = {**asdict(self._session.config), "auto_zero_grad": not self.auto_zero_grad}
+            try:
+                self._twin = build_session(config)
+            except Exception as exc:  # noqa: BLE001
+                self.failed.emit(exc)
+        self.twin_changed.emit(self._twin)
+
+    def set_auto_zero_grad(self, on: bool) -> None:
+        """Whether Iterate ends with zero_grad (the twin does the opposite)."""
+        self.auto_zero_grad = bool(on)
+
+    # -- actions --------------------------------------------------------------
+    def run(self, action: str, *args: Any) -> bool:
+        """Apply one action to the session, then the twin; report instead of raising.
+
+        ``action`` is "forward", "backward", "step", "zero_grad", "iterate",
+        "reset" or "set_requires_grad" (with ``args``).
+
+        Returns
+        -------
+        bool
+            Whether the main session completed the action.
+        """
+        if self._session is None:
+            return False
+        self._notes.clear()
+        if action == "reset":
+            self.pause()
+        try:
+            if action == "iterate":
+                self._iterate()
+            else:
+                self._lockstep(action, *args)
+        except Exception as exc:  # noqa: BLE001 - a slot must never abort the app
+            self.pause()
+            self.failed.emit(exc)
+            return False
+        self.succeeded.emit()
+        for note in self._notes:
+            self.info.emit(note)
+        return True
+
+    def _lockstep(self, action: str, *args: Any) -> None:
+        self._call(self._session, action, args)
+        if self._twin is not None:
+            self._call_twin(action, args)
+
+    def _iterate(self) -> None:
+        twin = self._twin
+        if twin is None and self._plain(self._session, self.auto_zero_grad):
+            # Session.iterate() lets the exported script show the loop as a loop.
+            self._session.iterate()
+            return
+        # Phase by phase otherwise: the twin mirrors each phase right after the main
+        # session, which is what lets the plots line the two runs up.
+        for phase in ("forward", "backward", "step"):
+            self._lockstep(phase)
+        # The twin does the opposite of the main session: exactly one of them zeroes.
+        if self.auto_zero_grad:
+            self._call(self._session, "zero_grad", ())
+        elif twin is not None:
+            self._call_twin("zero_grad", ())
+
+    def _plain(self, session: Any, zero: bool) -> bool:
+        """Whether ``session.iterate()`` does what Iterate means right now."""
+        return (self.gradient is None and not self.retain_graph
+                and bool(session.config.auto_zero_grad) == zero)
+
+    def _call_twin(self, action: str, args: tuple[Any, ...]) -> None:
+        try:
+            self._call(self._twin, action, args)
+        except Exception as exc:
+            exc.add_note("(this happened in the compare twin)")
+            raise
+
+    def _call(self, session: Any, action: str, args: tuple[Any, ...]) -> None:
+        if action == "backward":
+            session.backward(gradient=self.gradient, retain_graph=self.retain_graph)
+        else:
+            getattr(session, action)(*args)
+
+    def _on_session_action_done(self, record: Any) -> None:
+        note = getattr(record, "note", None)
+        if note:
+            self._notes.append(str(note))
+
+    # -- auto-run ------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        """Whether auto-run is on."""
+        return self._timer.isActive()
+
+    @property
+    def speed(self) -> int | None:
+        """Iterations per second, or None for "as fast as the window stays responsive"."""
+        return self._speed
+
+    def set_speed(self, speed: int | None) -> None:
+        """Change the auto-run speed (takes effect immediately while playing)."""
+        self._speed = speed
+        self._timer.setInterval(0 if speed is None else max(1, round(1000 / speed)))
+
+    def play(self) -> None:
+        """Start auto-run (Iterate on a timer)."""
+        if self._session is None or self.playing:
+            return
+        self.set_speed(self._speed)
+        self._timer.start()
+        self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        """Stop auto-run."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.playing_changed.emit(False)
+
+    def _on_timer_timeout(self) -> None:
+        if self._speed is not None:
+            self.run("iterate")
+            return
+        deadline = time.perf_counter() + FAST_BUDGET_S
+        while self.playing and time.perf_counter() < deadline:
+            if not self.run("iterate"):
+                break
+
+    def shutdown(self) -> None:
+        """Stop timers and drop the sessions (called when the window closes)."""
+        self.pause()
+        if self._session is not None:
+            disconnect_session(self._session, self._on_session_action_done, _noop)
+        self._session = None
+        self._twin = None
+
+
+def _noop() -> None:
+    """Placeholder reset callback (the controller itself has nothing to do on reset)."""

@@ -1,0 +1,391 @@
+"""The main window: composes the panels, actions, menus and docks; the logic lives elsewhere.
+
+The controller (``ui/controller.py``) drives the engine; each panel follows the
+session it is given through ``set_session``. The window only wires them and
+turns the actions declared in ``ui/actions.py`` into menus, a toolbar and big
+buttons.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QSizePolicy, QSplitter,
+    QTabWidget, QToolBar, QToolButton, QVBoxLayout, QWidget,
+)
+
+from ui import theme
+from ui.actions import LOOP_ACTIONS, build_actions, shortcuts_dialog
+from ui.controller import SPEEDS, Controller
+from ui.messages import MessageBanner
+from ui.model_panel import FieldError, ModelPanel
+from ui.phase_strip import PhaseStrip
+from ui.plots import PlotsPanel
+from ui.presets import Preset, default_preset
+from ui.state_table import StateTable
+
+#: Inspector tabs written by other modules: (tab title, module, class name).
+INSPECTOR_TABS = (
+    ("Graph", "ui.graph_view", "GraphView"),
+    ("Code", "ui.code_panel", "CodePanel"),
+    ("backward(v)", "ui.vjp_panel", "VjpPanel"),
+    ("Lesson", "ui.lesson_panel", "LessonPanel"),
+)
+#: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
+BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
+DEFAULT_SPEED = 5
+
+
+def _panel_class(module: Any, class_name: str) -> type[QWidget]:
+    """``module.class_name``, or else the one QWidget subclass there with ``set_session``."""
+    found = getattr(module, class_name, None)
+    if found is None:
+        candidates = [v for v in vars(module).values()
+                      if isinstance(v, type) and issubclass(v, QWidget)
+                      and v.__module__ == module.__name__ and hasattr(v, "set_session")]
+        if len(candidates) != 1:
+            raise LookupError(f"no {class_name} (nor a single panel class) in {module.__name__}")
+        found = candidates[0]
+    return found
+
+
+def load_inspector_panel(module_name: str, class_name: str) -> QWidget:
+    """Instantiate an inspector panel; a label explaining why if it cannot be loaded."""
+    try:
+        panel = _panel_class(importlib.import_module(module_name), class_name)()
+    except Exception as exc:  # noqa: BLE001 - a missing panel must not stop the app
+        label = QLabel(f"{module_name}.{class_name} is not available:\n{type(exc).__name__}: {exc}")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return label
+    return panel
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area, so its minimum size cannot widen the window."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
+
+
+class MainWindow(QMainWindow):
+    """The playground window.
+
+    Parameters
+    ----------
+    session:
+        The session to show; None shows a "Loading PyTorch…" state until
+        :meth:`load_default_session` (or :meth:`set_session`) provides one.
+    """
+
+    def __init__(self, session: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Training Loop Playground")
+        self.controller = Controller(parent=self)
+        self.actions_by_id: dict[str, QAction] = build_actions(self, self)
+        for action in self.actions_by_id.values():
+            self.addAction(action)  # window-wide shortcuts even with menus hidden
+        self.banner = MessageBanner()
+        self.phase_strip = PhaseStrip()
+        self.plots = PlotsPanel()
+        self.state_table = StateTable(self._on_state_table_requires_grad)
+        self.model_panel = ModelPanel(self.action("actionAutoZeroGrad"), self.action("actionApply"))
+        self.inspector = QTabWidget()
+        self.inspector.setObjectName("inspectorTabs")
+        self.inspector_panels: dict[str, QWidget] = {}
+        self._build_central()
+        self._build_docks()
+        self._build_toolbar()
+        self._build_menus()
+        self._connect_controller()
+        self.model_panel.preset_chosen.connect(self._on_model_panel_preset_chosen)
+        self._restore_settings()
+        self.set_session(session)
+
+    # -- construction --------------------------------------------------------
+    def action(self, action_id: str) -> QAction:
+        """The QAction with objectName ``action_id``."""
+        return self.actions_by_id[action_id]
+
+    def _build_central(self) -> None:
+        buttons = QHBoxLayout()
+        self.big_buttons: dict[str, QToolButton] = {}
+        for action_id in BIG_BUTTONS:
+            button = QToolButton()
+            button.setObjectName(action_id.replace("action", "bigButton"))
+            button.setProperty("role", "bigButton")
+            button.setDefaultAction(self.action(action_id))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space must stay Play/Pause
+            # Ignored: at 1280 px the row may clip a label rather than widen the window.
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            self.big_buttons[action_id] = button
+            buttons.addWidget(button, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.phase_strip)
+        layout.addLayout(buttons)
+        # Plots and the tensor table share the centre: both need the width.
+        self.centre_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.centre_splitter.setObjectName("centreSplitter")
+        self.centre_splitter.addWidget(self.plots)
+        self.centre_splitter.addWidget(self.state_table)
+        self.centre_splitter.setStretchFactor(0, 3)
+        self.centre_splitter.setStretchFactor(1, 1)
+        layout.addWidget(self.centre_splitter, 1)
+        self.setCentralWidget(central)
+        self._on_app_font_changed()
+        QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.model_dock = self._dock("Model", "modelDock", _scrolled(self.model_panel),
+                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+        for title, module, cls in INSPECTOR_TABS:
+            panel = load_inspector_panel(module, cls)
+            self.inspector_panels[title] = panel
+            self.inspector.addTab(_scrolled(panel), title)
+        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        # Tabbed on one side, so at 1280 px the centre keeps room for plots and table;
+        # on a wide screen either dock can be dragged out beside the other.
+        self.tabifyDockWidget(self.model_dock, self.inspector_dock)
+        self.model_dock.raise_()
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Training loop", self)
+        toolbar.setObjectName("loopToolBar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for spec in LOOP_ACTIONS:
+            toolbar.addAction(self.action(spec.id))
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" speed "))
+        self.speed_combo = QComboBox()
+        self.speed_combo.setObjectName("speedCombo")
+        self.speed_combo.setToolTip("Iterations per second while playing")
+        for speed in SPEEDS:
+            self.speed_combo.addItem("fast" if speed is None else f"{speed}/s", speed)
+        self.speed_combo.currentIndexChanged.connect(self._on_speed_combo_changed)
+        self.speed_combo.setCurrentIndex(self.speed_combo.findData(DEFAULT_SPEED))
+        toolbar.addWidget(self.speed_combo)
+        toolbar.addSeparator()
+        toolbar.addAction(self.action("actionCompare"))
+        toolbar.addAction(self.action("actionAutoZeroGrad"))
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.action("actionQuit"))
+        loop_menu = bar.addMenu("&Loop")
+        for spec in LOOP_ACTIONS:
+            loop_menu.addAction(self.action(spec.id))
+        loop_menu.addSeparator()
+        for action_id in ("actionAutoZeroGrad", "actionCompare", "actionApply"):
+            loop_menu.addAction(self.action(action_id))
+        view_menu = bar.addMenu("&View")
+        for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
+            view_menu.addAction(self.action(action_id))
+        view_menu.addSeparator()
+        for dock in (self.model_dock, self.inspector_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.action("actionShortcuts"))
+
+    def _connect_controller(self) -> None:
+        c = self.controller
+        c.session_changed.connect(self._on_controller_session_changed)
+        c.twin_changed.connect(self.plots.set_twin)
+        c.failed.connect(self._on_controller_failed)
+        c.info.connect(self.banner.show_info)
+        c.succeeded.connect(self.banner.clear_error)
+        c.playing_changed.connect(self._on_controller_playing_changed)
+
+    # -- sessions ------------------------------------------------------------
+    @property
+    def session(self) -> Any:
+        """The live session (replaced on Apply or when a preset is chosen)."""
+        return self.controller.session
+
+    def set_session(self, session: Any) -> None:
+        """Show ``session``; None means PyTorch is still loading."""
+        if session is not None:
+            config = {k: getattr(session.config, k) for k in session.config.__dataclass_fields__}
+            self.model_panel.load_config(config, gradient=self.controller.gradient,
+                                         retain_graph=self.controller.retain_graph)
+        self.controller.set_session(session)
+
+    def load_default_session(self) -> None:
+        """Build the start-up model (the first import of torch happens here)."""
+        self.banner.show_info("Loading PyTorch…")
+        self._apply_preset(default_preset())
+
+    def _apply_preset(self, preset: Preset) -> None:
+        self.model_panel.load_config(preset.config, gradient=preset.gradient,
+                                     retain_graph=preset.retain_graph)
+        self.apply_model()
+
+    def _on_controller_session_changed(self, session: Any) -> None:
+        loaded = session is not None
+        for spec in LOOP_ACTIONS:
+            self.action(spec.id).setEnabled(loaded)
+        self._show_in_views(session)
+        if loaded:
+            self.statusBar().showMessage(
+                f"params: {', '.join(session.param_names)}   output: "
+                f"{getattr(session, 'output_name', '?')}")
+            if self.banner.text.endswith("Loading PyTorch…"):
+                self.banner.clear()
+        else:
+            self.banner.show_info("Loading PyTorch…")
+
+    def _show_in_views(self, session: Any) -> None:
+        for view in (self.phase_strip, self.plots, self.state_table, *self.inspector_panels.values()):
+            setter = getattr(view, "set_session", None)
+            if setter is not None:
+                self._safely(setter, session)
+
+    # -- action handlers (named in ui/actions.py) ---------------------------------
+    def forward(self) -> None:
+        self.controller.run("forward")
+
+    def backward(self) -> None:
+        self.controller.run("backward")
+
+    def step(self) -> None:
+        self.controller.run("step")
+
+    def zero_grad(self) -> None:
+        self.controller.run("zero_grad")
+
+    def iterate(self) -> None:
+        self.controller.run("iterate")
+
+    def reset(self) -> None:
+        self.controller.run("reset")
+
+    def set_playing(self, on: bool) -> None:
+        if on:
+            self.controller.play()
+        else:
+            self.controller.pause()
+
+    def set_auto_zero_grad(self, on: bool) -> None:
+        self.controller.set_auto_zero_grad(on)
+
+    def set_compare(self, on: bool) -> None:
+        self._safely(self.controller.set_compare, on)
+
+    def apply_model(self) -> None:
+        """Build a new session from the model panel; on error keep the running one."""
+        try:
+            config = self.model_panel.config()
+        except FieldError as exc:
+            self._on_controller_failed(exc)
+            return
+        if self.controller.apply(config):
+            self.controller.gradient = self.model_panel.gradient()
+            self.controller.retain_graph = self.model_panel.retain_graph()
+            self.model_panel.clear_errors()
+
+    def zoom_in(self) -> None:
+        theme.apply_zoom(theme.current_zoom() * theme.ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        theme.apply_zoom(theme.current_zoom() / theme.ZOOM_STEP)
+
+    def zoom_reset(self) -> None:
+        theme.apply_zoom(theme.DEFAULT_ZOOM)
+
+    def show_shortcuts(self) -> None:
+        """A non-modal table of keys, commands and the PyTorch they run."""
+        shortcuts_dialog(self).show()
+
+    # -- slots ---------------------------------------------------------------
+    def _on_controller_failed(self, exc: BaseException) -> None:
+        self.banner.show_error(exc)
+        self.model_panel.show_error(exc)
+
+    def _on_controller_playing_changed(self, playing: bool) -> None:
+        play = self.action("actionPlay")
+        play.setChecked(playing)
+        play.setText("&Pause" if playing else "&Play")
+        play.setIcon(theme.icon("pause" if playing else "play"))
+
+    def _on_speed_combo_changed(self, index: int) -> None:
+        self.controller.set_speed(self.speed_combo.itemData(index))
+
+    def _on_state_table_requires_grad(self, name: str, flag: bool) -> None:
+        self.controller.run("set_requires_grad", name, flag)
+
+    def _on_model_panel_preset_chosen(self, preset: Preset) -> None:
+        self._safely(self._apply_preset, preset)
+
+    def _on_app_font_changed(self, _font: object = None) -> None:
+        for button in getattr(self, "big_buttons", {}).values():
+            button.setFont(theme.scaled_font(1.1, bold=True))
+
+    def _safely(self, function: Any, *args: Any) -> None:
+        """Call ``function``; an unexpected exception goes to the banner, not to an abort."""
+        try:
+            function(*args)
+        except Exception as exc:  # noqa: BLE001
+            self.banner.show_error(exc)
+
+    # -- settings and closing --------------------------------------------------
+    def _restore_settings(self) -> None:
+        self._dock_sizes_pending = False
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            state = settings.value("window/state")
+            centre = settings.value("window/centre")
+            if isinstance(centre, QByteArray):
+                self.centre_splitter.restoreState(centre)
+            if isinstance(state, QByteArray) and self.restoreState(state):
+                return
+        else:
+            self.resize(1280, 800)
+        self._dock_sizes_pending = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """On the first show without saved state, give the docks sensible widths."""
+        super().showEvent(event)
+        if self._dock_sizes_pending:
+            self._dock_sizes_pending = False
+            side = max(360, int(self.width() * 0.3))
+            self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
+            total = sum(self.centre_splitter.sizes())
+            table = max(170, int(total * 0.3))  # header + about four rows
+            self.centre_splitter.setSizes([total - table, table])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """Stop auto-run, detach the views and remember the layout."""
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/centre", self.centre_splitter.saveState())
+        self.controller.shutdown()
+        self._show_in_views(None)
+        self.plots.set_twin(None)
+        super().closeEvent(event)
+

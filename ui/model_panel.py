@@ -1,0 +1,349 @@
+"""The model panel: parameters, inputs, the forward program and the training settings.
+
+The panel only edits a *pending* configuration; nothing changes until Apply
+(or a preset) builds a new Session. When building fails, :meth:`ModelPanel.show_error`
+puts the message beside the field at fault (``PlaygroundError.field``) and the
+running session stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QPlainTextEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget,
+)
+
+from playground.errors import PlaygroundError  # torch-free
+from ui import theme
+from ui.presets import Preset, presets
+
+UPDATE_MODES = (("torch.optim.SGD", "optimizer"), ("manual: w -= lr * w.grad", "manual"))
+ZERO_GRAD_MODES = (("zeros: grad.zero_()", "zeros"), ("None: set_to_none=True", "none"))
+
+
+class FieldError(PlaygroundError):
+    """A value the panel itself cannot read (e.g. "abc" as the learning rate)."""
+
+    def __init__(self, message: str, field: str, hint: str | None = None) -> None:
+        super().__init__(message, field=field, hint=hint)
+
+
+def _error_label(key: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(f"error_{key}")
+    label.setProperty("role", "fieldError")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _spec_text(spec: Any) -> str:
+    return spec if isinstance(spec, str) else repr(spec)
+
+
+def _set_flag(widget: QWidget, name: str, on: bool) -> None:
+    # Dynamic properties drive the red frame in style.qss; re-polish to apply.
+    widget.setProperty(name, on)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class SpecRows(QWidget):
+    """Editable (name, value spec) rows, with + / − buttons."""
+
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setObjectName(f"{kind}Rows")
+        self._rows: list[tuple[QLineEdit, QLineEdit, QWidget]] = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        add = QToolButton(self)
+        add.setText("+ add")
+        add.setToolTip(f"Add a {kind[:-1]}")
+        add.clicked.connect(lambda: self.add_row("", ""))
+        self._layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
+        self.error = _error_label(kind)
+        self._layout.addWidget(self.error)
+
+    def add_row(self, name: str, spec: str) -> None:
+        """Append a row (before the + button)."""
+        row = QWidget(self)
+        name_edit, value_edit = QLineEdit(name, row), QLineEdit(spec, row)
+        name_edit.setPlaceholderText("name")
+        name_edit.setMaximumWidth(110)
+        value_edit.setPlaceholderText("e.g. ones(3) or [1, 2, 3]")
+        remove = QToolButton(row)
+        remove.setText("−")
+        remove.setToolTip("Remove this row")
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(name_edit)
+        layout.addWidget(QLabel("="))
+        layout.addWidget(value_edit, 1)
+        layout.addWidget(remove)
+        entry = (name_edit, value_edit, row)
+        remove.clicked.connect(lambda: self._remove(entry))
+        self._rows.append(entry)
+        self._layout.insertWidget(len(self._rows) - 1, row)
+
+    def _remove(self, entry: tuple[QLineEdit, QLineEdit, QWidget]) -> None:
+        self._rows.remove(entry)
+        # Out of the layout now: deleteLater alone would leave a gap until the event loop runs.
+        self._layout.removeWidget(entry[2])
+        entry[2].hide()
+        entry[2].deleteLater()
+
+    def set_specs(self, specs: Mapping[str, Any]) -> None:
+        """Replace all rows."""
+        for entry in list(self._rows):
+            self._remove(entry)
+        for name, spec in specs.items():
+            self.add_row(name, _spec_text(spec))
+
+    def specs(self) -> dict[str, str]:
+        """{name: spec text} of the non-empty rows; FieldError on a repeated name."""
+        out: dict[str, str] = {}
+        for name_edit, value_edit, _row in self._rows:
+            name = name_edit.text().strip()
+            if not name:
+                continue
+            if name in out:
+                raise FieldError(f"'{name}' is defined twice", f"{self.kind}.{name}",
+                                 hint="Give every tensor its own name.")
+            out[name] = value_edit.text().strip()
+        return out
+
+    def value_edit(self, name: str) -> QLineEdit | None:
+        """The value field of row ``name`` (None if there is no such row)."""
+        for name_edit, value_edit, _row in self._rows:
+            if name_edit.text().strip() == name:
+                return value_edit
+        return None
+
+    def show_error(self, name: str, message: str) -> None:
+        """Mark row ``name`` and show ``message`` under the rows."""
+        edit = self.value_edit(name)
+        if edit is not None:
+            _set_flag(edit, "error", True)
+        self.error.setText(f"{name}: {message}" if name else message)
+        self.error.show()
+
+    def clear_errors(self) -> None:
+        """Remove every error mark."""
+        for _name, value_edit, _row in self._rows:
+            _set_flag(value_edit, "error", False)
+        self.error.hide()
+
+
+class ModelPanel(QWidget):
+    """Edits the configuration of the next session.
+
+    Parameters
+    ----------
+    auto_zero_grad_action:
+        The window's checkable ``actionAutoZeroGrad``; the panel's checkbox mirrors it.
+    apply_action:
+        The window's ``actionApply``; the Apply button triggers it.
+
+    Signals
+    -------
+    preset_chosen(object)
+        The user picked a :class:`~ui.presets.Preset` in the combo.
+    """
+
+    preset_chosen = Signal(object)
+
+    def __init__(self, auto_zero_grad_action: QAction, apply_action: QAction,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelPanel")
+        self._auto_action = auto_zero_grad_action
+        self.errors: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_model_group())
+        layout.addWidget(self._build_training_group())
+        layout.addWidget(self._build_backward_group())
+        self.apply_button = QPushButton("Apply  (Ctrl+Return)")
+        self.apply_button.setObjectName("applyButton")
+        self.apply_button.setToolTip(apply_action.toolTip())
+        self.apply_button.clicked.connect(apply_action.trigger)
+        layout.addWidget(self.apply_button)
+        layout.addStretch(1)
+        QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
+
+    # -- construction --------------------------------------------------------
+    def _build_model_group(self) -> QGroupBox:
+        box = QGroupBox("Model")
+        form = QVBoxLayout(box)
+        self.preset_combo = QComboBox()
+        self.preset_combo.setObjectName("presetCombo")
+        self.preset_combo.addItem("Presets…", None)
+        for preset in presets():
+            self.preset_combo.addItem(preset.name, preset)
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, preset.description,
+                                          Qt.ItemDataRole.ToolTipRole)
+        self.preset_combo.activated.connect(self._on_preset_combo_activated)
+        form.addWidget(self.preset_combo)
+        self.params = SpecRows("params")
+        self.inputs = SpecRows("inputs")
+        form.addWidget(QLabel("Parameters  (requires_grad=True)"))
+        form.addWidget(self.params)
+        form.addWidget(QLabel("Inputs  (constants)"))
+        form.addWidget(self.inputs)
+        form.addWidget(QLabel("Forward program  (last line is the output)"))
+        self.forward_edit = QPlainTextEdit()
+        self.forward_edit.setObjectName("forwardEdit")
+        self.forward_edit.setFont(theme.monospace_font())
+        self.forward_edit.setTabChangesFocus(True)
+        self.forward_edit.setMinimumHeight(70)
+        self.forward_edit.setMaximumHeight(130)
+        form.addWidget(self.forward_edit)
+        self.errors["forward"] = _error_label("forward")
+        form.addWidget(self.errors["forward"])
+        return box
+
+    def _build_training_group(self) -> QGroupBox:
+        box = QGroupBox("Training")
+        form = QFormLayout(box)
+        self.number_edits: dict[str, QLineEdit] = {}
+        for key, label in (("lr", "lr"), ("momentum", "momentum"), ("weight_decay", "weight decay")):
+            edit = QLineEdit()
+            edit.setObjectName(f"{key}Edit")
+            self.number_edits[key] = edit
+            self.errors[key] = _error_label(key)
+            form.addRow(label, edit)
+            form.addRow(self.errors[key])
+        self.update_combo = self._combo("updateCombo", UPDATE_MODES)
+        self.zero_grad_combo = self._combo("zeroGradModeCombo", ZERO_GRAD_MODES)
+        form.addRow("update", self.update_combo)
+        form.addRow("zero_grad", self.zero_grad_combo)
+        self.auto_zero_grad_check = QCheckBox("auto zero_grad after each Iterate")
+        self.auto_zero_grad_check.setObjectName("autoZeroGradCheck")
+        self.auto_zero_grad_check.setChecked(self._auto_action.isChecked())
+        self.auto_zero_grad_check.toggled.connect(self._auto_action.setChecked)
+        self._auto_action.toggled.connect(self.auto_zero_grad_check.setChecked)
+        form.addRow(self.auto_zero_grad_check)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setObjectName("seedSpin")
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setToolTip("torch.Generator().manual_seed(seed) for randn / rand specs")
+        form.addRow("seed", self.seed_spin)
+        self.errors["seed"] = _error_label("seed")
+        form.addRow(self.errors["seed"])
+        return box
+
+    def _build_backward_group(self) -> QGroupBox:
+        box = QGroupBox("Backward")
+        form = QFormLayout(box)
+        self.gradient_edit = QLineEdit()
+        self.gradient_edit.setObjectName("gradientEdit")
+        self.gradient_edit.setPlaceholderText("empty for a scalar output")
+        self.gradient_edit.setToolTip("out.backward(v): v is needed when the output is not a scalar")
+        form.addRow("v", self.gradient_edit)
+        self.errors["gradient"] = _error_label("gradient")
+        form.addRow(self.errors["gradient"])
+        self.retain_graph_check = QCheckBox("retain_graph=True")
+        self.retain_graph_check.setObjectName("retainGraphCheck")
+        form.addRow(self.retain_graph_check)
+        return box
+
+    @staticmethod
+    def _combo(name: str, items: tuple[tuple[str, str], ...]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        for text, value in items:
+            combo.addItem(text, value)
+        return combo
+
+    # -- reading and writing ------------------------------------------------------
+    def load_config(self, config: Mapping[str, Any], *, gradient: str | None = None,
+                    retain_graph: bool = False) -> None:
+        """Show ``config`` (Session keyword arguments) in the widgets."""
+        self.clear_errors()
+        self.params.set_specs(config.get("params", {}))
+        self.inputs.set_specs(config.get("inputs", {}))
+        self.forward_edit.setPlainText(str(config.get("forward", "")))
+        for key, edit in self.number_edits.items():
+            edit.setText(repr(float(config.get(key, 0.1 if key == "lr" else 0.0))))
+        self.update_combo.setCurrentIndex(self.update_combo.findData(config.get("update", "optimizer")))
+        self.zero_grad_combo.setCurrentIndex(
+            self.zero_grad_combo.findData(config.get("zero_grad_mode", "zeros")))
+        self._auto_action.setChecked(bool(config.get("auto_zero_grad", False)))
+        self.seed_spin.setValue(int(config.get("seed", 0)))
+        self.gradient_edit.setText(_spec_text(gradient) if gradient is not None else "")
+        self.retain_graph_check.setChecked(retain_graph)
+
+    def config(self) -> dict[str, Any]:
+        """The pending Session keyword arguments; FieldError for an unreadable number."""
+        numbers: dict[str, float] = {}
+        for key, edit in self.number_edits.items():
+            try:
+                numbers[key] = float(edit.text())
+            except ValueError:
+                raise FieldError(f"{key} must be a number, not {edit.text()!r}", key,
+                                 hint="Type a number, like 0.1.") from None
+        return {
+            "params": self.params.specs(),
+            "inputs": self.inputs.specs(),
+            "forward": self.forward_edit.toPlainText(),
+            **numbers,
+            "seed": self.seed_spin.value(),
+            "update": self.update_combo.currentData(),
+            "zero_grad_mode": self.zero_grad_combo.currentData(),
+            "auto_zero_grad": self._auto_action.isChecked(),
+        }
+
+    def gradient(self) -> str | None:
+        """The v for ``out.backward(v)``, or None when the field is empty."""
+        return self.gradient_edit.text().strip() or None
+
+    def retain_graph(self) -> bool:
+        """Whether Backward passes ``retain_graph=True``."""
+        return self.retain_graph_check.isChecked()
+
+    # -- errors --------------------------------------------------------------
+    def show_error(self, exc: BaseException) -> bool:
+        """Show ``exc`` beside its field; False when it names no field of this panel."""
+        field = getattr(exc, "field", None) or ""
+        message = getattr(exc, "message", str(exc))
+        kind, _, name = field.partition(".")
+        if kind in ("params", "inputs"):
+            getattr(self, kind).show_error(name, message)
+            return True
+        label = self.errors.get(field)
+        if label is None:
+            return False
+        line = getattr(exc, "line", None)
+        label.setText(f"line {line}: {message}" if field == "forward" and line else message)
+        label.show()
+        widget = self._field_widgets().get(field)
+        if widget is not None:
+            _set_flag(widget, "error", True)
+        return True
+
+    def _field_widgets(self) -> dict[str, QWidget]:
+        return {"forward": self.forward_edit, "gradient": self.gradient_edit, **self.number_edits}
+
+    def clear_errors(self) -> None:
+        """Hide every field error."""
+        self.params.clear_errors()
+        self.inputs.clear_errors()
+        for label in self.errors.values():
+            label.hide()
+        for widget in self._field_widgets().values():
+            _set_flag(widget, "error", False)
+
+    # -- slots ---------------------------------------------------------------
+    def _on_preset_combo_activated(self, index: int) -> None:
+        preset = self.preset_combo.itemData(index)
+        if isinstance(preset, Preset):
+            self.preset_chosen.emit(preset)
+
+    def _on_app_font_changed(self, _font: object) -> None:
+        self.forward_edit.setFont(theme.monospace_font())
