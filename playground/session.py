@@ -289,6 +289,29 @@ class Session:
         out_elements = max(1, int(jac.numel() // max(1, param.numel())))
         return jac.reshape(out_elements, param.numel()).tolist()
 
+    def vjp(self, name: str, gradient: Spec | None = None) -> Any:
+        """vᵀJ for param ``name``: what ``backward(v)`` adds to its .grad (nested floats).
+
+        ``gradient`` is v (default: ones of the output's shape, what backward()
+        uses for a one-element output).
+        """
+        jac = torch.tensor(self.jacobian(name))
+        if gradient is None:
+            vector = torch.ones(jac.shape[0])
+        else:
+            try:
+                vector = parse_value(gradient).reshape(-1)
+            except PlaygroundError as exc:
+                exc.field = "gradient"
+                raise
+        if vector.numel() != jac.shape[0]:
+            raise PlaygroundError(
+                f"v has {vector.numel()} numbers but the output has {jac.shape[0]}",
+                field="gradient",
+                hint="Give v exactly one number per output element.",
+            )
+        return (vector @ jac).reshape(self.params[name].shape).tolist()
+
     # ------------------------------------------------------------- recording
     def _record(self, action: str, code: list[str], note: str | None = None) -> Record:
         record = Record(

@@ -177,8 +177,22 @@ class Controller(QObject):
     def set_auto_zero_grad(self, on: bool) -> None:
         """Whether Iterate ends with zero_grad (the twin does the opposite)."""
         self.auto_zero_grad = bool(on)
+        for session, flag in ((self._session, on), (self._twin, not on)):
+            if session is not None:
+                session.set_auto_zero_grad(bool(flag))
 
     # -- actions --------------------------------------------------------------
+    def run_or_raise(self, action: str, *args: Any) -> None:
+        """Like :meth:`run`, but a failure of the main session is raised to the caller too."""
+        errors: list[BaseException] = []
+        self.failed.connect(errors.append)
+        try:
+            self.run(action, *args)
+        finally:
+            self.failed.disconnect(errors.append)
+        if errors:
+            raise errors[0]
+
     def run(self, action: str, *args: Any) -> bool:
         """Apply one action to the session, then the twin; report instead of raising.
 
@@ -243,7 +257,9 @@ class Controller(QObject):
             raise
 
     def _call(self, session: Any, action: str, args: tuple[Any, ...]) -> None:
-        if action == "backward":
+        if action == "backward" and args:  # an explicit (gradient, retain_graph)
+            session.backward(gradient=args[0], retain_graph=args[1])
+        elif action == "backward":
             session.backward(gradient=self.gradient, retain_graph=self.retain_graph)
         else:
             getattr(session, action)(*args)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QToolBar, QToolButton, QVBoxLayout, QWidget,
 )
 
-from ui import theme
+from ui import files, theme
 from ui.actions import LOOP_ACTIONS, build_actions, shortcuts_dialog
 from ui.controller import SPEEDS, Controller
 from ui.messages import MessageBanner
@@ -31,11 +31,13 @@ from ui.state_table import StateTable
 #: Inspector tabs written by other modules: (tab title, module, class name).
 INSPECTOR_TABS = (
     ("Graph", "ui.graph_view", "GraphView"),
-    ("Code", "ui.code_panel", "CodePanel"),
-    ("backward(v)", "ui.vjp_panel", "VjpPanel"),
-    ("Lesson", "ui.lesson_panel", "LessonPanel"),
+    ("Code", "ui.code_view", "CodePanel"),
+    ("backward(v)", "ui.vjp_view", "VjpPanel"),
+    ("Lesson", "ui.lesson_view", "LessonPanel"),
 )
 #: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
+#: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
+SCROLLED_TABS = ("backward(v)", "Lesson")
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
 
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.inspector = QTabWidget()
         self.inspector.setObjectName("inspectorTabs")
         self.inspector_panels: dict[str, QWidget] = {}
+        self._build_inspector()
         self._build_central()
         self._build_docks()
         self._build_toolbar()
@@ -134,13 +137,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.phase_strip)
         layout.addLayout(buttons)
-        # Plots and the tensor table share the centre: both need the width.
+        # Plots on top; below them one tab at a time (tensors, graph, code, backward(v),
+        # lesson), all with the full centre width: a DAG and code lines are wide.
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical)
         self.centre_splitter.setObjectName("centreSplitter")
         self.centre_splitter.addWidget(self.plots)
-        self.centre_splitter.addWidget(self.state_table)
+        self.centre_splitter.addWidget(self.inspector)
         self.centre_splitter.setStretchFactor(0, 3)
-        self.centre_splitter.setStretchFactor(1, 1)
+        self.centre_splitter.setStretchFactor(1, 2)
         layout.addWidget(self.centre_splitter, 1)
         self.setCentralWidget(central)
         self._on_app_font_changed()
@@ -159,16 +163,31 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.model_dock = self._dock("Model", "modelDock", _scrolled(self.model_panel),
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+
+    def _build_inspector(self) -> None:
+        """The tabs under the plots: the tensor table first, then the inspector panels."""
+        self.inspector.addTab(self.state_table, "Tensors")
         for title, module, cls in INSPECTOR_TABS:
             panel = load_inspector_panel(module, cls)
             self.inspector_panels[title] = panel
-            self.inspector.addTab(_scrolled(panel), title)
-        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector,
-                                         Qt.DockWidgetArea.LeftDockWidgetArea)
-        # Tabbed on one side, so at 1280 px the centre keeps room for plots and table;
-        # on a wide screen either dock can be dragged out beside the other.
-        self.tabifyDockWidget(self.model_dock, self.inspector_dock)
-        self.model_dock.raise_()
+            self.inspector.addTab(_scrolled(panel) if title in SCROLLED_TABS else panel, title)
+        self._wire_inspector_panels()
+
+    def _wire_inspector_panels(self) -> None:
+        """Connect what the panels ask of the window (each may be a fallback label)."""
+        panels = self.inspector_panels
+        export = getattr(panels.get("Code"), "export_requested", None)
+        if export is not None:
+            export.connect(self.export_script)
+        if hasattr(panels.get("backward(v)"), "backward_handler"):
+            panels["backward(v)"].backward_handler = (
+                lambda gradient, retain: self.controller.run_or_raise("backward", gradient, retain))
+        created = getattr(panels.get("Lesson"), "session_created", None)
+        if created is not None:
+            created.connect(self._on_lesson_panel_session_created)
+
+    def _on_lesson_panel_session_created(self, session: Any) -> None:
+        self.set_session(session)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Training loop", self)
@@ -195,6 +214,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        for action_id in ("actionOpenSession", "actionSaveSession", "actionExportScript"):
+            file_menu.addAction(self.action(action_id))
+        file_menu.addSeparator()
+        file_menu.addAction(self.action("actionOpenLesson"))
+        file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit"))
         loop_menu = bar.addMenu("&Loop")
         for spec in LOOP_ACTIONS:
@@ -206,8 +230,7 @@ class MainWindow(QMainWindow):
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
             view_menu.addAction(self.action(action_id))
         view_menu.addSeparator()
-        for dock in (self.model_dock, self.inspector_dock):
-            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.model_dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.action("actionShortcuts"))
 
@@ -307,6 +330,39 @@ class MainWindow(QMainWindow):
             self.controller.retain_graph = self.model_panel.retain_graph()
             self.model_panel.clear_errors()
 
+    def open_session(self) -> None:
+        """File → Open session: the running session is kept if the file is refused."""
+        session = files.open_session(self)
+        if session is not None:
+            self.set_session(session)
+            self.banner.show_info(f"Opened a session with {len(session.history)} records.")
+
+    def save_session(self) -> None:
+        if self.session is not None:
+            path = files.save_session(self, self.session)
+            if path:
+                self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    def export_script(self) -> None:
+        if self.session is not None:
+            path = files.export_script(self, self.session)
+            if path:
+                self.statusBar().showMessage(f"Exported {path}: run it with python", 5000)
+
+    def open_lesson(self) -> None:
+        """File → Open lesson…: handled by the lesson panel, which is then shown."""
+        panel = self.inspector_panels.get("Lesson")
+        opener = getattr(panel, "open_file", None)
+        if opener is not None:
+            self.show_inspector("Lesson")
+            self._safely(opener)
+
+    def show_inspector(self, title: str) -> None:
+        """Show the tab called ``title`` under the plots ("Tensors", "Graph", "Code", ...)."""
+        titles = [self.inspector.tabText(i) for i in range(self.inspector.count())]
+        if title in titles:
+            self.inspector.setCurrentIndex(titles.index(title))
+
     def zoom_in(self) -> None:
         theme.apply_zoom(theme.current_zoom() * theme.ZOOM_STEP)
 
@@ -364,18 +420,31 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray) and self.restoreState(state):
                 return
         else:
-            self.resize(1280, 800)
+            self._fit_to_screen()
         self._dock_sizes_pending = True
+
+    def _fit_to_screen(self) -> None:
+        """First run: most of the screen (a projector is rarely larger than 1920x1080)."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        area = screen.availableGeometry()
+        width = max(1024, min(int(area.width() * 0.96), 1920))
+        height = max(700, min(int(area.height() * 0.94), 1200))
+        self.resize(min(width, area.width()), min(height, area.height()))
+        self.move(area.x() + (area.width() - self.width()) // 2,
+                  area.y() + (area.height() - self.height()) // 2)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         """On the first show without saved state, give the docks sensible widths."""
         super().showEvent(event)
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
-            side = max(360, int(self.width() * 0.3))
+            side = max(340, int(self.width() * 0.25))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             total = sum(self.centre_splitter.sizes())
-            table = max(170, int(total * 0.3))  # header + about four rows
+            table = max(220, int(total * 0.42))  # the tab row + a readable graph or table
             self.centre_splitter.setSizes([total - table, table])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

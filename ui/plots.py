@@ -101,6 +101,7 @@ def make_plot(object_name: str, title: str, y_label: str) -> pg.PlotWidget:
     item.layout.addItem(legend, 2, 3)
     item.legend = legend  # PlotItem.addItem / removeItem keep it in step
     widget.setMinimumHeight(140)
+    widget.setMinimumWidth(200)  # three side by side must still fit a 1024 px window
     return widget
 
 
@@ -244,15 +245,11 @@ class PlotsPanel(QWidget):
             "grads": make_plot("gradPlot", "Gradients  (.grad)", "grad"),
             "output": make_plot("outputPlot", "Output (loss)", "output"),
         }
-        # Values and grads side by side (same x range), the output below them.
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.plots["weights"])
-        top.addWidget(self.plots["grads"])
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(top)
-        splitter.addWidget(self.plots["output"])
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Values, grads and output side by side on one x axis (record #): one glance
+        # along a vertical line reads all three at the same moment of the loop.
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for plot in self.plots.values():
+            splitter.addWidget(plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -260,7 +257,7 @@ class PlotsPanel(QWidget):
         self._series: dict[str, SeriesSet | None] = {"main": None, "twin": None}
         self._last_main_action: str | None = None
         self._twin_legend = pg.PlotDataItem(
-            name="dashed: compare twin", pen=pg.mkPen("#444", width=theme.CURVE_WIDTH,
+            name="twin (dashed)", pen=pg.mkPen("#444", width=theme.CURVE_WIDTH,
                                                       style=Qt.PenStyle.DashLine))
         self._throttle = FrameThrottle(self.redraw, self)
         self._on_app_font_changed()

@@ -148,7 +148,7 @@ class StateTable(QTableView):
         # Long names like BinaryCrossEntropyWithLogitsBackward0 must not starve value/grad.
         grad_fn = COLUMNS.index("grad_fn")
         header.setSectionResizeMode(grad_fn, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(grad_fn, 12 * self.fontMetrics().averageCharWidth())
+        header.resizeSection(grad_fn, 24 * self.fontMetrics().averageCharWidth())
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._session: Any = None
         self._throttle = FrameThrottle(self.refresh, self)

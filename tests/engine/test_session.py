@@ -343,3 +343,15 @@ def test_wrong_shape_v_points_at_the_gradient_field() -> None:
     with pytest.raises(PlaygroundError) as info:
         s.backward(gradient=[1.0, 2.0])
     assert info.value.field == "gradient" and "Mismatch in shape" in (info.value.torch_message or "")
+
+
+def test_vjp_is_what_backward_v_adds() -> None:
+    s = Session(params={"x": [2.0, 3.0, 4.0]}, forward="y = x ** 2")
+    v = [1.0, 0.1, 0.01]
+    predicted = s.vjp("x", v)
+    x = torch.tensor([2.0, 3.0, 4.0], requires_grad=True)
+    (x**2).backward(torch.tensor(v))
+    assert predicted == pytest.approx(x.grad.tolist(), rel=1e-6)
+    with pytest.raises(PlaygroundError) as info:
+        s.vjp("x", [1.0])
+    assert info.value.field == "gradient"

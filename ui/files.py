@@ -1,0 +1,114 @@
+"""File → Save session, Open session, Export script: dialogs around the engine's own I/O.
+
+The engine writes and reads (atomically, with clear errors); this module only
+asks for a path and shows what went wrong, so a failed save or open never loses
+the running session.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+SESSION_FILTER = "Playground sessions (*.json);;All files (*)"
+SCRIPT_FILTER = "Python scripts (*.py);;All files (*)"
+LESSON_FILTER = "Lessons (*.toml);;All files (*)"
+
+
+def last_folder(kind: str) -> str:
+    """The folder a dialog of this kind used last (remembered across runs)."""
+    return str(QSettings().value(f"files/{kind}", str(Path.home())))
+
+
+def remember_folder(kind: str, path: str) -> None:
+    QSettings().setValue(f"files/{kind}", str(Path(path).parent))
+
+
+def ask_save_path(parent: QWidget, kind: str, title: str, name: str, filters: str) -> str | None:
+    """A save dialog starting in the last folder; None when cancelled."""
+    start = str(Path(last_folder(kind)) / name)
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
+    if not path:
+        return None
+    suffix = ".py" if kind == "script" else ".json"
+    if not Path(path).suffix:
+        path += suffix
+    remember_folder(kind, path)
+    return path
+
+
+def ask_open_path(parent: QWidget, kind: str, title: str, filters: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, last_folder(kind), filters)
+    if not path:
+        return None
+    remember_folder(kind, path)
+    return path
+
+
+def write_text_atomically(path: str | Path, text: str) -> None:
+    """Write beside the target, then rename over it: never half a file."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def show_error(parent: QWidget, title: str, exc: BaseException) -> None:
+    """A modal message for a file error: what failed, and what to do."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    hint = getattr(exc, "hint", None)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("fileErrorBox")
+    if hint:
+        box.setInformativeText(hint)
+    box.open()  # window-modal but not blocking: tests and auto-run keep going
+
+
+def save_session(parent: QWidget, session: Any, path: str | None = None) -> str | None:
+    """Save ``session`` as JSON (asking where unless ``path``); returns the path or None."""
+    path = path or ask_save_path(parent, "session", "Save session", "session.json", SESSION_FILTER)
+    if path is None:
+        return None
+    try:
+        session.save(path)
+    except Exception as exc:  # noqa: BLE001 - reported to the user, session untouched
+        show_error(parent, "Could not save the session", exc)
+        return None
+    return path
+
+
+def open_session(parent: QWidget, path: str | None = None) -> Any:
+    """Load a saved session (asking which unless ``path``); None when cancelled or failed."""
+    path = path or ask_open_path(parent, "session", "Open session", SESSION_FILTER)
+    if path is None:
+        return None
+    from playground import Session  # torch: only once a file is chosen
+
+    try:
+        return Session.load(path)
+    except Exception as exc:  # noqa: BLE001 - reported; the running session is kept
+        show_error(parent, "Could not open the session", exc)
+        return None
+
+
+def export_script(parent: QWidget, session: Any, path: str | None = None) -> str | None:
+    """Write ``session.to_script()`` to a .py file; returns the path or None."""
+    path = path or ask_save_path(parent, "script", "Export script", "training_loop.py", SCRIPT_FILTER)
+    if path is None:
+        return None
+    try:
+        write_text_atomically(path, session.to_script())
+    except Exception as exc:  # noqa: BLE001
+        show_error(parent, "Could not export the script", exc)
+        return None
+    return path

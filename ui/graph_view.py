@@ -1,0 +1,346 @@
+"""The autograd graph of the live session, drawn as a left-to-right layered DAG.
+
+Leaves (parameters, reached through ``AccumulateGrad``) sit on the left and the
+output on the right, so the forward computation reads left to right; the
+arrows show where the gradient flows during ``backward()``: right to left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.controller import FrameThrottle
+from ui.graph_layout import layout
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+# Node kinds also differ in outline width and title text, never colour alone.
+LEAF_FILL, LEAF_EDGE = QColor("#DCEEFB"), QColor("#0072B2")
+OP_FILL, OP_EDGE = QColor("#FDF0D5"), QColor("#B07800")
+OUT_FILL, OUT_EDGE = QColor("#FBE3D6"), QColor("#D55E00")
+INK = QColor("#1A1A1A")
+ARROW = QColor("#333333")
+FREED_INK, FREED_FILL = QColor("#8C8C8C"), QColor("#F2F2F2")
+
+TITLE_PT, DETAIL_PT, LABEL_PT = 17, 14, 14
+X_GAP, Y_GAP, PAD = 70.0, 30.0, 10.0
+MAX_FIT_SCALE = 1.6  # enlarge small graphs for the projector, but not absurdly
+NODE_ITEMS = 4  # numbers shown per value/grad line inside a node
+MIN_FIT_SCALE = 0.75  # below this the text is unreadable: scroll instead
+
+EMPTY_NO_SESSION = "No session loaded"
+EMPTY_NO_FORWARD = "Press Forward (F) to build the graph"
+EMPTY_NO_GRAPH = (
+    "No graph was recorded: the output does not require grad\n"
+    "(forward under no_grad, or no tensor has requires_grad=True)"
+)
+FREED_CAPTION = (
+    "graph freed: saved tensors are gone; a second backward needs retain_graph=True"
+)
+
+
+def format_numbers(values: Any, max_items: int = 6) -> str:
+    """Short human text for a number or (nested) list/array of numbers.
+
+    Parameters
+    ----------
+    values:
+        A float, nested lists of floats, or a numpy array; ``None`` gives "None".
+    max_items:
+        How many leading elements to show before eliding with "…".
+
+    Returns
+    -------
+    str
+        ``"36"``, ``"[1, 2.5, 3]"``, or ``"5×3 [0.1, -0.2, … ]"`` for larger ones.
+    """
+    if values is None:
+        return "None"
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim == 0:
+        return f"{float(arr):.4g}"
+    flat = arr.ravel()
+    shown = ", ".join(f"{x:.4g}" for x in flat[:max_items])
+    more = ", …" if flat.size > max_items else ""
+    shape = "" if arr.ndim == 1 and flat.size <= max_items else "×".join(map(str, arr.shape)) + " "
+    return f"{shape}[{shown}{more}]"
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+class _NodeItem(QGraphicsRectItem):
+    """A box with a bold title line and smaller detail lines underneath."""
+
+    def __init__(self, title: str, details: Sequence[str], kind: str, freed: bool) -> None:
+        super().__init__()
+        self.title = title
+        self.details = list(details)
+        self.kind = kind
+        ink = FREED_INK if freed else INK
+        texts = [self._text(title, TITLE_PT, True, ink)]
+        texts += [self._text(line, DETAIL_PT, False, ink) for line in self.details]
+        width = max(t.boundingRect().width() for t in texts) + 2 * PAD
+        y = PAD
+        for t in texts:
+            t.setPos(PAD, y)
+            y += t.boundingRect().height() + 2
+        self.setRect(0, 0, width, y + PAD - 2)
+        fill, edge = {"leaf": (LEAF_FILL, LEAF_EDGE), "output": (OUT_FILL, OUT_EDGE)}.get(
+            kind, (OP_FILL, OP_EDGE)
+        )
+        pen = QPen(FREED_INK if freed else edge, 4 if kind == "output" else 2)
+        if freed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
+        self.setBrush(QBrush(FREED_FILL if freed else fill))
+
+    def _text(self, text: str, points: int, bold: bool, ink: QColor) -> QGraphicsSimpleTextItem:
+        item = QGraphicsSimpleTextItem(text, self)
+        item.setFont(_font(points, bold))
+        item.setBrush(QBrush(ink))
+        return item
+
+
+class _ZoomView(QGraphicsView):
+    """QGraphicsView that fits its content on update and zooms with Ctrl+wheel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.user_zoomed = False
+
+    def fit_all(self) -> None:
+        """Show the whole scene, enlarging small graphs up to MAX_FIT_SCALE."""
+        self.user_zoomed = False
+        rect = self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20)
+        self.setSceneRect(rect)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        scale = self.transform().m11()
+        if scale > MAX_FIT_SCALE or scale < MIN_FIT_SCALE:
+            bounded = min(MAX_FIT_SCALE, max(MIN_FIT_SCALE, scale))
+            self.resetTransform()
+            self.scale(bounded, bounded)
+            self.centerOn(rect.right(), rect.center().y())  # the output end: where backward starts
+
+    def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            factor = 1.15 ** (event.angleDelta().y() / 120)
+            self.scale(factor, factor)
+            self.user_zoomed = True
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if not self.user_zoomed and self.scene() is not None:
+            self.fit_all()
+
+
+class GraphView(QWidget):
+    """The autograd graph of a session, refreshed after every action.
+
+    Parameters
+    ----------
+    parent:
+        Usual Qt parent.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("graphView")
+        self._session: Any = None
+        self._dirty = False
+        self._throttle = FrameThrottle(self._refresh_if_visible, self)
+        # Whether intermediates were told to retain_grad at the last forward:
+        # what decides if "grad: None" means "not retained" or "no backward yet".
+        self._retained_at_forward = False
+        self.retain_check = QCheckBox("retain_grad on intermediates")
+        self.retain_check.setFont(_font(LABEL_PT))
+        self.retain_check.setToolTip("Calls .retain_grad() on every intermediate from the next forward on")
+        self.retain_check.toggled.connect(self._on_retain_toggled)
+        self.legend = QLabel("gradient flows ←   (forward reads →)")
+        self.legend.setFont(_font(LABEL_PT, bold=True))
+        self.legend.setWordWrap(True)  # wraps rather than widening a 1024 px window
+        self.caption = QLabel(FREED_CAPTION)
+        self.caption.setFont(_font(LABEL_PT, bold=True))
+        self.caption.setStyleSheet(f"color: {OUT_EDGE.name()};")
+        self.caption.setWordWrap(True)
+        self.caption.setMinimumWidth(10)
+        self.empty_label = QLabel(EMPTY_NO_SESSION)
+        self.empty_label.setFont(_font(20))
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.view = _ZoomView()
+        self.view.setScene(QGraphicsScene(self))
+        self._stack = QStackedWidget()
+        self._stack.addWidget(self.empty_label)
+        self._stack.addWidget(self.view)
+        top = QHBoxLayout()
+        top.addWidget(self.legend)
+        top.addStretch(1)
+        top.addWidget(self.retain_check)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.caption)
+        box.addWidget(self._stack, 1)
+        self.refresh()
+
+    # -- session wiring -------------------------------------------------------
+    def set_session(self, session: Any) -> None:
+        """Show ``session`` (or nothing), following its events from now on."""
+        if self._session is not None:
+            self._session.events.action_done.disconnect(self._on_session_action_done)
+            self._session.events.reset.disconnect(self._on_session_reset)
+        self._session = session
+        self._retained_at_forward = False  # a new session starts without retain_grad
+        if session is not None:
+            session.events.action_done.connect(self._on_session_action_done)
+            session.events.reset.connect(self._on_session_reset)
+            # The checkbox is this view's setting: carry it over to the new session.
+            session.set_retain_grad(self.retain_check.isChecked())
+        self.refresh()
+
+    def _on_session_action_done(self, record: Any) -> None:
+        if record.action == "forward":
+            self._retained_at_forward = self.retain_check.isChecked()
+        self._mark_dirty()
+
+    def _on_session_reset(self) -> None:
+        self._mark_dirty()
+
+    def _mark_dirty(self) -> None:
+        """Redraw at most once a frame, and only while the tab is on screen."""
+        self._dirty = True
+        self._throttle.mark()
+
+    def _refresh_if_visible(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def _on_retain_toggled(self, flag: bool) -> None:
+        if self._session is not None:
+            self._session.set_retain_grad(flag)
+
+    # -- drawing --------------------------------------------------------------
+    def node_items(self) -> list[_NodeItem]:
+        """The node boxes currently drawn, in the engine's node order."""
+        return list(self._nodes)
+
+    def edge_items(self) -> list[QGraphicsPathItem]:
+        """The gradient-flow arrows currently drawn."""
+        return list(self._edges)
+
+    def refresh(self) -> None:
+        """Redraw from the session's current graph and tensors."""
+        self._dirty = False
+        self._throttle.stop()
+        scene = self.view.scene()
+        scene.clear()
+        self._nodes: list[_NodeItem] = []
+        self._edges: list[QGraphicsPathItem] = []
+        s = self._session
+        graph = s.graph() if s is not None and s.output is not None else None
+        self.caption.setVisible(bool(graph is not None and graph.nodes and graph.freed))
+        self.retain_check.setEnabled(s is not None)
+        if graph is None or not graph.nodes:
+            self.empty_label.setText(
+                EMPTY_NO_SESSION if s is None else EMPTY_NO_FORWARD if s.output is None else EMPTY_NO_GRAPH
+            )
+            self._stack.setCurrentWidget(self.empty_label)
+            return
+        infos = {t.name: t for t in s.tensors()}
+        self._draw(graph, infos)
+        self._stack.setCurrentWidget(self.view)
+        self.view.fit_all()
+
+    def _draw(self, graph: Any, infos: dict[str, Any]) -> None:
+        scene = self.view.scene()
+        roots = {i for i in range(len(graph.nodes))} - {j for _, j in graph.edges}
+        for i, node in enumerate(graph.nodes):
+            kind = "leaf" if node.label == "AccumulateGrad" else "output" if i in roots else "op"
+            title, details = self._node_text(node, infos.get(node.tensor or ""), kind)
+            item = _NodeItem(title, details, kind, graph.freed)
+            scene.addItem(item)
+            self._nodes.append(item)
+        sizes = [(n.rect().width(), n.rect().height()) for n in self._nodes]
+        for item, (x, y) in zip(self._nodes, layout(len(sizes), graph.edges, X_GAP, Y_GAP, sizes)):
+            item.setPos(x - item.rect().width() / 2, y - item.rect().height() / 2)
+        seen: dict[tuple[int, int], int] = {}
+        for i, j in graph.edges:
+            k = seen.get((i, j), 0)  # x * x gives two parallel edges: bow them apart
+            seen[(i, j)] = k + 1
+            self._add_edge(self._nodes[i], self._nodes[j], k, graph.freed)
+
+    def _node_text(self, node: Any, info: Any, kind: str) -> tuple[str, list[str]]:
+        if kind == "leaf":
+            what = f" ({info.kind})" if info is not None else ""
+            title = f"{node.tensor}{what}" if node.tensor else "leaf tensor"
+            details = ["AccumulateGrad"]
+        else:
+            title = f"{node.tensor} = {node.label}" if node.tensor else node.label
+            details = [] if node.tensor else ["(unnamed step inside one line)"]
+        if info is not None:
+            details.append(f"value: {format_numbers(info.value, NODE_ITEMS)}")
+            details.append(f"grad: {self._grad_text(info)}")
+        return title, details
+
+    def _grad_text(self, info: Any) -> str:
+        if info.grad is not None:
+            return format_numbers(info.grad, NODE_ITEMS)
+        if info.is_leaf:
+            return "None"
+        return "None (no backward yet)" if self._retained_at_forward else "None (not retained)"
+
+    def _add_edge(self, src: _NodeItem, dst: _NodeItem, k: int, freed: bool) -> None:
+        # Gradient goes from src (right) to dst (left): leave src's left side,
+        # arrive at dst's right side, arrowhead pointing left.
+        a = src.mapToScene(QPointF(0, src.rect().height() / 2))
+        b = dst.mapToScene(QPointF(dst.rect().width(), dst.rect().height() / 2))
+        bow = 28.0 * k
+        mid = (a.x() + b.x()) / 2
+        path = QPainterPath(a)
+        path.cubicTo(QPointF(mid, a.y() + bow), QPointF(mid, b.y() + bow), b + QPointF(12, 0))
+        colour = FREED_INK if freed else ARROW
+        pen = QPen(colour, 2.5)
+        if freed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        edge = self.view.scene().addPath(path, pen)
+        head = QGraphicsPolygonItem(QPolygonF([b, b + QPointF(14, -7), b + QPointF(14, 7)]))
+        head.setBrush(QBrush(colour))
+        head.setPen(QPen(colour))
+        self.view.scene().addItem(head)
+        self._edges.append(edge)
+
+    def scene_rect(self) -> QRectF:
+        """Bounding box of everything drawn (for tests and fitting)."""
+        return self.view.scene().itemsBoundingRect()

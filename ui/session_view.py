@@ -1,0 +1,44 @@
+"""A panel that follows the live session: subscribe, coalesce, refresh once per frame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from ui.controller import FrameThrottle, connect_session, disconnect_session
+
+
+class SessionView(QWidget):
+    """Base for inspector panels: ``set_session`` wires events to a throttled ``refresh``.
+
+    However fast auto-run steps the engine, ``refresh`` runs at most once a frame.
+    Subclasses implement :meth:`refresh` and read ``self.session``.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: Any = None
+        self._throttle = FrameThrottle(self._refresh_now, self)
+
+    def set_session(self, session: Any) -> None:
+        """Show ``session`` (None: nothing loaded)."""
+        if self.session is not None:
+            disconnect_session(self.session, self._on_session_action_done, self._on_session_reset)
+        self.session = session
+        if session is not None:
+            connect_session(session, self._on_session_action_done, self._on_session_reset)
+        self._refresh_now()
+
+    def _on_session_action_done(self, _record: Any) -> None:
+        self._throttle.mark()
+
+    def _on_session_reset(self) -> None:
+        self._throttle.mark()
+
+    def _refresh_now(self) -> None:
+        self._throttle.stop()
+        self.refresh()
+
+    def refresh(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
