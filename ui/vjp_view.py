@@ -213,9 +213,14 @@ class VjpPanel(SessionView):
         self.table.resizeColumnsToContents()
 
     def _show_error(self, exc: BaseException) -> None:
-        message = getattr(exc, "message", None) or str(exc)
+        lines = [getattr(exc, "message", None) or str(exc)]
+        said = getattr(exc, "torch_message", None)
+        if said:
+            lines.append(f"PyTorch says: {said}")
         hint = getattr(exc, "hint", None)
-        self.error.setText(message + (f"\n{hint}" if hint else ""))
+        if hint:
+            lines.append(hint)
+        self.error.setText("\n".join(lines))
 
     # -- user input ---------------------------------------------------------------
     def _on_v_edit_text_edited(self, _text: str) -> None:
