@@ -73,12 +73,11 @@ def main() -> None:
     # 3. A lesson in progress.
     window.show_inspector("Lesson")
     panel = window.inspector_panels["Lesson"]
-    starter = getattr(panel, "start_lesson", None)
-    if starter is not None:
-        starter("06_accumulation_manual_sgd")
-        for _ in range(4):
-            panel.next_step()
-            wait(150)
+    panel.lesson_combo.setCurrentIndex(panel.lesson_combo.findData("06_accumulation_manual_sgd"))
+    panel.start()
+    for _ in range(5):
+        panel.next_step()
+        wait(150)
     shoot(out / "lesson.png")
 
     # 4. backward(v) on the x ** 2 model.

@@ -1,0 +1,471 @@
+"""The Lesson tab: walk a class through a lesson, one step per Next, "predict, then reveal".
+
+A lesson (``docs/lesson_format.md``) builds its own Session; the panel hands it
+to the window through :attr:`LessonPanel.session_created`, so every other view
+follows the lesson as it runs. The panel only calls the lesson engine
+(``Lesson.run_step``, ``actual_value``): no torch here, and constructing the
+panel does not even import torch (titles are read from the TOML text).
+"""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
+    QVBoxLayout, QWidget,
+)
+
+from playground.errors import PlaygroundError
+from playground.lessons import actual_value, list_lessons, load_lesson  # torch-free until used
+from ui import theme
+from ui.messages import describe
+
+#: The narration is projected to a room: at least 1.3 times the application font.
+NARRATION_SCALE = 1.4
+LEFT_MESSAGE = "The lesson was left: press Start to restart it."
+#: A projected value stays readable: long tensors are cut with an ellipsis.
+MAX_ITEMS, MAX_ROWS = 6, 4
+NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
+
+_STYLE = """
+QLabel#lessonNotice, QLabel#lessonQuestion, QLabel#lessonAnswer, QLabel#lessonRefused {
+    border-radius: 8px; padding: 8px; border: 2px solid; }
+QLabel#lessonNotice[kind="error"] { color: #A30000; background: #fde9dc; border-color: #D55E00;
+    font-weight: bold; }
+QLabel#lessonNotice[kind="info"] { color: #222222; background: #e3f1fa; border-color: #56B4E9; }
+QLabel#lessonQuestion { background: #fff6d5; border-color: #E69F00; }
+QLabel#lessonAnswer { background: #e6f4ee; border-color: #009E73; }
+QLabel#lessonRefused { background: #e3f1fa; border-color: #0072B2; }
+QLabel#lessonCode { background: #f5f5f5; color: #222222; border-radius: 6px; padding: 6px 10px; }
+QLabel#lessonDescription, QLabel#lessonCodeHeading { color: #555555; }
+QLabel#lessonComplete { color: #00704F; font-weight: bold; }
+QPushButton[role="lessonNav"] { padding: 6px 14px; font-weight: bold; }
+"""
+
+
+# ------------------------------------------------------------------ pure helpers
+def format_value(value: Any) -> str:
+    """A value read from the session, compact enough to project: ``[3, 3, 3, 3]``, ``-0.8``."""
+    if value is None or isinstance(value, (bool, str)):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return f"{float(value) + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, list):
+        nested = bool(value) and isinstance(value[0], list)
+        limit = MAX_ROWS if nested else MAX_ITEMS
+        items = [format_value(v) for v in value[:limit]] + (["…"] if len(value) > limit else [])
+        return "[" + (",\n ".join(items) if nested else ", ".join(items)) + "]"
+    return str(value)
+
+
+def first_sentence(text: str) -> str:
+    """PyTorch's messages run on; the first sentence is what a room can read."""
+    head, dot, rest = text.partition(". ")
+    return head + "." if dot and rest else text
+
+
+def error_text(exc: BaseException) -> tuple[str, str | None, str | None]:
+    """(what happened with the line at fault, what PyTorch said, what to do)."""
+    if isinstance(exc, PlaygroundError):
+        named = exc.line is None or f"line {exc.line}" in exc.message.lower()
+        what = exc.message if named else f"Line {exc.line}: {exc.message}"
+        return what, exc.torch_message, exc.hint
+    return describe(exc)
+
+
+def _gradient_code(spec: Any) -> str:
+    text = str(spec).strip()
+    if isinstance(spec, (list, int, float)):
+        return f"torch.tensor({format_value(spec) if isinstance(spec, list) else spec})"
+    return text if text.startswith("torch.") else f"torch.{text}"
+
+
+def describe_action(method: str, kwargs: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """The PyTorch an action will run, written before running it (for questions and errors)."""
+    forward = [ln.strip() for ln in str(config.get("forward", "")).splitlines() if ln.strip()]
+    output = forward[-1].split("=", 1)[0].strip() if forward else "out"
+    if method == "forward":
+        no_grad = ["with torch.no_grad():", *("    " + ln for ln in forward)]
+        return no_grad if kwargs.get("no_grad") else forward
+    if method == "backward":
+        args = [_gradient_code(kwargs["gradient"])] if "gradient" in kwargs else []
+        args += ["retain_graph=True"] if kwargs.get("retain_graph") else []
+        return [f"{kwargs.get('of', output)}.backward({', '.join(args)})"]
+    if method == "step":
+        if config.get("update") == "manual":
+            return ["with torch.no_grad():",
+                    *(f"    {p} -= lr * {p}.grad" for p in config.get("params", {}))]
+        return ["optimizer.step()"]
+    simple = {
+        "zero_grad": f"optimizer.zero_grad(set_to_none={bool(kwargs.get('set_to_none', False))})",
+        "iterate": "# one iteration: forward, backward, step",
+        "set_requires_grad": f"{kwargs.get('name')}.requires_grad_({kwargs.get('flag')})",
+        "set_retain_grad": "# intermediates call .retain_grad() from the next forward on",
+        "reset": "# back to the initial values",
+    }
+    return [simple.get(method, f"# {method}")]
+
+
+def lesson_title(name: str) -> str:
+    """A built-in lesson's title, read from its TOML text (cheap: no Session, no torch)."""
+    try:
+        text = (files("resources") / "lessons" / f"{name}.toml").read_text(encoding="utf-8-sig")
+        title = tomllib.loads(text).get("lesson", {}).get("title")
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        title = None  # a broken file is reported properly when it is started
+    return title if isinstance(title, str) and title else name.replace("_", " ")
+
+
+def _label(name: str, *, rich: bool = False) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _button(text: str, name: str, slot: Any) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.clicked.connect(slot)
+    return button
+
+
+# ------------------------------------------------------------------------- panel
+class LessonPanel(QWidget):
+    """A lesson, step by step, for a teacher to project.
+
+    Signals
+    -------
+    session_created(object)
+        A lesson built a new Session (Start, or Back rebuilding one); the
+        window makes it its live session.
+    """
+
+    session_created = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lessonPanel")
+        self.setStyleSheet(_STYLE)
+        self.lesson: Any = None
+        self.session: Any = None
+        self.step_index = -1
+        self.revealed = False  # whether the current step's actions ran
+        self._guess = ""
+        self._code: list[str] = []
+        self._refused: PlaygroundError | None = None
+        self._build()
+        self._apply_fonts()
+        QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
+        self._render()
+
+    # -- construction ------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addLayout(self._build_picker())
+        self.title_label = _label("lessonTitle")
+        self.notice_label = _label("lessonNotice", rich=True)
+        layout.addWidget(self.title_label)
+        layout.addLayout(self._build_nav())
+        layout.addWidget(self.notice_label)
+        self.complete_label = _label("lessonComplete")
+        self.complete_label.setText("✔ Lesson complete")
+        self.next_lesson_button = _button("", "lessonNextLessonButton", self.start_next_lesson)
+        layout.addWidget(self.complete_label)
+        layout.addWidget(self.next_lesson_button)
+        # The step scrolls under a fixed header, so Back and Next never leave the screen.
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body_scroll.setWidget(self._build_step())
+        layout.addWidget(self.body_scroll, 1)
+        for keys, slot in ((NEXT_KEYS, self.next_step), (BACK_KEYS, self.back)):
+            for key in keys:
+                # Alt+arrows work anywhere in the window; PageUp/Down only inside the
+                # panel, so tables and text fields elsewhere keep their own paging.
+                context = (Qt.ShortcutContext.WindowShortcut if key.startswith("Alt")
+                           else Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                QShortcut(QKeySequence(key), self, slot, context)
+
+    def _build_picker(self) -> QHBoxLayout:
+        self.lesson_combo = QComboBox()
+        self.lesson_combo.setObjectName("lessonCombo")
+        # Long titles must not widen the dock: the combo shrinks, the popup shows all.
+        self.lesson_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.lesson_combo.setMinimumContentsLength(12)
+        self.lesson_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        for number, name in enumerate(list_lessons(), start=1):
+            self.lesson_combo.addItem(f"{number}. {lesson_title(name)}", name)
+        self.start_button = _button("Start", "lessonStartButton", self.start)
+        self.open_button = _button("Open…", "lessonOpenButton", self.open_file)
+        self.open_button.setToolTip("Open a lesson file (.toml) of your own")
+        row = QHBoxLayout()
+        row.addWidget(self.lesson_combo, 1)
+        row.addWidget(self.start_button)
+        row.addWidget(self.open_button)
+        return row
+
+    def _build_nav(self) -> QHBoxLayout:
+        self.back_button = _button("◀ Back", "lessonBackButton", self.back)
+        self.next_button = _button("Next ▶", "lessonNextButton", self.next_step)
+        self.back_button.setToolTip("Back one step  [Alt+Left, PageUp]")
+        self.next_button.setToolTip("Next step  [Alt+Right, PageDown]")
+        self.counter_label = _label("lessonStepCounter")
+        self.counter_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row = QHBoxLayout()
+        for widget in (self.back_button, self.counter_label, self.next_button):
+            widget.setProperty("role", "lessonNav")
+            row.addWidget(widget, 1 if widget is self.counter_label else 0)
+        return row
+
+    def _build_step(self) -> QWidget:
+        self.description_label = _label("lessonDescription")
+        self.question_label = _label("lessonQuestion", rich=True)
+        self.guess_edit = QLineEdit()
+        self.guess_edit.setObjectName("lessonGuess")
+        self.guess_edit.setPlaceholderText("Your prediction…")
+        self.guess_edit.returnPressed.connect(self.reveal)
+        self.reveal_button = _button("Reveal", "lessonRevealButton", self.reveal)
+        self.guess_row = QWidget()
+        row = QHBoxLayout(self.guess_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.guess_edit, 1)
+        row.addWidget(self.reveal_button)
+        self.answer_label = _label("lessonAnswer", rich=True)
+        self.refused_label = _label("lessonRefused", rich=True)
+        self.narration_label = _label("lessonNarration")
+        self.values_label = _label("lessonValues", rich=True)
+        self.code_heading = _label("lessonCodeHeading")
+        self.code_label = _label("lessonCode")
+        body = QWidget()
+        body.setObjectName("lessonBody")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 4, 0)
+        for widget in (self.description_label, self.question_label, self.guess_row,
+                       self.answer_label, self.refused_label, self.narration_label,
+                       self.values_label, self.code_heading, self.code_label):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        return body
+
+    def _apply_fonts(self, _font: object = None) -> None:
+        """Sizes relative to the application font, so View → Zoom scales the lesson too."""
+        big = theme.scaled_font(NARRATION_SCALE)
+        for label in (self.narration_label, self.question_label, self.answer_label,
+                      self.refused_label, self.guess_edit):
+            label.setFont(big)
+        self.title_label.setFont(theme.scaled_font(1.5, bold=True))
+        self.counter_label.setFont(theme.scaled_font(1.2, bold=True))
+        self.complete_label.setFont(theme.scaled_font(1.5, bold=True))
+        self.values_label.setFont(theme.scaled_font(1.2))
+        self.notice_label.setFont(theme.scaled_font(1.2))
+        mono = theme.monospace_font()
+        mono.setPointSizeF(mono.pointSizeF() * 1.1)
+        self.code_label.setFont(mono)
+
+    # -- the window's side -------------------------------------------------------
+    def set_session(self, session: Any) -> None:
+        """The window's live session changed; a lesson only drives the session it built."""
+        if self.session is not None and session is not self.session:
+            self.session = None  # another model was applied: never drive a hidden session
+            self._notice("info", html.escape(LEFT_MESSAGE))
+            self._render()
+
+    # -- starting ----------------------------------------------------------------
+    def start(self) -> None:
+        """Start (or restart) the lesson chosen in the combo box."""
+        self._guarded(self._start, self.lesson_combo.currentData())
+
+    def open_file(self) -> None:
+        """Ask for a lesson file and start it; a refused file keeps the running lesson."""
+        path, _filter = QFileDialog.getOpenFileName(self, "Open a lesson", "", "Lessons (*.toml)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path) -> None:
+        """Load the lesson file at ``path`` and start it (errors are shown in the panel)."""
+        self._guarded(self._start, Path(path))
+
+    def start_next_lesson(self) -> None:
+        """Start the built-in lesson after the current one."""
+        index = self.lesson_combo.findData(self.lesson.name) if self.lesson else -1
+        if 0 <= index < self.lesson_combo.count() - 1:
+            self.lesson_combo.setCurrentIndex(index + 1)
+            self.start()
+
+    def _start(self, source: Any) -> None:
+        lesson = load_lesson(source)  # raises before anything running is touched
+        if isinstance(source, Path) and self.lesson_combo.findData(source) < 0:
+            self.lesson_combo.addItem(f"{lesson.title} ({source.name})", source)
+        self.lesson_combo.setCurrentIndex(self.lesson_combo.findData(source))
+        self.lesson, self.step_index = lesson, -1
+        self._new_session(upto=0)
+        self._enter_step(0)
+
+    def _new_session(self, upto: int) -> None:
+        """A fresh session with steps ``0..upto-1`` replayed silently (PyTorch cannot undo)."""
+        session = self.lesson.new_session()
+        self.session = session
+        self._notice("", "")
+        try:
+            for i in range(upto):
+                self.lesson.run_step(session, i)
+        finally:  # even half-replayed, the window must show the session the lesson drives
+            self.session_created.emit(session)
+
+    # -- stepping ----------------------------------------------------------------
+    def next_step(self) -> None:
+        """Reveal the current question if it is still open, else go to the next step."""
+        if self.session is None or self.lesson is None:
+            return
+        if not self.revealed:
+            self.reveal()
+        elif self.step_index < len(self.lesson.steps) - 1:
+            self._guarded(self._enter_step, self.step_index + 1)
+
+    def back(self) -> None:
+        """One step back: a new session replays the steps before it, then shows it done."""
+        if self.session is None or self.lesson is None or self.step_index <= 0:
+            return
+        self._guarded(self._go_back, self.step_index - 1)
+
+    def reveal(self) -> None:
+        """Run the current step's actions and show the answer beside the student's guess."""
+        if self.session is None or self.revealed:
+            return
+        self._guess = self.guess_edit.text().strip()
+        self._guarded(self._run_current)
+
+    def _go_back(self, index: int) -> None:
+        self._new_session(upto=index)
+        self._prepare(index)
+        self._run_current()
+
+    def _prepare(self, index: int) -> None:
+        """Step ``index`` about to run: nothing revealed, its actions described."""
+        self.step_index, self.revealed, self._guess, self._refused = index, False, "", None
+        self._code = [line for method, kwargs in self.lesson.steps[index].actions
+                      for line in describe_action(method, kwargs, self.lesson.config)]
+        self.guess_edit.clear()
+
+    def _enter_step(self, index: int) -> None:
+        self._prepare(index)
+        self._notice("", "")
+        if self.lesson.steps[index].ask is None:
+            self._run_current()
+        else:
+            self.guess_edit.setFocus()
+
+    def _run_current(self) -> None:
+        before = len(self.session.history)
+        self.revealed = True  # even if it fails: Next must never be stuck on a broken step
+        self._refused = self.lesson.run_step(self.session, self.step_index)
+        if self._refused is None:
+            # A `reset` action empties the history: then there is nothing to slice.
+            records = self.session.history[before:] if len(self.session.history) >= before else []
+            # print() lines are the script's way to show values; the panel shows them itself.
+            code = [line for r in records for line in r.code if not line.startswith("print(")]
+            self._code = code or self._code
+
+    # -- showing -----------------------------------------------------------------
+    def _guarded(self, function: Any, *args: Any) -> None:
+        """Run ``function``; any exception is shown in the panel, never raised out of a slot."""
+        try:
+            function(*args)
+        except Exception as exc:  # noqa: BLE001 - a class must never see a crash
+            self._show_error(exc)
+        self._render()
+
+    def _show_error(self, exc: BaseException) -> None:
+        what, torch_message, hint = error_text(exc)
+        parts = [html.escape(what)]
+        if torch_message:
+            parts.append(f"PyTorch says: <i>{html.escape(torch_message)}</i>")
+        if hint:
+            parts.append(f"<span style='font-weight:normal'>What to do: "
+                         f"{html.escape(hint)}</span>")
+        self._notice("error", "<br>".join(parts))
+
+    def _notice(self, kind: str, rich_text: str) -> None:
+        self.notice_label.setProperty("kind", kind)
+        self.notice_label.style().unpolish(self.notice_label)
+        self.notice_label.style().polish(self.notice_label)
+        self.notice_label.setText(rich_text)
+        self.notice_label.setVisible(bool(rich_text))
+
+    def _render(self) -> None:
+        """Every label from the state: lesson, step, revealed or not."""
+        lesson, running = self.lesson, self.session is not None
+        self.title_label.setText(lesson.title if lesson else "Lessons")
+        self.description_label.setText(lesson.description if lesson else
+                                       "Choose a lesson and press Start. Next and Back walk "
+                                       "through it; every step runs real PyTorch.")
+        # The introduction belongs to step 1; later it would push the step off a short dock.
+        self.description_label.setVisible(lesson is None or self.step_index <= 0)
+        step = lesson.steps[self.step_index] if lesson and self.step_index >= 0 else None
+        total = len(lesson.steps) if lesson else 0
+        self.counter_label.setText(f"Step {self.step_index + 1} of {total}" if step else "")
+        last = step is not None and self.step_index == total - 1
+        self.back_button.setEnabled(running and self.step_index > 0)
+        self.next_button.setEnabled(running and step is not None and not (last and self.revealed))
+        self._render_step(step)
+        done = running and last and self.revealed
+        self.complete_label.setVisible(done)
+        following = self.lesson_combo.findData(lesson.name) + 1 if lesson else 0
+        has_next = done and 0 < following < self.lesson_combo.count()
+        if has_next:
+            title = self.lesson_combo.itemText(following)
+            self.next_lesson_button.setText(f"Next lesson: {title} ▶")
+        self.next_lesson_button.setVisible(has_next)
+
+    def _render_step(self, step: Any) -> None:
+        asking = step is not None and step.ask is not None
+        shown = step is not None and self.revealed
+        self.question_label.setText(f"<b>Predict:</b> {html.escape(step.ask)}" if asking else "")
+        self.question_label.setVisible(asking)
+        self.guess_row.setVisible(asking and not self.revealed)
+        self.reveal_button.setEnabled(asking and not self.revealed and self.session is not None)
+        answer = html.escape(step.answer) if shown and asking and step.answer else ""
+        guess = html.escape(self._guess) if shown and asking else ""
+        guess = f"<b>Your guess:</b> {guess}<br>" if guess else ""
+        self.answer_label.setText(f"{guess}<b>Answer:</b> {answer}" if answer else guess)
+        self.answer_label.setVisible(bool(answer or guess))
+        refused = self._refused if shown else None
+        if refused is not None:
+            words = refused.torch_message or refused.message
+            self.refused_label.setText(f"<b>PyTorch refused, as expected:</b> "
+                                       f"<i>{html.escape(first_sentence(words))}</i>")
+            self.refused_label.setToolTip(words)
+        self.refused_label.setVisible(refused is not None)
+        self.narration_label.setText(step.say if shown else "")
+        self.narration_label.setVisible(shown)
+        self.values_label.setText(self._values_html(step) if shown and self.session else "")
+        self.values_label.setVisible(bool(self.values_label.text()))
+        self.code_heading.setText(f"PyTorch this step {'ran' if shown else 'will run'}:")
+        self.code_label.setText("\n".join(self._code) if step is not None else "")
+        for widget in (self.code_heading, self.code_label):
+            widget.setVisible(step is not None and bool(self._code))
+
+    def _values_html(self, step: Any) -> str:
+        """``key = value`` for each ``expect`` key, read from the live session."""
+        rows = []
+        for key in step.expect:
+            try:
+                text = format_value(actual_value(self.session, key))
+            except Exception as exc:  # noqa: BLE001 - e.g. a tensor before any forward
+                text = str(exc)
+            rows.append(f"{html.escape(key)} = {html.escape(text)}".replace("\n", "<br>&nbsp;"))
+        if not rows:
+            return ""
+        return "<b>PyTorch says:</b><br><tt>" + "<br>".join(rows) + "</tt>"
