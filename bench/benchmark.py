@@ -7,12 +7,10 @@ Prints one line per measurement. The UI part runs offscreen (QT_QPA_PLATFORM).
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import statistics
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -53,31 +51,37 @@ def bench_presses(n: int) -> None:
               f"{_ms(sorted(times)[int(0.99 * len(times))])}")
 
 
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def bench_long_run(iterations: int) -> None:
     from playground import Session
 
     s = Session(params={"w": "randn(5, 3)", "b": "randn(3)"}, inputs={"x": "ones(5)", "y": "zeros(3)"},
                 forward="z = torch.matmul(x, w) + b\nloss = F.binary_cross_entropy_with_logits(z, y)",
                 lr=0.1, auto_zero_grad=True)
-    gc.collect()
-    tracemalloc.start()
     chunk = iterations // 5
     for part in range(5):
         t = time.perf_counter()
         for _ in range(chunk):
             s.iterate()
         dt = time.perf_counter() - t
-        current, _peak = tracemalloc.get_traced_memory()
-        print(f"long run part {part + 1}/5: {chunk / dt:8.0f} iterations/s, "
-              f"traced memory {current / 1e6:7.1f} MB, history {len(s.history)} records, "
-              f"log entries {len(s.log.entries)}")
-    tracemalloc.stop()
+        print(f"engine run {(part + 1) * chunk:>7} iterations: {chunk / dt:6.0f} iterations/s, "
+              f"RSS {_rss_mb():6.1f} MB, history {len(s.history):>6} records (cap "
+              f"{s._history_limit}), script log {len(s.log.entries)} entries")
     t = time.perf_counter()
     text = s.to_script()
     print(f"to_script after {iterations} iterations: {len(text)} chars in {_ms(time.perf_counter() - t)}")
 
 
-def bench_ui(iterations: int) -> None:
+def bench_ui(seconds: float) -> None:
+    """The real window on auto-run at "fast" speed, as a user would leave it running."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -85,33 +89,35 @@ def bench_ui(iterations: int) -> None:
     from ui import MainWindow
 
     s = Session(params={"w": "ones(3)"}, inputs={"x": [1.0, 2.0, 3.0]},
-                forward="out = (w * x).sum()", lr=0.001, auto_zero_grad=False)
+                forward="out = (w * x).sum()", lr=0.001, auto_zero_grad=True)
     window = MainWindow(session=s)
     window.resize(1600, 1000)
     window.show()
-    app.processEvents()
-    from PySide6.QtGui import QAction
-
+    QTest.qWait(200)
     action = window.findChild(QAction, "actionIterate")
     times = []
-    for _ in range(200):
+    for _ in range(100):
         t = time.perf_counter()
         action.trigger()
-        app.processEvents()
         times.append(time.perf_counter() - t)
-    print(f"UI Iterate press + repaint: median {_ms(statistics.median(times))}, "
+    print(f"UI Iterate press (engine + every view's slot): median {_ms(statistics.median(times))}, "
           f"p99 {_ms(sorted(times)[int(0.99 * len(times))])}")
-    chunk = iterations // 5
-    for part in range(5):
-        t = time.perf_counter()
-        for i in range(chunk):
-            action.trigger()
-            if i % 20 == 0:
-                app.processEvents()
-        app.processEvents()
-        dt = time.perf_counter() - t
-        print(f"UI run part {part + 1}/5: {chunk / dt:7.0f} iterations/s through the window "
-              f"(history {len(window.session.history)} records)")
+    for tab in ("Tensors", "Graph", "Code"):
+        window.show_inspector(tab)
+        window.controller.set_speed(None)
+        window.controller.play()
+        step = seconds / 5
+        before = window.session.history[-1].index
+        for part in range(5):
+            t = time.perf_counter()
+            start = window.session.history[-1].index
+            QTest.qWait(int(step * 1000))
+            done = (window.session.history[-1].index - start) / 4  # 4 records an iteration
+            print(f"UI auto-run 'fast', {tab} tab, {part * step:4.0f}-{(part + 1) * step:4.0f} s: "
+                  f"{done / (time.perf_counter() - t):6.0f} iterations/s, RSS {_rss_mb():6.1f} MB, "
+                  f"records so far {window.session.history[-1].index + 1}")
+        window.controller.pause()
+        print(f"  ({(window.session.history[-1].index - before) / 4:.0f} iterations in {seconds:.0f} s)")
     window.close()
 
 
@@ -123,8 +129,8 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     bench_import()
     bench_presses(200 * scale)
-    bench_long_run(2_000 * scale)
-    bench_ui(500 * scale)
+    bench_long_run(5_000 * scale)
+    bench_ui(10.0 * scale)
 
 
 if __name__ == "__main__":

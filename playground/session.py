@@ -28,7 +28,7 @@ from .values import parse_value
 
 PHASES = ("forward", "backward", "step", "zero_grad")
 #: Records kept before the oldest tenth is dropped, so a long run stays bounded.
-HISTORY_LIMIT = 100_000
+HISTORY_LIMIT = 50_000
 
 
 @dataclass(frozen=True)

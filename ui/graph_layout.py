@@ -9,6 +9,7 @@ leaves land in layer 0 (left) and the output in the last layer (right).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 Edge = tuple[int, int]
 
@@ -167,14 +168,56 @@ def order_layers(layers: Sequence[int], edges: Sequence[Edge], sweeps: int = 4) 
     return best
 
 
-def layout(
+@dataclass(frozen=True)
+class Placement:
+    """Where to draw nodes and edges.
+
+    Attributes
+    ----------
+    centres:
+        ``(x, y)`` centre of each node.
+    routes:
+        For each input edge, in order, the points its line passes through
+        between its two ends: for every layer it skips, the right and the
+        left end of a free lane through that column (in the gradient
+        direction, right to left). Empty for edges between neighbouring layers.
+    """
+
+    centres: list[tuple[float, float]]
+    routes: list[list[tuple[float, float]]]
+
+
+def _with_dummies(
+    n: int, layers: Sequence[int], edges: Sequence[Edge]
+) -> tuple[list[int], list[Edge], list[list[int]]]:
+    """Split edges that skip layers into chains through one dummy node per skipped layer.
+
+    Dummies take part in the ordering, so a long edge gets a lane of its own
+    instead of being drawn straight through the boxes in between.
+    """
+    all_layers = list(layers)
+    chained: list[Edge] = []
+    dummies: list[list[int]] = []
+    for i, j in edges:
+        chain = []
+        for k in range(layers[i] - 1, layers[j], -1):
+            chain.append(len(all_layers))
+            all_layers.append(k)
+        path = [i, *chain, j]
+        chained += list(zip(path, path[1:]))
+        dummies.append(chain)
+    return all_layers, chained, dummies
+
+
+def place(
     n: int,
     edges: Sequence[Edge],
     x_gap: float = 1.0,
     y_gap: float = 1.0,
     sizes: Sequence[tuple[float, float]] | None = None,
-) -> list[tuple[float, float]]:
-    """Place nodes on a grid: x by layer (leaves left), y by order within the layer.
+    lane: float = 0.0,
+) -> Placement:
+    """Place nodes on a grid (x by layer, leaves left) and route long edges.
 
     Each column is as wide as its widest box, so one long label does not
     stretch every column; each layer is centred vertically on y = 0 so short
@@ -190,23 +233,46 @@ def layout(
         Empty space between neighbouring columns and between boxes in a column.
     sizes:
         ``(width, height)`` of each node's box; ``None`` treats nodes as points.
+    lane:
+        Height reserved for a long edge passing through a column.
 
     Returns
     -------
-    list[tuple[float, float]]
-        ``(x, y)`` centre of each node.
+    Placement
+        Node centres and the routes of edges that skip layers.
     """
-    boxes = list(sizes) if sizes is not None else [(0.0, 0.0)] * n
     layers = assign_layers(n, edges)
-    order = order_layers(layers, edges)
-    pos: list[tuple[float, float]] = [(0.0, 0.0)] * n
+    all_layers, chained, dummies = _with_dummies(n, layers, edges)
+    boxes = list(sizes) if sizes is not None else [(0.0, 0.0)] * n
+    boxes += [(0.0, lane)] * (len(all_layers) - n)
+    pos: list[tuple[float, float]] = [(0.0, 0.0)] * len(all_layers)
+    spans: list[tuple[float, float]] = []  # (left, right) of each column
     left = 0.0
-    for row in order:
+    for row in order_layers(all_layers, chained):
         col_w = max((boxes[v][0] for v in row), default=0.0)
         heights = [boxes[v][1] for v in row]
         y = -(sum(heights) + y_gap * (len(row) - 1)) / 2
         for v, h in zip(row, heights):
             pos[v] = (left + col_w / 2, y + h / 2)
             y += h + y_gap
+        spans.append((left, left + col_w))
         left += col_w + x_gap
-    return pos
+    routes = []
+    for chain in dummies:
+        route = []
+        for d in chain:
+            col_left, col_right = spans[all_layers[d]]
+            route += [(col_right, pos[d][1]), (col_left, pos[d][1])]
+        routes.append(route)
+    return Placement(centres=pos[:n], routes=routes)
+
+
+def layout(
+    n: int,
+    edges: Sequence[Edge],
+    x_gap: float = 1.0,
+    y_gap: float = 1.0,
+    sizes: Sequence[tuple[float, float]] | None = None,
+) -> list[tuple[float, float]]:
+    """Node centres only: :func:`place` without edge routes (see there)."""
+    return place(n, edges, x_gap, y_gap, sizes).centres

@@ -7,11 +7,12 @@ arrows show where the gradient flows during ``backward()``: right to left.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.controller import FrameThrottle
-from ui.graph_layout import layout
+from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.graph_layout import place
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 # Node kinds also differ in outline width and title text, never colour alone.
@@ -41,11 +42,13 @@ ARROW = QColor("#333333")
 FREED_INK, FREED_FILL = QColor("#8C8C8C"), QColor("#F2F2F2")
 
 TITLE_PT, DETAIL_PT, LABEL_PT = 17, 14, 14
-X_GAP, Y_GAP, PAD = 70.0, 30.0, 10.0
+X_GAP, Y_GAP, PAD = 44.0, 30.0, 10.0
+LANE = 10.0  # height kept free in a column for an edge that passes through it
 MAX_FIT_SCALE = 1.6  # enlarge small graphs for the projector, but not absurdly
-NODE_ITEMS = 4  # numbers shown per value/grad line inside a node
+NODE_ITEMS = 4  # numbers shown per value/grad line inside a node: boxes stay narrow
 MIN_FIT_SCALE = 0.75  # below this the text is unreadable: scroll instead
 
+LEGEND = "gradient flows ←   (forward reads →)"
 EMPTY_NO_SESSION = "No session loaded"
 EMPTY_NO_FORWARD = "Press Forward (F) to build the graph"
 EMPTY_NO_GRAPH = (
@@ -70,7 +73,7 @@ def format_numbers(values: Any, max_items: int = 6) -> str:
     Returns
     -------
     str
-        ``"36"``, ``"[1, 2.5, 3]"``, or ``"5×3 [0.1, -0.2, … ]"`` for larger ones.
+        ``"36"``, ``"[1, 2.5, 3]"``, ``"[1, 2, 3, …] (10 values)"`` or ``"5×3 [0.1, -0.2, …]"``.
     """
     if values is None:
         return "None"
@@ -80,8 +83,9 @@ def format_numbers(values: Any, max_items: int = 6) -> str:
     flat = arr.ravel()
     shown = ", ".join(f"{x:.4g}" for x in flat[:max_items])
     more = ", …" if flat.size > max_items else ""
-    shape = "" if arr.ndim == 1 and flat.size <= max_items else "×".join(map(str, arr.shape)) + " "
-    return f"{shape}[{shown}{more}]"
+    if arr.ndim == 1:
+        return f"[{shown}{more}]" + (f" ({flat.size} values)" if more else "")
+    return "×".join(map(str, arr.shape)) + f" [{shown}{more}]"
 
 
 def _font(points: int, bold: bool = False) -> QFont:
@@ -125,7 +129,13 @@ class _NodeItem(QGraphicsRectItem):
 
 
 class _ZoomView(QGraphicsView):
-    """QGraphicsView that fits its content on update and zooms with Ctrl+wheel."""
+    """QGraphicsView that fits its content on update and zooms with Ctrl+wheel.
+
+    ``fitted(clipped)`` reports after each fit whether part of the graph is
+    off-screen because fitting it all would make the text too small.
+    """
+
+    fitted = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,6 +155,7 @@ class _ZoomView(QGraphicsView):
             self.resetTransform()
             self.scale(bounded, bounded)
             self.centerOn(rect.right(), rect.center().y())  # the output end: where backward starts
+        self.fitted.emit(scale < MIN_FIT_SCALE)
 
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -183,7 +194,7 @@ class GraphView(QWidget):
         self.retain_check.setFont(_font(LABEL_PT))
         self.retain_check.setToolTip("Calls .retain_grad() on every intermediate from the next forward on")
         self.retain_check.toggled.connect(self._on_retain_toggled)
-        self.legend = QLabel("gradient flows ←   (forward reads →)")
+        self.legend = QLabel(LEGEND)
         self.legend.setFont(_font(LABEL_PT, bold=True))
         self.legend.setWordWrap(True)  # wraps rather than widening a 1024 px window
         self.caption = QLabel(FREED_CAPTION)
@@ -197,6 +208,7 @@ class GraphView(QWidget):
         self.empty_label.setWordWrap(True)
         self.view = _ZoomView()
         self.view.setScene(QGraphicsScene(self))
+        self.view.fitted.connect(self._on_view_fitted)
         self._stack = QStackedWidget()
         self._stack.addWidget(self.empty_label)
         self._stack.addWidget(self.view)
@@ -214,23 +226,30 @@ class GraphView(QWidget):
     def set_session(self, session: Any) -> None:
         """Show ``session`` (or nothing), following its events from now on."""
         if self._session is not None:
-            self._session.events.action_done.disconnect(self._on_session_action_done)
-            self._session.events.reset.disconnect(self._on_session_reset)
+            disconnect_session(self._session, self._on_session_action_done, self._on_session_reset)
         self._session = session
-        self._retained_at_forward = False  # a new session starts without retain_grad
         if session is not None:
-            session.events.action_done.connect(self._on_session_action_done)
-            session.events.reset.connect(self._on_session_reset)
-            # The checkbox is this view's setting: carry it over to the new session.
-            session.set_retain_grad(self.retain_check.isChecked())
+            connect_session(session, self._on_session_action_done, self._on_session_reset)
+        # Best guess for a forward that ran before we were attached.
+        self._retained_at_forward = self._sync_retain_check()
         self.refresh()
+
+    def _sync_retain_check(self) -> bool:
+        """Show the session's retain_grad setting without echoing it back."""
+        flag = bool(self._session is not None and self._session.retain_grad)
+        self.retain_check.blockSignals(True)
+        self.retain_check.setChecked(flag)
+        self.retain_check.blockSignals(False)
+        return flag
 
     def _on_session_action_done(self, record: Any) -> None:
         if record.action == "forward":
-            self._retained_at_forward = self.retain_check.isChecked()
+            self._retained_at_forward = bool(self._session.retain_grad)
         self._mark_dirty()
 
     def _on_session_reset(self) -> None:
+        # reset() turns retain_grad off in the engine; the checkbox follows.
+        self._retained_at_forward = self._sync_retain_check()
         self._mark_dirty()
 
     def _mark_dirty(self) -> None:
@@ -246,6 +265,9 @@ class GraphView(QWidget):
         super().showEvent(event)
         if self._dirty:
             self.refresh()
+
+    def _on_view_fitted(self, clipped: bool) -> None:
+        self.legend.setText(LEGEND + ("\nmore off-screen: scroll, or Ctrl+wheel to zoom out" if clipped else ""))
 
     def _on_retain_toggled(self, flag: bool) -> None:
         if self._session is not None:
@@ -293,13 +315,16 @@ class GraphView(QWidget):
             scene.addItem(item)
             self._nodes.append(item)
         sizes = [(n.rect().width(), n.rect().height()) for n in self._nodes]
-        for item, (x, y) in zip(self._nodes, layout(len(sizes), graph.edges, X_GAP, Y_GAP, sizes)):
+        placed = place(len(sizes), graph.edges, X_GAP, Y_GAP, sizes, lane=LANE)
+        for item, (x, y) in zip(self._nodes, placed.centres):
             item.setPos(x - item.rect().width() / 2, y - item.rect().height() / 2)
-        seen: dict[tuple[int, int], int] = {}
-        for i, j in graph.edges:
-            k = seen.get((i, j), 0)  # x * x gives two parallel edges: bow them apart
-            seen[(i, j)] = k + 1
-            self._add_edge(self._nodes[i], self._nodes[j], k, graph.freed)
+        # x * x gives two parallel edges: bow them apart symmetrically.
+        total = Counter(graph.edges)
+        seen: Counter[tuple[int, int]] = Counter()
+        for (i, j), route in zip(graph.edges, placed.routes):
+            offset = seen[(i, j)] - (total[(i, j)] - 1) / 2
+            seen[(i, j)] += 1
+            self._add_edge(self._nodes[i], self._nodes[j], route, offset, graph.freed)
 
     def _node_text(self, node: Any, info: Any, kind: str) -> tuple[str, list[str]]:
         if kind == "leaf":
@@ -308,7 +333,7 @@ class GraphView(QWidget):
             details = ["AccumulateGrad"]
         else:
             title = f"{node.tensor} = {node.label}" if node.tensor else node.label
-            details = [] if node.tensor else ["(unnamed step inside one line)"]
+            details = [] if node.tensor else ["(unnamed)"]
         if info is not None:
             details.append(f"value: {format_numbers(info.value, NODE_ITEMS)}")
             details.append(f"grad: {self._grad_text(info)}")
@@ -321,15 +346,23 @@ class GraphView(QWidget):
             return "None"
         return "None (no backward yet)" if self._retained_at_forward else "None (not retained)"
 
-    def _add_edge(self, src: _NodeItem, dst: _NodeItem, k: int, freed: bool) -> None:
+    def _add_edge(
+        self, src: _NodeItem, dst: _NodeItem, route: list[tuple[float, float]], offset: float, freed: bool
+    ) -> None:
         # Gradient goes from src (right) to dst (left): leave src's left side,
-        # arrive at dst's right side, arrowhead pointing left.
+        # pass through the lanes of skipped columns, arrive at dst's right
+        # side with the arrowhead pointing left.
         a = src.mapToScene(QPointF(0, src.rect().height() / 2))
         b = dst.mapToScene(QPointF(dst.rect().width(), dst.rect().height() / 2))
-        bow = 28.0 * k
-        mid = (a.x() + b.x()) / 2
+        points = [a, *(QPointF(x, y) for x, y in route), b + QPointF(12, 0)]
+        bow = 36.0 * offset
         path = QPainterPath(a)
-        path.cubicTo(QPointF(mid, a.y() + bow), QPointF(mid, b.y() + bow), b + QPointF(12, 0))
+        for k in range(0, len(points) - 1, 2):
+            start, end = points[k], points[k + 1]
+            if k > 0:
+                path.lineTo(start)  # straight along the lane through a column
+            mid = (start.x() + end.x()) / 2
+            path.cubicTo(QPointF(mid, start.y() + bow), QPointF(mid, end.y() + bow), end)
         colour = FREED_INK if freed else ARROW
         pen = QPen(colour, 2.5)
         if freed:

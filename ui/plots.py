@@ -105,6 +105,10 @@ def make_plot(object_name: str, title: str, y_label: str) -> pg.PlotWidget:
     return widget
 
 
+#: zero_grad marks drawn at most (see SeriesSet.redraw).
+MAX_MARKS = 300
+
+
 class SeriesSet:
     """The curves of one session (main or twin) on the weight, grad and output plots."""
 
@@ -210,6 +214,10 @@ class SeriesSet:
                     # All NaN (grad still None): pyqtgraph's bounds would warn on it.
                     curve.setData(_EMPTY, _EMPTY)
         marks = self.markers.x[:self.markers.n]
+        if len(marks) > MAX_MARKS:
+            # Hundreds of lines merge into a grey wash that costs a frame to paint; the
+            # saw-tooth of the grad curves shows the zeroing by then.
+            marks = marks[:0]
         self.marker_curve.setData(np.repeat(marks, 2), np.tile([lo, hi], len(marks)))
 
     @staticmethod

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from ui.graph_layout import assign_layers, count_crossings, layout, order_layers
+from ui.graph_layout import assign_layers, count_crossings, layout, order_layers, place
 
 
 def test_chain_puts_leaf_left_and_output_right() -> None:
@@ -79,11 +79,33 @@ def test_every_edge_goes_from_right_to_left(seed: int) -> None:
 
 
 def test_layout_centres_each_layer() -> None:
-    pos = layout(4, [(0, 1), (1, 2), (0, 3)], x_gap=100.0, y_gap=50.0)
+    # Chain 0 -> 1 -> 2 with no other edge: every layer has one node, at y = 0.
+    pos = layout(3, [(0, 1), (1, 2)], x_gap=100.0, y_gap=50.0)
+    assert pos == [(200.0, 0.0), (100.0, 0.0), (0.0, 0.0)]
+
+
+def test_long_edge_gets_its_own_lane_without_crossings() -> None:
+    # z = x @ w + b: Add(0) -> Mm(1) -> Acc w(2), and Add(0) -> Acc b(3) skips
+    # layer 1. The skipping edge takes a lane beside Mm, on b's side.
+    placed = place(4, [(0, 1), (1, 2), (0, 3)], x_gap=100.0, y_gap=50.0)
+    pos = placed.centres
     assert pos[0] == (200.0, 0.0)
-    assert pos[1] == (100.0, 0.0)
-    assert sorted(p[1] for p in (pos[2], pos[3])) == [-25.0, 25.0]
-    assert pos[2][0] == pos[3][0] == 0.0
+    assert placed.routes[0] == [] and placed.routes[1] == []
+    (right, lane_y), (left, lane_y2) = placed.routes[2]
+    assert right == left == 100.0 and lane_y == lane_y2
+    assert sorted([pos[1][1], lane_y]) == [-25.0, 25.0]
+    assert sorted([pos[2][1], pos[3][1]]) == [-25.0, 25.0]
+    # No crossing: w sits on Mm's side, b on the lane's side.
+    assert pos[2][1] == pos[1][1] and pos[3][1] == lane_y
+
+
+def test_routes_cross_every_skipped_column_right_to_left() -> None:
+    sizes = [(30.0, 10.0)] * 4
+    placed = place(4, [(0, 1), (1, 2), (2, 3), (0, 3)], x_gap=10.0, y_gap=5.0, sizes=sizes, lane=8.0)
+    # Columns span [0, 30], [40, 70], [80, 110], [120, 150]. Edge 0 -> 3 goes
+    # from layer 3 to layer 0, crossing column 2 then column 1, right to left.
+    xs = [x for x, _ in placed.routes[3]]
+    assert xs == [110.0, 80.0, 70.0, 40.0]
 
 
 def test_empty_graph() -> None:
