@@ -464,14 +464,26 @@ class Session:
         Each phase is atomic; if one fails, the phases before it stay done and
         the error names the phase.
         """
-        self.log.begin_iteration()
-        try:
+        with self.iteration():
             records = [self.forward(), self.backward(), self.step()]
             if self.config.auto_zero_grad:
                 records.append(self.zero_grad())
+        return records
+
+    @contextlib.contextmanager
+    def iteration(self) -> Iterator[None]:
+        """Group the actions run inside as one loop iteration.
+
+        Identical iterations in a row fold into one ``for epoch in range(n):`` in
+        the code and the saved log, so a long run keeps them short. :meth:`iterate`
+        uses it; so can a caller that runs the phases itself (the window's compare
+        mode steps two sessions phase by phase).
+        """
+        self.log.begin_iteration()
+        try:
+            yield
         finally:
             self.log.end_iteration()
-        return records
 
     def set_requires_grad(self, name: str, flag: bool) -> Record:
         """``w.requires_grad_(flag)``: the next forward tracks w, or stops tracking it."""

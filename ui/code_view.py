@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+from typing import Any
 
 from PySide6.QtCore import QRegularExpression, Signal
 from PySide6.QtGui import (
@@ -124,6 +125,11 @@ class CodePanel(SessionView):
         if rows:
             self.editor.setTextCursor(QTextCursor(document.findBlockByNumber(rows[-1])))
             self.editor.ensureCursorVisible()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        """Scroll to the latest lines once the tab is on screen (hidden, it cannot)."""
+        super().showEvent(event)
+        self.refresh()
 
     def copy_to_clipboard(self) -> None:
         if self.session is not None:

@@ -8,6 +8,7 @@ into the :attr:`Controller.failed` signal so a slot never aborts the app.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
@@ -235,14 +236,19 @@ class Controller(QObject):
             self._session.iterate()
             return
         # Phase by phase otherwise: the twin mirrors each phase right after the main
-        # session, which is what lets the plots line the two runs up.
-        for phase in ("forward", "backward", "step"):
-            self._lockstep(phase)
-        # The twin does the opposite of the main session: exactly one of them zeroes.
-        if self.auto_zero_grad:
-            self._call(self._session, "zero_grad", ())
-        elif twin is not None:
-            self._call_twin("zero_grad", ())
+        # session, which is what lets the plots line the two runs up. Each session
+        # still logs one iteration, so long runs fold into a loop and stay small.
+        with contextlib.ExitStack() as stack:
+            for session in (self._session, twin):
+                if session is not None:
+                    stack.enter_context(session.iteration())
+            for phase in ("forward", "backward", "step"):
+                self._lockstep(phase)
+            # The twin does the opposite of the main session: exactly one of them zeroes.
+            if self.auto_zero_grad:
+                self._call(self._session, "zero_grad", ())
+            elif twin is not None:
+                self._call_twin("zero_grad", ())
 
     def _plain(self, session: Any, zero: bool) -> bool:
         """Whether ``session.iterate()`` does what Iterate means right now."""

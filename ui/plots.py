@@ -265,7 +265,7 @@ class PlotsPanel(QWidget):
         self._series: dict[str, SeriesSet | None] = {"main": None, "twin": None}
         self._last_main_action: str | None = None
         self._twin_legend = pg.PlotDataItem(
-            name="twin (dashed)", pen=pg.mkPen("#444", width=theme.CURVE_WIDTH,
+            name="twin", pen=pg.mkPen("#444", width=theme.CURVE_WIDTH,
                                                       style=Qt.PenStyle.DashLine))
         self._throttle = FrameThrottle(self.redraw, self)
         self._on_app_font_changed()

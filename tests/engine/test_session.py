@@ -355,3 +355,14 @@ def test_vjp_is_what_backward_v_adds() -> None:
     with pytest.raises(PlaygroundError) as info:
         s.vjp("x", [1.0])
     assert info.value.field == "gradient"
+
+
+def test_phases_run_inside_iteration_fold_like_iterate() -> None:
+    s = notebook_session()
+    for _ in range(5):
+        with s.iteration():
+            s.forward()
+            s.backward()
+            s.step()
+    assert len(s.log.entries) == 1 and s.log.entries[0].count == 5
+    assert "for epoch in range(5):" in s.to_script()

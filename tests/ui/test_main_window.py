@@ -524,3 +524,11 @@ def test_app_main_paints_before_importing_torch(tmp_path: Path) -> None:
     first, later = ast.literal_eval(out.stdout.strip().splitlines()[-1])
     assert first == (True, False, "ℹ Loading PyTorch…")
     assert later[:2] == (True, True)
+
+
+def test_compare_mode_keeps_the_code_log_short_on_long_runs(window: Any) -> None:
+    window.action("actionCompare").setChecked(True)
+    for _ in range(50):
+        trigger(window, "actionIterate")
+    for session in (window.session, window.controller.twin):
+        assert len(session.log.entries) == 1 and session.log.entries[0].count == 50
