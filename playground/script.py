@@ -64,6 +64,10 @@ class ActionLog:
     def begin_iteration(self) -> None:
         self._group = LogEntry([], [], None, iteration=True)
 
+    def discard_iteration(self) -> None:
+        """Forget the iteration begun (it failed and was rolled back)."""
+        self._group = None
+
     def end_iteration(self) -> None:
         group, self._group = self._group, None
         if group is None or not group.calls:

@@ -9,6 +9,7 @@ session exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -27,6 +28,8 @@ from .program import Program, parse_program
 from .values import parse_value
 
 PHASES = ("forward", "backward", "step", "zero_grad")
+#: How a record's note starts when training has just diverged (the window pauses on it).
+DIVERGED = "Diverged: "
 #: Records kept before the oldest tenth is dropped, so a long run stays bounded.
 HISTORY_LIMIT = 50_000
 
@@ -100,6 +103,7 @@ class Session:
         self.program: Program = parse_program(forward)
         self._check_program_names()
         self._initial_params, self._initial_inputs = self._build_tensors()
+        self._check_program_runs()
         self.events = SessionEvents()
         self._history_limit = max(10, int(history_limit))
         self._retain_grad = False
@@ -125,6 +129,11 @@ class Session:
                 line=self._line_using(missing[0]),
                 hint=f"Add `{missing[0]}` as a param or input, or fix the spelling.",
             )
+
+    def _check_program_runs(self) -> None:
+        """Run the program once on the initial values, so a bad shape fails at Apply."""
+        with torch.no_grad():
+            self.program.run({**self._initial_inputs, **self._initial_params})
 
     def _line_using(self, name: str) -> int | None:
         for line in self.program.lines:
@@ -169,6 +178,8 @@ class Session:
         self._graph_freed = False
         self.history: list[Record] = []
         self._count = 0
+        self._pending: list[Record] | None = None
+        self._diverged = False
         self.log = script.ActionLog()
 
     @classmethod
@@ -330,7 +341,10 @@ class Session:
         return record
 
     def _done(self, record: Record) -> Record:
-        self.events.action_done.emit(record)
+        if self._pending is not None:  # inside iterate(): emitted once all phases succeed
+            self._pending.append(record)
+        else:
+            self.events.action_done.emit(record)
         return record
 
     @contextlib.contextmanager
@@ -410,6 +424,15 @@ class Session:
         self.log.add("backward", kwargs, code, self._count)
         return self._done(self._record("backward", code))
 
+    def _divergence_note(self) -> str | None:
+        """A note the first time a param stops being finite (inf or nan), else None."""
+        broken = [n for n, t in self.params.items() if not bool(torch.isfinite(t).all())]
+        was, self._diverged = self._diverged, bool(broken)
+        if broken and not was:
+            return (DIVERGED + ", ".join(broken) + " now holds inf or nan. The updates "
+                    "overflowed: try a smaller lr, then Reset.")
+        return None
+
     def _params_with_grad(self) -> list[str]:
         return [n for n, t in self.params.items() if t.grad is not None]
 
@@ -436,6 +459,7 @@ class Session:
             note = "step did nothing: every .grad is None (press Backward first)"
         elif missing:
             note = "step left " + ", ".join(f"{n}" for n in missing) + " unchanged: .grad is None"
+        note = self._divergence_note() or note
         self.log.add("step", {}, code, self._count)
         return self._done(self._record("step", code, note))
 
@@ -461,14 +485,46 @@ class Session:
     def iterate(self) -> list[Record]:
         """forward, backward, step, then zero_grad when auto_zero_grad is on.
 
-        Each phase is atomic; if one fails, the phases before it stay done and
-        the error names the phase.
+        All or nothing: if a phase fails, the phases before it are rolled back,
+        nothing is recorded or emitted, and the error names the failing phase.
         """
-        with self.iteration():
+        saved = self._state()
+        self._pending = []
+        self.log.begin_iteration()
+        try:
             records = [self.forward(), self.backward(), self.step()]
             if self.config.auto_zero_grad:
                 records.append(self.zero_grad())
+        except BaseException:
+            self.log.discard_iteration()
+            self._pending = None
+            self._restore(saved)
+            raise
+        pending, self._pending = self._pending, None
+        self.log.end_iteration()
+        for record in pending:
+            self.events.action_done.emit(record)
         return records
+
+    def _state(self) -> tuple[Any, ...]:
+        """What an iteration can change (params and optimizer state are small)."""
+        tensors = {n: (t.detach().clone(), None if t.grad is None else t.grad.clone())
+                   for n, t in self.params.items()}
+        optimizer = None if self.optimizer is None else copy.deepcopy(self.optimizer.state_dict())
+        return (tensors, optimizer, self._results, self._output, self._graph_freed, self._count,
+                self._diverged)
+
+    def _restore(self, saved: tuple[Any, ...]) -> None:
+        tensors, optimizer, self._results, self._output, self._graph_freed, count, \
+            self._diverged = saved
+        with torch.no_grad():
+            for name, (value, grad) in tensors.items():
+                self.params[name].copy_(value)
+                self.params[name].grad = grad
+        if optimizer is not None and self.optimizer is not None:
+            self.optimizer.load_state_dict(optimizer)
+        self.history = [r for r in self.history if r.index < count]
+        self._count = count
 
     @contextlib.contextmanager
     def iteration(self) -> Iterator[None]:

@@ -16,6 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+#: How the engine's note starts when training diverges (playground.session.DIVERGED;
+#: not imported from there, which would import torch before the window paints).
+DIVERGED = "Diverged: "
 #: Iterations per second offered by the speed control; ``None`` means "fast".
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 30, 60, None)
 #: In "fast" mode one timer tick iterates for at most this long, so the event
@@ -274,6 +277,8 @@ class Controller(QObject):
         note = getattr(record, "note", None)
         if note:
             self._notes.append(str(note))
+            if str(note).startswith(DIVERGED):
+                self.pause()  # inf and nan from here on: let the class see the moment
 
     # -- auto-run ------------------------------------------------------------
     @property

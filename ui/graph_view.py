@@ -154,7 +154,6 @@ class _ZoomView(QGraphicsView):
             bounded = min(MAX_FIT_SCALE, max(MIN_FIT_SCALE, scale))
             self.resetTransform()
             self.scale(bounded, bounded)
-            self.centerOn(rect.right(), rect.center().y())  # the output end: where backward starts
         self.fitted.emit(scale < MIN_FIT_SCALE)
 
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)

@@ -329,6 +329,9 @@ class MainWindow(QMainWindow):
             self.controller.gradient = self.model_panel.gradient()
             self.controller.retain_graph = self.model_panel.retain_graph()
             self.model_panel.clear_errors()
+            vjp = self.inspector_panels.get("backward(v)")
+            if hasattr(vjp, "set_default_v"):
+                vjp.set_default_v(self.controller.gradient)
 
     def open_session(self) -> None:
         """File → Open session: the running session is kept if the file is refused."""

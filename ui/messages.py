@@ -20,7 +20,8 @@ def describe(exc: BaseException) -> tuple[str, str | None, str | None]:
     """(what happened, what PyTorch said, what to do) for any exception."""
     notes = " ".join(getattr(exc, "__notes__", []))
     if isinstance(exc, PlaygroundError):
-        where = f" (line {exc.line})" if exc.line else ""
+        said = exc.message.startswith(f"line {exc.line}") or f"at line {exc.line}" in exc.message
+        where = f" (line {exc.line})" if exc.line and not said else ""
         what = f"{exc.message}{where}"
         return (f"{what} {notes}".strip(), exc.torch_message, exc.hint)
     what = f"Unexpected {type(exc).__name__}: {exc} {notes}".strip()

@@ -320,7 +320,8 @@ class ModelPanel(QWidget):
         if label is None:
             return False
         line = getattr(exc, "line", None)
-        label.setText(f"line {line}: {message}" if field == "forward" and line else message)
+        prefix = f"line {line}: " if field == "forward" and line else ""
+        label.setText(message if message.startswith(prefix) else prefix + message)
         label.show()
         widget = self._field_widgets().get(field)
         if widget is not None:

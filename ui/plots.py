@@ -274,6 +274,11 @@ class PlotsPanel(QWidget):
     # -- sessions ------------------------------------------------------------
     def set_session(self, session: Any) -> None:
         """Plot ``session`` (None: empty plots). Its curves are created here, once."""
+        for plot in self.plots.values():
+            # Forget the last model's scale (a diverged run's 1e38): auto-range keeps the
+            # old span while the data has no extent (one point), so set a small one first.
+            plot.setRange(xRange=(0, 10), yRange=(-1, 1), padding=0)
+            plot.enableAutoRange()
         self._attach("main", session)
 
     def set_twin(self, twin: Any) -> None:

@@ -93,6 +93,11 @@ def apply_zoom(zoom: float) -> float:
     # QApplication's setFont (not QGuiApplication's) also drops the per-class fonts
     # the platform theme set (menus, labels, headers), so every widget follows the zoom.
     QApplication.setFont(font)
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.styleSheet():
+        # A widget styled by the style sheet keeps the font it was polished with;
+        # setting the sheet again re-polishes every widget with the new size.
+        app.setStyleSheet(app.styleSheet())
     QSettings().setValue(_ZOOM_KEY, zoom)
     return zoom
 

@@ -95,6 +95,8 @@ class VjpPanel(SessionView):
         #: The window routes backward(v) through its controller (so a compare twin
         #: keeps in step); it raises on failure. None: call the session directly.
         self.backward_handler: Any = None
+        #: The v the window's Backward button uses (the model panel's), if any.
+        self.default_v: str | None = None
         self.refresh()
 
     def _build_layout(self) -> None:
@@ -142,18 +144,18 @@ class VjpPanel(SessionView):
         name = self.session.output_name
         if size == 1:
             self.explain.setText(
-                f"`{name}` is a single number, so {name}.backward() uses v = 1: "
+                f"{name} is a single number, so {name}.backward() uses v = 1: "
                 "the gradient of the output with respect to itself. "
                 "Each param's grad is then one row of the Jacobian."
             )
         else:
             self.explain.setText(
-                f"`{name}` has {size} elements (shape {tuple(shape)}), so backward needs a vector v "
+                f"{name} has {size} elements (shape {tuple(shape)}), so backward needs a vector v "
                 f"of that shape. PyTorch never builds the Jacobian J: it computes vᵀJ, "
                 "the rows of J weighted by v, and adds it to each param's .grad."
             )
         if not self._v_touched:
-            self.v_edit.setText(ones_text(shape))
+            self.v_edit.setText(self.default_v or ones_text(shape))
         if self.isVisible():
             self._show_numbers()
 
@@ -248,6 +250,12 @@ class VjpPanel(SessionView):
                 self.session.backward(gradient=gradient, retain_graph=retain)
         except Exception as exc:  # noqa: BLE001
             self._show_error(exc)
+
+    def set_default_v(self, text: str | None) -> None:
+        """The v the Backward button uses: shown here too, until the user types another."""
+        self.default_v = text or None
+        self._v_touched = False
+        self.refresh()
 
     def set_v_text(self, text: str) -> None:
         """Set v as if typed (used by lessons and tests)."""

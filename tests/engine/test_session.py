@@ -366,3 +366,39 @@ def test_phases_run_inside_iteration_fold_like_iterate() -> None:
             s.step()
     assert len(s.log.entries) == 1 and s.log.entries[0].count == 5
     assert "for epoch in range(5):" in s.to_script()
+
+
+def test_failed_iterate_leaves_nothing_behind() -> None:
+    s = Session(params={"x": [1.0, 2.0]}, forward="y = x * 2", update="manual")
+    s.forward()
+    seen: list[str] = []
+    s.events.action_done.connect(lambda r: seen.append(r.action))
+    before = (s.output, list(s.history), len(s.log.entries), s.grad("x"))
+    with pytest.raises(PlaygroundError):
+        s.iterate()  # the output has two elements: backward() without v fails
+    assert (s.output, s.history, len(s.log.entries), s.grad("x")) == before
+    assert seen == []
+    s.forward()
+    assert s.history[-1].index == 1  # numbering continues as if the failure never was
+
+
+def test_divergence_is_noted_once() -> None:
+    s = Session(params={"w": [1.0]}, forward="out = (w * w).sum()", lr=1e6, auto_zero_grad=True)
+    notes = [r.note for _ in range(40) for r in s.iterate() if r.note]
+    assert len(notes) == 1 and notes[0].startswith("Diverged: ") and "lr" in notes[0]
+    w = torch.tensor([1.0], requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1e6)
+    for _ in range(40):
+        (w * w).sum().backward()
+        opt.step()
+        opt.zero_grad(set_to_none=False)
+    assert str(s.value("w")) == str(w.tolist())  # nan or inf, as torch leaves it
+
+
+def test_shape_errors_are_caught_when_the_model_is_built() -> None:
+    with pytest.raises(PlaygroundError) as info:
+        Session(params={"w": "ones(3)"}, inputs={"x": "ones(4)"}, forward="out = (w * x).sum()")
+    assert info.value.field == "forward" and info.value.line == 1
+    with pytest.raises(PlaygroundError) as info:
+        Session(params={"w": "ones(3)"}, forward="out = w * 9**9**9**9")
+    assert info.value.field == "forward"

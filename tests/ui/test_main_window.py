@@ -532,3 +532,27 @@ def test_compare_mode_keeps_the_code_log_short_on_long_runs(window: Any) -> None
         trigger(window, "actionIterate")
     for session in (window.session, window.controller.twin):
         assert len(session.log.entries) == 1 and session.log.entries[0].count == 50
+
+
+def test_divergence_pauses_auto_run_and_says_why(make_window: Any, qtbot: Any) -> None:
+    from playground.session import DIVERGED
+    from ui.controller import DIVERGED as UI_DIVERGED
+
+    assert UI_DIVERGED == DIVERGED
+    window = make_window({"params": {"w": "[1.0]"}, "forward": "out = (w * w).sum()",
+                          "lr": 1e6, "auto_zero_grad": True})
+    window.controller.set_speed(None)
+    trigger(window, "actionPlay")
+    qtbot.waitUntil(lambda: not window.controller.playing, timeout=5000)
+    assert "Diverged" in window.banner.text and "lr" in window.banner.text
+
+
+def test_a_new_session_resets_the_plot_ranges(make_window: Any, qtbot: Any) -> None:
+    window = make_window({"params": {"w": "[1.0]"}, "forward": "out = (w * w).sum()", "lr": 1e6})
+    for _ in range(12):  # diverges: huge values, then inf and nan
+        trigger(window, "actionIterate")
+    qtbot.wait(100)
+    window.set_session(window.session.from_config(window.session.config))
+    trigger(window, "actionForward")
+    plot = window.findChild(type(window.plots.plots["weights"]), "weightPlot")
+    qtbot.waitUntil(lambda: plot.getViewBox().viewRange()[1][1] < 100)
