@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
-            side = max(340, int(self.width() * 0.25))
+            side = max(370, int(self.width() * 0.25))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             total = sum(self.centre_splitter.sizes())
             table = max(220, int(total * 0.42))  # the tab row + a readable graph or table

@@ -87,7 +87,7 @@ def make_plot(object_name: str, title: str, y_label: str) -> pg.PlotWidget:
     widget.setObjectName(object_name)
     item = widget.getPlotItem()
     item.setTitle(title, color="k")
-    for side, text in (("left", y_label), ("bottom", "record # (one per action)")):
+    for side, text in (("left", y_label), ("bottom", "action #")):
         axis = item.getAxis(side)
         axis.setPen("k")
         axis.setTextPen("k")
@@ -96,9 +96,11 @@ def make_plot(object_name: str, title: str, y_label: str) -> pg.PlotWidget:
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setClipToView(True)
     item.setDownsampling(auto=True, mode="peak")
-    # The legend sits beside the axes, not over them, so it never hides a curve.
-    legend = pg.LegendItem(labelTextColor="k", verSpacing=-6)
-    item.layout.addItem(legend, 2, 3)
+    # The legend sits between the title and the axes, in rows of two, so it never
+    # hides a curve and leaves the plot its full width (three plots share a 1280 px row).
+    legend = pg.LegendItem(labelTextColor="k", verSpacing=-8, horSpacing=8, colCount=2)
+    item.layout.removeItem(item.getAxis("top"))  # hidden anyway; its cell takes the legend
+    item.layout.addItem(legend, 1, 1)
     item.legend = legend  # PlotItem.addItem / removeItem keep it in step
     widget.setMinimumHeight(140)
     widget.setMinimumWidth(200)  # three side by side must still fit a 1024 px window
