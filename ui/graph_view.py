@@ -266,7 +266,7 @@ class GraphView(QWidget):
             self.refresh()
 
     def _on_view_fitted(self, clipped: bool) -> None:
-        self.legend.setText(LEGEND + ("\nmore off-screen: scroll, or Ctrl+wheel to zoom out" if clipped else ""))
+        self.legend.setText(LEGEND + ("   · more off-screen: scroll, or Ctrl+wheel" if clipped else ""))
 
     def _on_retain_toggled(self, flag: bool) -> None:
         if self._session is not None:

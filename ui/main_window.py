@@ -38,6 +38,9 @@ INSPECTOR_TABS = (
 #: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
 SCROLLED_TABS = ("backward(v)", "Lesson")
+#: Share of the centre height the tabs under the plots get, per tab, until the user
+#: drags the splitter: a graph or a lesson needs more room than a table of tensors.
+TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55}
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
 
@@ -145,6 +148,9 @@ class MainWindow(QMainWindow):
         self.centre_splitter.addWidget(self.inspector)
         self.centre_splitter.setStretchFactor(0, 3)
         self.centre_splitter.setStretchFactor(1, 2)
+        self._splitter_user_sized = False
+        self.centre_splitter.splitterMoved.connect(self._on_centre_splitter_moved)
+        self.inspector.currentChanged.connect(self._on_inspector_current_changed)
         layout.addWidget(self.centre_splitter, 1)
         self.setCentralWidget(central)
         self._on_app_font_changed()
@@ -399,6 +405,19 @@ class MainWindow(QMainWindow):
     def _on_model_panel_preset_chosen(self, preset: Preset) -> None:
         self._safely(self._apply_preset, preset)
 
+    def _on_centre_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._splitter_user_sized = True  # from now on the user's split stands
+
+    def _on_inspector_current_changed(self, index: int) -> None:
+        if not self._splitter_user_sized:
+            self._share_centre(TAB_SHARE.get(self.inspector.tabText(index), 0.42))
+
+    def _share_centre(self, share: float) -> None:
+        total = sum(self.centre_splitter.sizes())
+        if total > 0:
+            below = max(220, int(total * share))
+            self.centre_splitter.setSizes([total - below, below])
+
     def _on_app_font_changed(self, _font: object = None) -> None:
         for button in getattr(self, "big_buttons", {}).values():
             button.setFont(theme.scaled_font(1.1, bold=True))
@@ -446,9 +465,7 @@ class MainWindow(QMainWindow):
             self._dock_sizes_pending = False
             side = max(370, int(self.width() * 0.25))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
-            total = sum(self.centre_splitter.sizes())
-            table = max(220, int(total * 0.42))  # the tab row + a readable graph or table
-            self.centre_splitter.setSizes([total - table, table])
+            self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Stop auto-run, detach the views and remember the layout."""

@@ -556,3 +556,15 @@ def test_a_new_session_resets_the_plot_ranges(make_window: Any, qtbot: Any) -> N
     trigger(window, "actionForward")
     plot = window.findChild(type(window.plots.plots["weights"]), "weightPlot")
     qtbot.waitUntil(lambda: plot.getViewBox().viewRange()[1][1] < 100)
+
+
+def test_graph_and_lesson_tabs_get_more_room_until_the_user_drags(window: Any) -> None:
+    window.resize(1000, 780)
+    window.show_inspector("Tensors")
+    table_height = window.centre_splitter.sizes()[1]
+    window.show_inspector("Graph")
+    graph_height = window.centre_splitter.sizes()[1]
+    assert graph_height > table_height
+    window.centre_splitter.splitterMoved.emit(300, 1)  # as a drag does
+    window.show_inspector("Tensors")
+    assert window.centre_splitter.sizes()[1] == graph_height
