@@ -122,6 +122,7 @@ def bench_ui(seconds: float) -> None:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
@@ -130,7 +131,7 @@ def main() -> None:
     bench_import()
     bench_presses(200 * scale)
     bench_long_run(5_000 * scale)
-    bench_ui(10.0 * scale)
+    bench_ui(6.0 * scale)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""A panel that follows the live session: subscribe, coalesce, refresh once per frame."""
+"""Views that follow the live session: subscribe, coalesce, refresh once per frame."""
 
 from __future__ import annotations
 
@@ -9,20 +9,22 @@ from PySide6.QtWidgets import QWidget
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 
 
-class SessionView(QWidget):
-    """Base for inspector panels: ``set_session`` wires events to a throttled ``refresh``.
+class FollowsSession:
+    """Mixin for a Qt widget: ``set_session`` wires the session's events to ``refresh``.
 
     However fast auto-run steps the engine, ``refresh`` runs at most once a frame.
-    Subclasses implement :meth:`refresh` and read ``self.session``.
+    The widget calls :meth:`_follow_init` in its constructor, implements
+    :meth:`refresh`, and reads ``self.session``. Put it after the Qt base class.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session: Any = None
-        self._throttle = FrameThrottle(self._refresh_now, self)
+    session: Any
+
+    def _follow_init(self) -> None:
+        self.session = None
+        self._throttle = FrameThrottle(self._refresh_now, self)  # type: ignore[arg-type]
 
     def set_session(self, session: Any) -> None:
-        """Show ``session`` (None: nothing loaded)."""
+        """Show ``session`` (None: nothing loaded) and follow its events."""
         if self.session is not None:
             disconnect_session(self.session, self._on_session_action_done, self._on_session_reset)
         self.session = session
@@ -42,3 +44,11 @@ class SessionView(QWidget):
 
     def refresh(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class SessionView(QWidget, FollowsSession):
+    """A plain panel that follows the session (the Code and backward(v) tabs)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._follow_init()

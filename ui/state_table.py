@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui import theme
-from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.session_view import FollowsSession
 
 COLUMNS = ("name", "kind", "value", "grad", "requires_grad", "is_leaf", "grad_fn", "shape")
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")
@@ -121,7 +121,7 @@ class TensorTableModel(QAbstractTableModel):
         return True
 
 
-class StateTable(QTableView):
+class StateTable(QTableView, FollowsSession):
     """Table of ``session.tensors()``, refreshed (at most once per frame) after every action.
 
     Parameters
@@ -152,22 +152,8 @@ class StateTable(QTableView):
         header.setSectionResizeMode(grad_fn, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(grad_fn, 24 * self.fontMetrics().averageCharWidth())
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self._session: Any = None
-        self._throttle = FrameThrottle(self.refresh, self)
-
-    def set_session(self, session: Any) -> None:
-        """Show ``session`` (None: empty table) and follow its events."""
-        if self._session is not None:
-            disconnect_session(self._session, self._on_session_action_done, self.refresh)
-        self._session = session
-        if session is not None:
-            connect_session(session, self._on_session_action_done, self.refresh)
-        self.refresh()
-
-    def _on_session_action_done(self, _record: Any) -> None:
-        self._throttle.mark()
+        self._follow_init()
 
     def refresh(self) -> None:
         """Re-read the session's tensors now."""
-        self._throttle.stop()
-        self.table_model.set_rows([] if self._session is None else self._session.tensors())
+        self.table_model.set_rows([] if self.session is None else self.session.tensors())

@@ -558,8 +558,10 @@ def test_a_new_session_resets_the_plot_ranges(make_window: Any, qtbot: Any) -> N
     qtbot.waitUntil(lambda: plot.getViewBox().viewRange()[1][1] < 100)
 
 
-def test_graph_and_lesson_tabs_get_more_room_until_the_user_drags(window: Any) -> None:
+def test_graph_and_lesson_tabs_get_more_room_until_the_user_drags(window: Any, qtbot: Any) -> None:
     window.resize(1000, 780)
+    qtbot.wait(50)
+    window.show_inspector("Code")  # a tab change, whichever tab a saved layout restored
     window.show_inspector("Tensors")
     table_height = window.centre_splitter.sizes()[1]
     window.show_inspector("Graph")
