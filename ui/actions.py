@@ -98,6 +98,12 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionZoomOut", "Zoom &out", "Ctrl+-", "", "smaller text", "zoom_out"),
     ActionSpec("actionZoomReset", "&Normal size", "Ctrl+0", "", "", "zoom_reset"),
     ActionSpec("actionShortcuts", "&Keyboard shortcuts", "F1", "", "", "show_shortcuts"),
+    ActionSpec("actionShowTensors", "&Tensors tab", "Ctrl+1", "", "", "show_tensors_tab"),
+    ActionSpec("actionShowGraph", "&Graph tab", "Ctrl+2", "", "", "show_graph_tab"),
+    ActionSpec("actionShowCode", "&Code tab", "Ctrl+3", "", "", "show_code_tab"),
+    ActionSpec("actionShowVjp", "&backward(v) tab", "Ctrl+4", "", "", "show_vjp_tab"),
+    ActionSpec("actionShowLesson", "&Lesson tab", "Ctrl+5", "", "",
+               "show_lesson_tab"),
 )
 
 ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS

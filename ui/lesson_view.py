@@ -326,8 +326,13 @@ class LessonPanel(QWidget):
 
     # -- stepping ----------------------------------------------------------------
     def next_step(self) -> None:
-        """Reveal the current question if it is still open, else go to the next step."""
+        """Reveal the current question if it is still open, else go to the next step.
+
+        With no lesson running, Next starts the one chosen in the list, so a teacher
+        can go from the list to the last step on the keyboard alone.
+        """
         if self.session is None or self.lesson is None:
+            self.start()
             return
         if not self.revealed:
             self.reveal()

@@ -237,6 +237,10 @@ class MainWindow(QMainWindow):
             view_menu.addAction(self.action(action_id))
         view_menu.addSeparator()
         view_menu.addAction(self.model_dock.toggleViewAction())
+        view_menu.addSeparator()
+        for action_id in ("actionShowTensors", "actionShowGraph", "actionShowCode",
+                          "actionShowVjp", "actionShowLesson"):
+            view_menu.addAction(self.action(action_id))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.action("actionShortcuts"))
 
@@ -371,6 +375,25 @@ class MainWindow(QMainWindow):
         titles = [self.inspector.tabText(i) for i in range(self.inspector.count())]
         if title in titles:
             self.inspector.setCurrentIndex(titles.index(title))
+
+    def show_tensors_tab(self) -> None:
+        self.show_inspector("Tensors")
+
+    def show_graph_tab(self) -> None:
+        self.show_inspector("Graph")
+
+    def show_code_tab(self) -> None:
+        self.show_inspector("Code")
+
+    def show_vjp_tab(self) -> None:
+        self.show_inspector("backward(v)")
+
+    def show_lesson_tab(self) -> None:
+        """The Lesson tab, with the keyboard in its lesson list (Alt+→ then starts it)."""
+        self.show_inspector("Lesson")
+        combo = getattr(self.inspector_panels.get("Lesson"), "lesson_combo", None)
+        if combo is not None:
+            combo.setFocus()
 
     def zoom_in(self) -> None:
         theme.apply_zoom(theme.current_zoom() * theme.ZOOM_STEP)

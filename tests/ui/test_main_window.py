@@ -570,3 +570,21 @@ def test_graph_and_lesson_tabs_get_more_room_until_the_user_drags(window: Any, q
     window.centre_splitter.splitterMoved.emit(300, 1)  # as a drag does
     window.show_inspector("Tensors")
     assert window.centre_splitter.sizes()[1] == graph_height
+
+
+def test_a_lesson_runs_from_the_keyboard_alone(window: Any, qtbot: Any) -> None:
+    """Ctrl+5, pick lesson 6 with the arrow keys, then Alt+Right to the end: notebook 000."""
+    from PySide6.QtTest import QTest
+
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    panel = window.inspector_panels["Lesson"]
+    qtbot.waitUntil(lambda: panel.lesson_combo.hasFocus())
+    while panel.lesson_combo.currentData() != "06_accumulation_manual_sgd":
+        QTest.keyClick(panel.lesson_combo, Qt.Key.Key_Down)
+    for _ in range(40):
+        QTest.keyClick(panel.lesson_combo, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    session = window.session
+    grads = [r.grads["weights"].tolist()[0] for r in session.history if r.action == "backward"]
+    assert grads == [3.0, 6.0, 9.0, 12.0, 3.0, 3.0]  # notebook 000, cell 6
+    assert_close(session.value("weights"), [-2.6] * 4)
