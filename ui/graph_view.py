@@ -46,7 +46,7 @@ X_GAP, Y_GAP, PAD = 44.0, 30.0, 10.0
 LANE = 10.0  # height kept free in a column for an edge that passes through it
 MAX_FIT_SCALE = 1.6  # enlarge small graphs for the projector, but not absurdly
 NODE_ITEMS = 4  # numbers shown per value/grad line inside a node: boxes stay narrow
-MIN_FIT_SCALE = 0.75  # below this the text is unreadable: scroll instead
+MIN_FIT_SCALE = 0.6  # below this the text is unreadable: scroll instead
 
 LEGEND = "gradient flows ←   (forward reads →)"
 EMPTY_NO_SESSION = "No session loaded"
@@ -154,6 +154,9 @@ class _ZoomView(QGraphicsView):
             bounded = min(MAX_FIT_SCALE, max(MIN_FIT_SCALE, scale))
             self.resetTransform()
             self.scale(bounded, bounded)
+        if scale < MIN_FIT_SCALE:
+            # Too wide to fit: start where the forward pass reads from, the params.
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
         self.fitted.emit(scale < MIN_FIT_SCALE)
 
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
