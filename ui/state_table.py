@@ -151,7 +151,7 @@ class StateTable(QTableView, FollowsSession):
         grad_fn = COLUMNS.index("grad_fn")
         header.setSectionResizeMode(grad_fn, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(grad_fn, 24 * self.fontMetrics().averageCharWidth())
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)  # the first numbers matter most
         self._follow_init()
 
     def refresh(self) -> None:
