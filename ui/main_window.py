@@ -12,7 +12,7 @@ import importlib
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QSizePolicy, QSplitter,
     QTabWidget, QToolBar, QToolButton, QVBoxLayout, QWidget,
@@ -41,6 +41,7 @@ SCROLLED_TABS = ("backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
 TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55}
+BIG_BUTTONS_MIN_WIDTH = 760
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
 
@@ -121,7 +122,10 @@ class MainWindow(QMainWindow):
         return self.actions_by_id[action_id]
 
     def _build_central(self) -> None:
-        buttons = QHBoxLayout()
+        self.big_button_row = QWidget()
+        self.big_button_row.setObjectName("bigButtonRow")
+        buttons = QHBoxLayout(self.big_button_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.big_buttons: dict[str, QToolButton] = {}
         for action_id in BIG_BUTTONS:
             button = QToolButton()
@@ -139,7 +143,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.banner)
         layout.addWidget(self.phase_strip)
-        layout.addLayout(buttons)
+        layout.addWidget(self.big_button_row)
         # Plots on top; below them one tab at a time (tensors, graph, code, backward(v),
         # lesson), all with the full centre width: a DAG and code lines are wide.
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical)
@@ -486,9 +490,16 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
-            side = max(370, int(self.width() * 0.25))
+            side = min(440, max(300, int(self.width() * 0.26)))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        """Below ~760 px of centre the big buttons would show "Fo…rd": the toolbar has them."""
+        super().resizeEvent(event)
+        centre = self.centralWidget()
+        if centre is not None:
+            self.big_button_row.setVisible(centre.width() >= BIG_BUTTONS_MIN_WIDTH)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Stop auto-run, detach the views and remember the layout."""

@@ -150,7 +150,7 @@ class StateTable(QTableView, FollowsSession):
         # Long names like BinaryCrossEntropyWithLogitsBackward0 must not starve value/grad.
         grad_fn = COLUMNS.index("grad_fn")
         header.setSectionResizeMode(grad_fn, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(grad_fn, 24 * self.fontMetrics().averageCharWidth())
+        header.resizeSection(grad_fn, 18 * self.fontMetrics().averageCharWidth())
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # the first numbers matter most
         self._follow_init()
 

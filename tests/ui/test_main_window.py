@@ -588,3 +588,13 @@ def test_a_lesson_runs_from_the_keyboard_alone(window: Any, qtbot: Any) -> None:
     grads = [r.grads["weights"].tolist()[0] for r in session.history if r.action == "backward"]
     assert grads == [3.0, 6.0, 9.0, 12.0, 3.0, 3.0]  # notebook 000, cell 6
     assert_close(session.value("weights"), [-2.6] * 4)
+
+
+def test_big_buttons_give_way_to_the_toolbar_when_narrow(window: Any, qtbot: Any) -> None:
+    window.model_dock.hide()
+    window.resize(790, 600)
+    qtbot.waitUntil(lambda: window.big_button_row.isVisible())
+    window.model_dock.show()
+    window.resize(700, 600)
+    qtbot.waitUntil(lambda: not window.big_button_row.isVisible())
+    assert window.action("actionForward") in window.toolbar.actions()
