@@ -208,13 +208,15 @@ class SeriesSet:
             # (and a single record shows at all); plain lines once the run is long.
             dots = buffer.n <= DOTS_UP_TO
             for i, curve in enumerate(curves):
-                if (curve.opts["symbol"] is not None) != dots:
-                    self._set_dots(curve, dots)
                 if buffer.finite[i]:
                     curve.setData(buffer.x[:buffer.n], buffer.y[:buffer.n, i])
                 else:
                     # All NaN (grad still None): pyqtgraph's bounds would warn on it.
                     curve.setData(_EMPTY, _EMPTY)
+                # After the data: dots switched on over a long run's old points (a reset)
+                # would build a scatter item per old point first.
+                if (curve.opts["symbol"] is not None) != dots:
+                    self._set_dots(curve, dots)
         marks = self.markers.x[:self.markers.n]
         if len(marks) > MAX_MARKS:
             # Hundreds of lines merge into a grey wash that costs a frame to paint; the
