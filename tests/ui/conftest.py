@@ -75,3 +75,12 @@ def make_window(qtbot: Any, qapp: QApplication) -> Iterator[Callable[..., Any]]:
 def window(make_window: Callable[..., Any]) -> Any:
     """A shown MainWindow on the default weights × inputs model."""
     return make_window(DEFAULT_MODEL)
+
+
+def show_widget(qtbot: Any, widget: Any, width: int, height: int) -> Any:
+    """Register ``widget`` with qtbot (closed after the test), size it, show it, wait for it."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.session import Session
 from ui.graph_view import EMPTY_NO_FORWARD, EMPTY_NO_GRAPH, EMPTY_NO_SESSION, GraphView
+from tests.ui.conftest import show_widget
 
 F = torch.nn.functional
 
@@ -45,12 +46,7 @@ def _drawn_label(item: Any) -> str:
 
 @pytest.fixture
 def view(qtbot: Any) -> GraphView:
-    widget = GraphView()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return show_widget(qtbot, GraphView(), 1000, 600)
 
 
 def _forward(qtbot: Any, view: GraphView, session: Session, **kwargs: Any) -> None:

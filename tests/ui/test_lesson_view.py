@@ -22,6 +22,7 @@ from playground import lessons
 from playground.session import Session
 from tests.ui.conftest import DEFAULT_MODEL
 from ui.lesson_view import LEFT_MESSAGE, LessonPanel
+from tests.ui.conftest import show_widget
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCUMULATION = "06_accumulation_manual_sgd"
@@ -31,12 +32,7 @@ VJP = "03_vector_jacobian_products"
 @pytest.fixture
 def panel(qtbot: Any) -> LessonPanel:
     """A shown panel at the size of an inspector tab."""
-    widget = LessonPanel()
-    qtbot.addWidget(widget)
-    widget.resize(520, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return show_widget(qtbot, LessonPanel(), 520, 800)
 
 
 @pytest.fixture

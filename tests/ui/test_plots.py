@@ -11,15 +11,12 @@ from PySide6.QtCore import Qt
 
 import ui.plots as plots_module
 from ui.plots import Buffer, PlotsPanel, element_names
+from tests.ui.conftest import show_widget
 
 
 @pytest.fixture
 def panel(qtbot: Any) -> Any:
-    widget = PlotsPanel()
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = show_widget(qtbot, PlotsPanel(), 900, 600)
     yield widget
     widget.set_twin(None)
     widget.set_session(None)
