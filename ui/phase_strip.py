@@ -84,6 +84,8 @@ class PhaseStrip(QWidget):
         for phase, box in self.boxes.items():
             state = "last" if phase == self.last_phase else "next" if phase == self.next_phase else ""
             suffix = {"last": "  ✔ just ran", "next": "  → next"}.get(state, "")
+            if box.fontMetrics().horizontalAdvance(phase + suffix) + 24 > box.width():
+                suffix = {"last": " ✔", "next": " →"}.get(state, "")  # narrow: the mark alone
             box.setText(phase + suffix)
             # Colours come from theme.PHASE_COLOURS, their one source, hence inline styles.
             box.setStyleSheet(self._box_style(phase, state))
@@ -93,6 +95,10 @@ class PhaseStrip(QWidget):
             lines = lines[:MAX_CODE_LINES - 1] + [f"# … {len(lines) - MAX_CODE_LINES + 1} more lines"]
         code = "\n".join(lines)
         self.code_label.setText(code or "Press F for forward, or I for a whole iteration.")
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.refresh()  # long or short labels, whichever fits
 
     @staticmethod
     def _box_style(phase: str, state: str) -> str:

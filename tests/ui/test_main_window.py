@@ -598,3 +598,17 @@ def test_big_buttons_give_way_to_the_toolbar_when_narrow(window: Any, qtbot: Any
     window.resize(700, 600)
     qtbot.waitUntil(lambda: not window.big_button_row.isVisible())
     assert window.action("actionForward") in window.toolbar.actions()
+
+
+def test_phase_strip_says_just_ran_when_wide_and_keeps_the_mark_when_narrow(
+        make_window: Any, qtbot: Any) -> None:
+    window = make_window(DEFAULT_MODEL)
+    window.model_dock.hide()
+    window.resize(1000, 700)
+    trigger(window, "actionForward")
+    box = window.phase_strip.boxes["forward"]
+    qtbot.waitUntil(lambda: box.text() == "forward  ✔ just ran")
+    window.model_dock.show()
+    window.resize(520, 700)
+    qtbot.waitUntil(lambda: box.text() == "forward ✔")
+    assert window.phase_strip.boxes["backward"].text().startswith("backward →")
