@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
-            side = min(440, max(300, int(self.width() * 0.26)))
+            side = min(440, max(375, int(self.width() * 0.26)))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
 
