@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
@@ -328,11 +328,13 @@ class LessonPanel(QWidget):
     def next_step(self) -> None:
         """Reveal the current question if it is still open, else go to the next step.
 
-        With no lesson running, Next starts the one chosen in the list, so a teacher
-        can go from the list to the last step on the keyboard alone.
+        With no lesson running, or another built-in lesson chosen in the list, Next
+        starts the chosen one, so a teacher can pick and run lessons on the keyboard.
         """
-        if self.session is None or self.lesson is None:
-            self.start()
+        chosen = self.lesson_combo.currentData()
+        if self.session is None or self.lesson is None or (
+                isinstance(chosen, str) and chosen != self.lesson.name):
+            self.start()  # nothing running, or another built-in lesson chosen in the list
             return
         if not self.revealed:
             self.reveal()
@@ -433,6 +435,12 @@ class LessonPanel(QWidget):
             title = self.lesson_combo.itemText(following)
             self.next_lesson_button.setText(f"Next lesson: {title} ▶")
         self.next_lesson_button.setVisible(has_next)
+        if self.revealed and step is not None:
+            # On a short dock the narration sits below the question and answer: bring
+            # it (or PyTorch's refusal) into view once the layout has taken the new text.
+            target = self.refused_label if self._refused is not None else self.narration_label
+            scroll = self.body_scroll  # the context: no call once the panel is gone
+            QTimer.singleShot(0, scroll, lambda: scroll.ensureWidgetVisible(target, 0, 0))
 
     def _render_step(self, step: Any) -> None:
         asking = step is not None and step.ask is not None

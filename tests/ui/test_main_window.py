@@ -612,3 +612,18 @@ def test_phase_strip_says_just_ran_when_wide_and_keeps_the_mark_when_narrow(
     window.resize(520, 700)
     qtbot.waitUntil(lambda: box.text() == "forward ✔")
     assert window.phase_strip.boxes["backward"].text().startswith("backward →")
+
+
+def test_alt_right_switches_to_the_lesson_chosen_in_the_list(window: Any, qtbot: Any) -> None:
+    from PySide6.QtTest import QTest
+
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    panel = window.inspector_panels["Lesson"]
+    qtbot.waitUntil(lambda: panel.lesson_combo.hasFocus())
+    QTest.keyClick(panel.lesson_combo, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    first = panel.lesson.name
+    QTest.keyClick(panel.lesson_combo, Qt.Key.Key_Down)
+    QTest.keyClick(panel.lesson_combo, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert panel.lesson.name != first and panel.lesson.name == panel.lesson_combo.currentData()
+    assert panel.step_index == 0
