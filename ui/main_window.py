@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QTabWidget, QToolBar, QToolButton, QVBoxLayout, QWidget,
 )
 
-from ui import files, theme
+from ui import theme
+from ui.window_commands import WindowCommands
 from ui.actions import LOOP_ACTIONS, build_actions, shortcuts_dialog
 from ui.controller import SPEEDS, Controller
 from ui.messages import MessageBanner
@@ -80,7 +81,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return scroll
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, WindowCommands):
     """The playground window.
 
     Parameters
@@ -346,58 +347,6 @@ class MainWindow(QMainWindow):
             vjp = self.inspector_panels.get("backward(v)")
             if hasattr(vjp, "set_default_v"):
                 vjp.set_default_v(self.controller.gradient)
-
-    def open_session(self) -> None:
-        """File → Open session: the running session is kept if the file is refused."""
-        session = files.open_session(self)
-        if session is not None:
-            self.set_session(session)
-            self.banner.show_info(f"Opened a session with {len(session.history)} records.")
-
-    def save_session(self) -> None:
-        if self.session is not None:
-            path = files.save_session(self, self.session)
-            if path:
-                self.statusBar().showMessage(f"Saved {path}", 5000)
-
-    def export_script(self) -> None:
-        if self.session is not None:
-            path = files.export_script(self, self.session)
-            if path:
-                self.statusBar().showMessage(f"Exported {path}: run it with python", 5000)
-
-    def open_lesson(self) -> None:
-        """File → Open lesson…: handled by the lesson panel, which is then shown."""
-        panel = self.inspector_panels.get("Lesson")
-        opener = getattr(panel, "open_file", None)
-        if opener is not None:
-            self.show_inspector("Lesson")
-            self._safely(opener)
-
-    def show_inspector(self, title: str) -> None:
-        """Show the tab called ``title`` under the plots ("Tensors", "Graph", "Code", ...)."""
-        titles = [self.inspector.tabText(i) for i in range(self.inspector.count())]
-        if title in titles:
-            self.inspector.setCurrentIndex(titles.index(title))
-
-    def show_tensors_tab(self) -> None:
-        self.show_inspector("Tensors")
-
-    def show_graph_tab(self) -> None:
-        self.show_inspector("Graph")
-
-    def show_code_tab(self) -> None:
-        self.show_inspector("Code")
-
-    def show_vjp_tab(self) -> None:
-        self.show_inspector("backward(v)")
-
-    def show_lesson_tab(self) -> None:
-        """The Lesson tab, with the keyboard in its lesson list (Alt+→ then starts it)."""
-        self.show_inspector("Lesson")
-        combo = getattr(self.inspector_panels.get("Lesson"), "lesson_combo", None)
-        if combo is not None:
-            combo.setFocus()
 
     def zoom_in(self) -> None:
         theme.apply_zoom(theme.current_zoom() * theme.ZOOM_STEP)
