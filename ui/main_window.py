@@ -47,23 +47,10 @@ BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad"
 DEFAULT_SPEED = 5
 
 
-def _panel_class(module: Any, class_name: str) -> type[QWidget]:
-    """``module.class_name``, or else the one QWidget subclass there with ``set_session``."""
-    found = getattr(module, class_name, None)
-    if found is None:
-        candidates = [v for v in vars(module).values()
-                      if isinstance(v, type) and issubclass(v, QWidget)
-                      and v.__module__ == module.__name__ and hasattr(v, "set_session")]
-        if len(candidates) != 1:
-            raise LookupError(f"no {class_name} (nor a single panel class) in {module.__name__}")
-        found = candidates[0]
-    return found
-
-
 def load_inspector_panel(module_name: str, class_name: str) -> QWidget:
     """Instantiate an inspector panel; a label explaining why if it cannot be loaded."""
     try:
-        panel = _panel_class(importlib.import_module(module_name), class_name)()
+        panel = getattr(importlib.import_module(module_name), class_name)()
     except Exception as exc:  # noqa: BLE001 - a missing panel must not stop the app
         label = QLabel(f"{module_name}.{class_name} is not available:\n{type(exc).__name__}: {exc}")
         label.setWordWrap(True)
