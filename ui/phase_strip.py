@@ -9,13 +9,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import theme
-from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.session_view import FollowsSession
 
 PHASES = ("forward", "backward", "step", "zero_grad")
 MAX_CODE_LINES = 4
 
 
-class PhaseStrip(QWidget):
+class PhaseStrip(QWidget, FollowsSession):
     """Four boxes in loop order; the last action is filled, the typical next one outlined.
 
     Below them, the PyTorch code of the last action. Follows a session's events
@@ -51,36 +51,16 @@ class PhaseStrip(QWidget):
         layout.addWidget(self.code_label)
         self.last_phase: str | None = None
         self.next_phase: str | None = None
-        self._session: Any = None
-        self._last_record: Any = None
-        self._throttle = FrameThrottle(self.refresh, self)
+        self._follow_init()
         self._on_app_font_changed()
         QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
 
-    def set_session(self, session: Any) -> None:
-        """Follow ``session`` (None: nothing highlighted)."""
-        if self._session is not None:
-            disconnect_session(self._session, self._on_session_action_done, self._on_session_reset)
-        self._session = session
-        self._last_record = None
-        if session is not None:
-            connect_session(session, self._on_session_action_done, self._on_session_reset)
-        self.refresh()
-
-    def _on_session_action_done(self, record: Any) -> None:
-        self._last_record = record
-        self._throttle.mark()
-
-    def _on_session_reset(self) -> None:
-        self._last_record = None
-        self.refresh()
-
     def refresh(self) -> None:
-        """Show the last record and the session's next phase now."""
-        self._throttle.stop()
-        record = self._last_record
+        """Show the session's last record and its next phase now."""
+        history = [] if self.session is None else self.session.history
+        record = history[-1] if history else None
         self.last_phase = getattr(record, "action", None)
-        self.next_phase = None if self._session is None else self._session.next_phase
+        self.next_phase = None if self.session is None else self.session.next_phase
         for phase, box in self.boxes.items():
             state = "last" if phase == self.last_phase else "next" if phase == self.next_phase else ""
             suffix = {"last": "  ✔ just ran", "next": "  → next"}.get(state, "")

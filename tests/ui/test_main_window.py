@@ -627,3 +627,15 @@ def test_alt_right_switches_to_the_lesson_chosen_in_the_list(window: Any, qtbot:
     QTest.keyClick(panel.lesson_combo, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert panel.lesson.name != first and panel.lesson.name == panel.lesson_combo.currentData()
     assert panel.step_index == 0
+
+
+def test_phase_strip_shows_the_last_action_of_a_session_it_is_handed(make_window: Any) -> None:
+    from playground.session import Session
+
+    session = Session(**DEFAULT_MODEL)
+    session.forward()
+    session.backward()  # as a reopened session arrives: history already there
+    window = make_window(None)
+    window.set_session(session)
+    assert window.phase_strip.last_phase == "backward"
+    assert window.phase_strip.next_phase == "step"
