@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
 from playground.errors import PlaygroundError
 from playground.lessons import actual_value, list_lessons, load_lesson  # torch-free until used
 from ui import theme
+from ui.formatting import format_value
 from ui.messages import describe
 
 #: The narration is projected to a room: at least 1.3 times the application font.
 NARRATION_SCALE = 1.4
 LEFT_MESSAGE = "The lesson was left: press Start to restart it."
-#: A projected value stays readable: long tensors are cut with an ellipsis.
-MAX_ITEMS, MAX_ROWS = 6, 4
 NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
 
 _STYLE = """
@@ -51,20 +50,6 @@ QPushButton[role="lessonNav"] { padding: 6px 14px; font-weight: bold; }
 
 
 # ------------------------------------------------------------------ pure helpers
-def format_value(value: Any) -> str:
-    """A value read from the session, compact enough to project: ``[3, 3, 3, 3]``, ``-0.8``."""
-    if value is None or isinstance(value, (bool, str)):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return f"{float(value) + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
-    if isinstance(value, list):
-        nested = bool(value) and isinstance(value[0], list)
-        limit = MAX_ROWS if nested else MAX_ITEMS
-        items = [format_value(v) for v in value[:limit]] + (["…"] if len(value) > limit else [])
-        return "[" + (",\n ".join(items) if nested else ", ".join(items)) + "]"
-    return str(value)
-
-
 def first_sentence(text: str) -> str:
     """PyTorch's messages run on; the first sentence is what a room can read."""
     head, dot, rest = text.partition(". ")

@@ -25,25 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.formatting import format_value
 from ui.session_view import SessionView
 
 #: Larger Jacobians are described, not drawn: a projector cannot show them anyway.
 MAX_SHOWN = 8
-
-
-def format_numbers(values: Any) -> str:
-    """Compact text for a number or nested list, like torch prints (4 significant digits)."""
-    if values is None:
-        return "None"
-    if isinstance(values, list):
-        return "[" + ", ".join(format_numbers(v) for v in values) + "]"
-    return f"{float(values):.4g}"
-
-
-def _flat(values: Any) -> list[float]:
-    if isinstance(values, list):
-        return [x for v in values for x in _flat(v)]
-    return [float(values)]
 
 
 def ones_text(shape: tuple[int, ...]) -> str:
@@ -186,8 +172,8 @@ class VjpPanel(SessionView):
         self._fill_table(name, jac)
         grad = self.session.grad(name)
         self.result.setText(
-            f"vᵀJ = {format_numbers(vjp)}\n"
-            f"{name}.grad now = {format_numbers(grad)}\n"
+            f"vᵀJ = {format_value(vjp)}\n"
+            f"{name}.grad now = {format_value(grad)}\n"
             "backward(v) adds vᵀJ to .grad (equal only if .grad was zero or None before)."
         )
         self.result.setFont(theme.scaled_font(1.1, bold=True))
