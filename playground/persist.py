@@ -72,26 +72,24 @@ def session_json(session: Session) -> dict[str, Any]:
 
 
 def save_session(session: Session, path: Path) -> None:
-    """Write to a temporary file beside ``path``, then rename: never half a file."""
-    text = json.dumps(session_json(session), indent=1, allow_nan=False)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    """Write the session's JSON atomically (see :func:`write_text_atomically`)."""
+    write_text_atomically(path, json.dumps(session_json(session), indent=1, allow_nan=False))
+
+
+def write_text_atomically(path: str | Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, flush it to disk, then rename it over
+    ``path``: a crash never leaves half a file, and an old file survives a failed write."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
-        with_suppressed_unlink(tmp)
+        Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def with_suppressed_unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def _bad(message: str) -> PlaygroundError:

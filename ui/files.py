@@ -7,13 +7,13 @@ the running session.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from playground.persist import write_text_atomically  # torch-free: no engine import yet
 
 SESSION_FILTER = "Playground sessions (*.json);;All files (*)"
 SCRIPT_FILTER = "Python scripts (*.py);;All files (*)"
@@ -48,19 +48,6 @@ def ask_open_path(parent: QWidget, kind: str, title: str, filters: str) -> str |
         return None
     remember_folder(kind, path)
     return path
-
-
-def write_text_atomically(path: str | Path, text: str) -> None:
-    """Write beside the target, then rename over it: never half a file."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def show_error(parent: QWidget, title: str, exc: BaseException) -> None:
