@@ -106,7 +106,25 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
                "show_lesson_tab"),
 )
 
-ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS
+#: File → Export (handlers in ui/export.py's ExportCommands): every picture, the run, the window.
+EXPORT_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionExportWeightPlot", "&Parameter values plot…", "Ctrl+Shift+W", "",
+               "the plot as PNG or SVG", "export_weight_plot"),
+    ActionSpec("actionExportGradPlot", "&Gradients plot…", "Ctrl+Shift+G", "",
+               "the plot as PNG or SVG", "export_grad_plot"),
+    ActionSpec("actionExportOutputPlot", "&Output plot…", "Ctrl+Shift+O", "",
+               "the plot as PNG or SVG", "export_output_plot"),
+    ActionSpec("actionExportLandscape", "&Landscape…", "Ctrl+Shift+L", "",
+               "the loss landscape as PNG or SVG", "export_landscape"),
+    ActionSpec("actionExportData", "&Data and fit…", "Ctrl+Shift+D", "",
+               "the data plot as PNG or SVG", "export_data_plot"),
+    ActionSpec("actionExportTrajectories", "&Trajectories as CSV…", "Ctrl+Shift+T", "",
+               "one column per element: values and grads, every record", "export_trajectories"),
+    ActionSpec("actionExportWindow", "&Window as PNG…", "Ctrl+Shift+P", "",
+               "the whole window, for a slide", "export_window"),
+)
+
+ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS + EXPORT_ACTIONS
 
 
 def build_actions(parent: QObject, target: object,

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.window_commands import WindowCommands
-from ui.actions import LOOP_ACTIONS, build_actions, shortcuts_dialog
+from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, build_actions, shortcuts_dialog
 from ui.controller import SPEEDS, Controller
+from ui.export import ExportCommands
 from ui.messages import MessageBanner
 from ui.model_panel import FieldError, ModelPanel
 from ui.phase_strip import PhaseStrip
@@ -68,7 +69,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return scroll
 
 
-class MainWindow(QMainWindow, WindowCommands):
+class MainWindow(QMainWindow, WindowCommands, ExportCommands):
     """The playground window.
 
     Parameters
@@ -214,6 +215,10 @@ class MainWindow(QMainWindow, WindowCommands):
         file_menu = bar.addMenu("&File")
         for action_id in ("actionOpenSession", "actionSaveSession", "actionExportScript"):
             file_menu.addAction(self.action(action_id))
+        export_menu = file_menu.addMenu("E&xport")
+        export_menu.setObjectName("exportMenu")
+        for spec in EXPORT_ACTIONS:
+            export_menu.addAction(self.action(spec.id))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionOpenLesson"))
         file_menu.addSeparator()
