@@ -199,3 +199,33 @@ def to_script(setup: list[str], log: ActionLog, params: list[str]) -> str:
     for entry in log.entries:
         lines.extend(_entry_lines(entry))
     return "\n".join(lines) + "\n"
+
+
+def two_runs_script(
+    first: str, second: str, first_label: str, second_label: str, params: list[str]
+) -> str:
+    """Two exported scripts (a run and its compare twin) as one runnable file.
+
+    Each script becomes the body of a function (``run_1``, ``run_2``) that
+    returns its params, so the two runs cannot see each other's tensors; the
+    file then runs both, one after the other, and keeps their params in
+    ``run_1_params`` / ``run_2_params``.
+    """
+    out = [
+        "# Exported from Training Loop Playground: two runs from the same start,",
+        f"# differing in one setting: {first_label} (run 1) vs {second_label} (run 2).",
+        "",
+    ]
+    returned = "{" + ", ".join(f"{name!r}: {name}" for name in params) + "}"
+    for number_, (script, label) in enumerate(((first, first_label), (second, second_label)), 1):
+        out.append(f"def run_{number_}():")
+        out.append(f"{INDENT}# {label}")
+        out.extend(INDENT + line if line.strip() else "" for line in script.splitlines())
+        out.append(f"{INDENT}return {returned}")
+        out.append("")
+        out.append("")
+    out.append('print("run 1:", ' + repr(first_label) + ")")
+    out.append("run_1_params = run_1()")
+    out.append('print("run 2:", ' + repr(second_label) + ")")
+    out.append("run_2_params = run_2()")
+    return "\n".join(out) + "\n"

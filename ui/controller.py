@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ui.compare import CompareSetting, describe, twin_config, twin_label
+
 #: How the engine's note starts when training diverges (playground.session.DIVERGED;
 #: not imported from there, which would import torch before the window paints).
 DIVERGED = "Diverged: "
@@ -109,6 +111,8 @@ class Controller(QObject):
         self._session: Any = None
         self._twin: Any = None
         self._compare = False
+        #: The one setting the twin differs in (auto zero_grad flipped unless the user picks).
+        self.compare_setting = CompareSetting()
         self.auto_zero_grad = False
         self.gradient: str | None = None
         self.retain_graph = False
@@ -168,10 +172,32 @@ class Controller(QObject):
             self.info.emit("Compare on: both runs restart from the initial values so they line up.")
         self._rebuild_twin()
 
+    def set_compare_setting(self, setting: CompareSetting) -> None:
+        """Let the twin differ in ``setting``; with compare on, both runs restart together."""
+        self.compare_setting = setting
+        if self._compare:
+            self.set_compare(True)
+
+    def main_config(self) -> dict[str, Any]:
+        """The main session's settings as keyword arguments (empty without a session)."""
+        if self._session is None:
+            return {}
+        return {**asdict(self._session.config), "auto_zero_grad": self.auto_zero_grad}
+
+    def compare_description(self) -> str:
+        """What differs between the runs, main first: "lr 0.1 vs 0.01"."""
+        return describe(self.main_config(), self.compare_setting) if self._session else ""
+
+    def twin_label(self) -> str:
+        """The twin's tag for legends, tables and files: "twin, lr 0.01"."""
+        if self._session is None:
+            return "twin"
+        return f"twin, {twin_label(self.main_config(), self.compare_setting)}"
+
     def _rebuild_twin(self) -> None:
         self._twin = None
         if self._compare and self._session is not None:
-            config = {**asdict(self._session.config), "auto_zero_grad": not self.auto_zero_grad}
+            config = twin_config(self.main_config(), self.compare_setting)
             try:
                 self._twin = build_session(config)
             except Exception as exc:  # noqa: BLE001
@@ -181,7 +207,9 @@ class Controller(QObject):
     def set_auto_zero_grad(self, on: bool) -> None:
         """Whether Iterate ends with zero_grad (the twin does the opposite)."""
         self.auto_zero_grad = bool(on)
-        for session, flag in ((self._session, on), (self._twin, not on)):
+        twin_flag = twin_config(self.main_config(), self.compare_setting)["auto_zero_grad"] \
+            if self._session is not None else not on
+        for session, flag in ((self._session, on), (self._twin, twin_flag)):
             if session is not None:
                 session.set_auto_zero_grad(bool(flag))
 
@@ -247,10 +275,10 @@ class Controller(QObject):
                     stack.enter_context(session.iteration())
             for phase in ("forward", "backward", "step"):
                 self._lockstep(phase)
-            # The twin does the opposite of the main session: exactly one of them zeroes.
+            # Each run zeroes by its own auto zero_grad (they differ when that is compared).
             if self.auto_zero_grad:
                 self._call(self._session, "zero_grad", ())
-            elif twin is not None:
+            if twin is not None and twin.config.auto_zero_grad:
                 self._call_twin("zero_grad", ())
 
     def _plain(self, session: Any, zero: bool) -> bool:

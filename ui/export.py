@@ -281,3 +281,25 @@ class ExportCommands:
 
     def export_window(self) -> None:
         export_window_dialog(self)
+
+    def export_script(self) -> None:
+        """File → Export script: with compare on, both runs as one file (run_1 and run_2)."""
+        controller = self.controller  # type: ignore[attr-defined]
+        if controller.twin is None or self.session is None:  # type: ignore[attr-defined]
+            super().export_script()  # type: ignore[misc]
+            return
+        path = ask_path(self, "Export script (both runs)", "two_runs.py",  # type: ignore[arg-type]
+                        "Python scripts (*.py)", (".py",))
+        if path is not None:
+            _attempt(self, lambda: write_bytes(path, two_runs_text(controller).encode()), path)
+
+
+def two_runs_text(controller: Any) -> str:
+    """The main run and the compare twin as one script (engine's ``two_runs_script``)."""
+    from playground.script import two_runs_script
+    from ui.compare import main_label, twin_label
+
+    config, setting = controller.main_config(), controller.compare_setting
+    main, twin = controller.session, controller.twin
+    return two_runs_script(main.to_script(), twin.to_script(), main_label(config, setting),
+                           twin_label(config, setting), list(main.param_names))

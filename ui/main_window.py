@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.window_commands import WindowCommands
 from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, build_actions, shortcuts_dialog
+from ui.compare import CompareBar
 from ui.controller import SPEEDS, Controller
 from ui.export import ExportCommands
 from ui.messages import MessageBanner
@@ -69,7 +70,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return scroll
 
 
-class MainWindow(QMainWindow, WindowCommands, ExportCommands):
+class MainWindow(QMainWindow, ExportCommands, WindowCommands):
     """The playground window.
 
     Parameters
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow, WindowCommands, ExportCommands):
         for action in self.actions_by_id.values():
             self.addAction(action)  # window-wide shortcuts even with menus hidden
         self.banner = MessageBanner()
+        self.compare_bar = CompareBar()
+        self.compare_bar.hide()  # shown while compare is on
         self.phase_strip = PhaseStrip()
         self.plots = PlotsPanel()
         self.state_table = StateTable(self._on_state_table_requires_grad)
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow, WindowCommands, ExportCommands):
         layout.addWidget(self.banner)
         layout.addWidget(self.phase_strip)
         layout.addWidget(self.big_button_row)
+        layout.addWidget(self.compare_bar)
         # Plots on top; below them one tab at a time (tensors, graph, code, backward(v),
         # lesson), all with the full centre width: a DAG and code lines are wide.
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical)
@@ -244,7 +248,8 @@ class MainWindow(QMainWindow, WindowCommands, ExportCommands):
     def _connect_controller(self) -> None:
         c = self.controller
         c.session_changed.connect(self._on_controller_session_changed)
-        c.twin_changed.connect(self.plots.set_twin)
+        c.twin_changed.connect(self._on_controller_twin_changed)
+        self.compare_bar.setting_changed.connect(self._on_compare_bar_setting_changed)
         c.failed.connect(self._on_controller_failed)
         c.info.connect(self.banner.show_info)
         c.succeeded.connect(self.banner.clear_error)
@@ -363,6 +368,19 @@ class MainWindow(QMainWindow, WindowCommands, ExportCommands):
         play.setChecked(playing)
         play.setText("&Pause" if playing else "&Play")
         play.setIcon(theme.icon("pause" if playing else "play"))
+
+    def _on_controller_twin_changed(self, twin: Any) -> None:
+        """Every view with a ``set_twin(twin, label)`` shows the twin; the bar says what differs."""
+        label = self.controller.twin_label()
+        for view in (self.plots, self.state_table, *self.inspector_panels.values()):
+            setter = getattr(view, "set_twin", None)
+            if setter is not None:
+                self._safely(setter, twin, label)
+        self.compare_bar.set_config(self.controller.main_config())
+        self.compare_bar.setVisible(self.action("actionCompare").isChecked())
+
+    def _on_compare_bar_setting_changed(self, setting: Any) -> None:
+        self._safely(self.controller.set_compare_setting, setting)
 
     def _on_speed_combo_changed(self, index: int) -> None:
         self.controller.set_speed(self.speed_combo.itemData(index))

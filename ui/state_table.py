@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui import theme
+from ui.controller import connect_session, disconnect_session
 from ui.session_view import FollowsSession
 
 COLUMNS = ("name", "kind", "value", "grad", "requires_grad", "is_leaf", "grad_fn", "shape")
@@ -155,5 +157,20 @@ class StateTable(QTableView, FollowsSession):
         self._follow_init()
 
     def refresh(self) -> None:
-        """Re-read the session's tensors now."""
-        self.table_model.set_rows([] if self.session is None else self.session.tensors())
+        """Re-read the session's tensors now (and the compare twin's params under them)."""
+        rows = [] if self.session is None else list(self.session.tensors())
+        twin, label = getattr(self, "_twin", None), getattr(self, "_twin_label", "twin")
+        if twin is not None:
+            rows += [dataclasses.replace(t, name=f"{t.name}  ({label})", kind="twin param")
+                     for t in twin.tensors() if t.kind == "param"]
+        self.table_model.set_rows(rows)
+
+    def set_twin(self, twin: Any, label: str = "twin") -> None:
+        """List the compare twin's params too, tagged with what differs ("w  (twin, lr 0.01)")."""
+        old = getattr(self, "_twin", None)
+        if old is not None:
+            disconnect_session(old, self._on_session_action_done, self._on_session_reset)
+        self._twin, self._twin_label = twin, label
+        if twin is not None:
+            connect_session(twin, self._on_session_action_done, self._on_session_reset)
+        self._throttle.mark()
