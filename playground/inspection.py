@@ -13,6 +13,7 @@ import torch
 from .errors import PlaygroundError
 from .explain import torch_error
 from .graph import Graph, build_graph
+from .optimizers import state_numbers
 from .records import TensorInfo, numbers, snapshot
 from .values import parse_value
 
@@ -34,6 +35,7 @@ class Inspection:
     _output: torch.Tensor | None
     _graph_freed: bool
     _retain_grad: bool
+    optimizer: torch.optim.Optimizer | None
 
     @property
     def param_names(self) -> list[str]:
@@ -117,9 +119,25 @@ class Inspection:
                     is_leaf=bool(tensor.is_leaf),
                     grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
                     shape=tuple(tensor.shape),
+                    optimizer_state=self.optimizer_state(name) if kind == "param" else {},
                 )
             )
         return rows
+
+    def optimizer_state(self, name: str) -> dict[str, Any]:
+        """Param ``name``'s optimizer state exactly as torch keeps it, as plain data.
+
+        Keys are torch's own (SGD ``momentum_buffer``; Adam/AdamW ``step``,
+        ``exp_avg``, ``exp_avg_sq``; RMSprop ``step``, ``square_avg``...; Adagrad
+        ``step``, ``sum``); tensors are numpy copies, 0-d ones (``step``) floats.
+        Empty before the first step, for plain SGD, and for the manual update.
+        """
+        if name not in self.params:
+            raise PlaygroundError(f"`{name}` is not a param", field="name",
+                                  hint="Only params have optimizer state.")
+        if self.optimizer is None:
+            return {}
+        return state_numbers(self.optimizer.state.get(self.params[name], {}))
 
     def graph(self) -> Graph:
         """The autograd graph of the current output (empty before any forward)."""

@@ -23,6 +23,7 @@ from .errors import PlaygroundError
 from .events import SessionEvents
 from .explain import torch_error
 from .inspection import PHASES, Inspection
+from .optimizers import build_optimizer
 from .program import Program, parse_program
 from .records import Record, TensorInfo, snapshot
 from .values import parse_value
@@ -49,6 +50,8 @@ class Session(Inspection):
         update: str = "optimizer",
         zero_grad_mode: str = "zeros",
         auto_zero_grad: bool = False,
+        optimizer: str = "sgd",
+        optimizer_options: Mapping[str, Any] | None = None,
         history_limit: int = HISTORY_LIMIT,
     ) -> None:
         self.config = SessionConfig(
@@ -62,6 +65,8 @@ class Session(Inspection):
             update=update,
             zero_grad_mode=zero_grad_mode,
             auto_zero_grad=auto_zero_grad,
+            optimizer=optimizer,
+            optimizer_options=optimizer_options or {},  # type: ignore[arg-type]  # checked there
         )
         self.program: Program = parse_program(forward)
         self._check_program_names()
@@ -128,13 +133,15 @@ class Session(Inspection):
         self.inputs: dict[str, torch.Tensor] = {
             n: t.clone() for n, t in self._initial_inputs.items()
         }
-        self.optimizer: torch.optim.SGD | None = None
+        self.optimizer: torch.optim.Optimizer | None = None
         if self.config.update == "optimizer":
-            self.optimizer = torch.optim.SGD(
+            self.optimizer = build_optimizer(
+                self.config.optimizer,
                 list(self.params.values()),
                 lr=self.config.lr,
                 momentum=self.config.momentum,
                 weight_decay=self.config.weight_decay,
+                options=self.config.optimizer_options,
             )
         self._results: dict[str, torch.Tensor] = {}
         self._output: torch.Tensor | None = None
