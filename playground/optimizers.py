@@ -193,6 +193,62 @@ def build_optimizer(
     return cls(params, **kwargs)  # type: ignore[no-any-return]
 
 
+def current_setting(optimizer: torch.optim.Optimizer | None, key: str, manual: float) -> float:
+    """``optimizer.param_groups[0][key]`` (0 when the optimizer has no such setting);
+    ``manual`` for the manual update."""
+    if optimizer is None:
+        return manual
+    return float(optimizer.param_groups[0].get(key, 0.0))
+
+
+def checked_setting(
+    config: Any, optimizer: torch.optim.Optimizer | None, key: str, value: object
+) -> float:
+    """Check a mid-run change of ``lr`` or ``momentum``; return it as a float.
+
+    Refused (PlaygroundError, field ``key``) when it is not a finite number in
+    [0, 1e6], or when it means nothing for this update: momentum for the manual
+    update or for an optimizer without one (the message says what it has
+    instead), 0 for Nesterov SGD, and a first momentum for RMSprop after its
+    first step (torch creates RMSprop's momentum buffer at the first step only).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+        math.isfinite(value) and 0 <= value <= 1e6
+    ):
+        raise PlaygroundError(f"{key} must be a finite number between 0 and 1e6, not {value!r}",
+                              field=key)
+    number = float(value)
+    if key == "lr":
+        return number
+    if optimizer is None:
+        raise PlaygroundError(
+            "The manual update `w -= lr * w.grad` has no momentum",
+            field="momentum", hint="Choose the torch.optim update to use momentum.",
+        )
+    kind = optimizer_kind(config.optimizer)
+    if not kind.has_momentum:
+        raise PlaygroundError(
+            f"{kind.torch_class} has no momentum; what plays its part is {kind.momentum_instead}",
+            field="momentum",
+            hint="Compare with SGD or RMSprop to change momentum while the run goes on.",
+        )
+    group = optimizer.param_groups[0]
+    if group.get("nesterov") and number <= 0:
+        raise PlaygroundError("Nesterov momentum needs momentum > 0", field="momentum",
+                              hint="Give a momentum such as 0.9.")
+    started = [state for state in optimizer.state.values() if state]
+    if kind.name == "rmsprop" and number > 0 and any(
+        "momentum_buffer" not in state for state in started
+    ):
+        raise PlaygroundError(
+            "RMSprop makes its momentum buffer at its first step only, and this run has "
+            "stepped without momentum",
+            field="momentum",
+            hint="Reset, then set the momentum before the first step.",
+        )
+    return number
+
+
 def _literal(value: Any) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(repr(v) for v in value) + ")"

@@ -130,6 +130,13 @@ def setup_lines(config: SessionConfig) -> list[str]:
     return lines
 
 
+def setting_lines(key: str, value: float, *, manual: bool) -> list[str]:
+    """A mid-run change of lr or momentum, as the code a user would write."""
+    if manual:  # the manual update writes lr as a literal in each step's code
+        return [f"# lr is {value!r} from here on"]
+    return [f'optimizer.param_groups[0]["{key}"] = {value!r}']
+
+
 def forward_lines(program: Program, *, no_grad: bool, retained: list[str]) -> list[str]:
     body = [line.source.strip() for line in program.lines]
     if no_grad:

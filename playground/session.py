@@ -23,7 +23,7 @@ from .errors import PlaygroundError
 from .events import SessionEvents
 from .explain import torch_error
 from .inspection import PHASES, Inspection
-from .optimizers import build_optimizer
+from .optimizers import build_optimizer, checked_setting, current_setting
 from .program import Program, parse_program
 from .records import Record, TensorInfo, snapshot
 from .values import parse_value
@@ -143,6 +143,7 @@ class Session(Inspection):
                 weight_decay=self.config.weight_decay,
                 options=self.config.optimizer_options,
             )
+        self._manual_lr = self.config.lr  # what set_lr changes for the manual update
         self._results: dict[str, torch.Tensor] = {}
         self._output: torch.Tensor | None = None
         self._graph_freed = False
@@ -283,8 +284,8 @@ class Session(Inspection):
             with torch.no_grad():
                 for name in updated:
                     param = self.params[name]
-                    param -= self.config.lr * param.grad  # type: ignore[operator]
-            code = script.manual_step_lines(updated, self.config.lr)
+                    param -= self._manual_lr * param.grad  # type: ignore[operator]
+            code = script.manual_step_lines(updated, self._manual_lr)
         else:
             self.optimizer.step()
             code = script.optimizer_step_lines(list(self.params))
@@ -397,8 +398,38 @@ class Session(Inspection):
         self._retain_grad = bool(flag)
         self.log.add("set_retain_grad", {"flag": bool(flag)}, [], None)
 
+    @property
+    def lr(self) -> float:
+        """The learning rate the next step uses (changed by :meth:`set_lr`)."""
+        return current_setting(self.optimizer, "lr", self._manual_lr)
+
+    @property
+    def momentum(self) -> float:
+        """The momentum the next step uses (changed by :meth:`set_momentum`)."""
+        return current_setting(self.optimizer, "momentum", 0.0)
+
+    def set_lr(self, value: float) -> Record:
+        """Change the learning rate mid-run: ``optimizer.param_groups[0]["lr"] = value``."""
+        value = checked_setting(self.config, self.optimizer, "lr", value)
+        if self.optimizer is None:
+            self._manual_lr = value
+        else:
+            self.optimizer.param_groups[0]["lr"] = value
+        code = script.setting_lines("lr", value, manual=self.optimizer is None)
+        self.log.add("set_lr", {"value": value}, code, self._count)
+        return self._done(self._record("set_lr", code))
+
+    def set_momentum(self, value: float) -> Record:
+        """Change the momentum mid-run: ``optimizer.param_groups[0]["momentum"] = value``
+        (SGD and RMSprop; refused, saying what to use instead, for the others)."""
+        value = checked_setting(self.config, self.optimizer, "momentum", value)
+        self.optimizer.param_groups[0]["momentum"] = value  # type: ignore[union-attr]
+        code = script.setting_lines("momentum", value, manual=False)
+        self.log.add("set_momentum", {"value": value}, code, self._count)
+        return self._done(self._record("set_momentum", code))
+
     def reset(self) -> None:
-        """Back to the initial values; history, output and code cleared."""
+        """Back to the initial values (lr and momentum too); history, output and code cleared."""
         self._start()
         self._retain_grad = False
         self.events.reset.emit()

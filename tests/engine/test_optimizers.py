@@ -194,3 +194,126 @@ def test_bad_optimizer_settings_are_refused_clearly(
     with pytest.raises(PlaygroundError, match=words) as info:
         _session(kwargs)
     assert info.value.field == field
+
+
+# ------------------------------------------------------------ lr and momentum mid-run
+def _changes(s: Session, momentum: bool) -> None:
+    s.iterate()
+    s.zero_grad()
+    s.set_lr(0.05)
+    s.iterate()
+    s.zero_grad()
+    if momentum:
+        s.set_momentum(0.5)
+    s.iterate()
+    s.set_lr(0.2)
+    s.iterate()
+
+
+def _plain_changes(cls: type, kwargs: dict[str, Any], momentum: bool) -> dict[str, torch.Tensor]:
+    w = torch.tensor(W0, requires_grad=True)
+    b = torch.tensor(B0, requires_grad=True)
+    x, y = torch.tensor(X), torch.tensor(Y)
+    opt = cls([w, b], **kwargs)
+
+    def one() -> None:
+        torch.nn.functional.binary_cross_entropy_with_logits(torch.matmul(x, w) + b, y).backward()
+        opt.step()
+
+    one()
+    opt.zero_grad(set_to_none=False)
+    opt.param_groups[0]["lr"] = 0.05
+    one()
+    opt.zero_grad(set_to_none=False)
+    if momentum:
+        opt.param_groups[0]["momentum"] = 0.5
+    one()
+    opt.param_groups[0]["lr"] = 0.2
+    one()
+    return {"w": w, "b": b}
+
+
+@pytest.mark.parametrize(("kwargs", "cls", "torch_kwargs"), CASES, ids=IDS)
+def test_lr_and_momentum_changes_match_plain_torch_and_replay(
+    kwargs: dict[str, Any], cls: type, torch_kwargs: dict[str, Any], tmp_path: Path
+) -> None:
+    s = _session(kwargs)
+    has_momentum = kwargs["optimizer"] in ("sgd", "rmsprop") and "momentum" in kwargs
+    _changes(s, has_momentum)
+    params = _plain_changes(cls, torch_kwargs, has_momentum)
+    for name, tensor in params.items():
+        assert torch.equal(torch.tensor(s.value(name)), tensor.detach()), name
+    assert s.lr == 0.2 and s.momentum == (0.5 if has_momentum else kwargs.get("momentum", 0.0))
+    assert [r.action for r in s.history].count("set_lr") == 2
+    text = [c.text for c in s.code_lines()]
+    assert 'optimizer.param_groups[0]["lr"] = 0.05' in text
+    # the exported script and a saved session replay the changes exactly
+    path = tmp_path / "script.py"
+    path.write_text(s.to_script())
+    scope = runpy.run_path(str(path))
+    for name, tensor in params.items():
+        assert torch.equal(scope[name].detach(), tensor.detach())
+    s.save(tmp_path / "run.json")
+    t = Session.load(tmp_path / "run.json")
+    assert t.lr == s.lr and t.momentum == s.momentum
+    assert [r.action for r in t.history] == [r.action for r in s.history]
+    s.iterate()
+    t.iterate()
+    for name in s.param_names:
+        assert t.value(name) == s.value(name)
+    s.reset()
+    assert s.lr == kwargs["lr"]
+
+
+def test_manual_update_uses_the_changed_lr(tmp_path: Path) -> None:
+    s = Session(params={"w": [1.0, -2.0]}, forward="out = (w * w).sum()", update="manual", lr=0.1)
+    s.iterate()
+    s.set_lr(0.25)
+    s.iterate()
+    w = torch.tensor([1.0, -2.0], requires_grad=True)
+    for lr in (0.1, 0.25):
+        (w * w).sum().backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+    assert torch.equal(torch.tensor(s.value("w")), w.detach())
+    assert "    w -= 0.25 * w.grad" in s.to_script()
+    path = tmp_path / "script.py"
+    path.write_text(s.to_script())
+    assert torch.equal(runpy.run_path(str(path))["w"].detach(), w.detach())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "call", "value", "words"),
+    [
+        (dict(optimizer="adam"), "set_momentum", 0.9, r"betas\[0\]"),
+        (dict(optimizer="adamw"), "set_momentum", 0.9, "betas"),
+        (dict(optimizer="adagrad"), "set_momentum", 0.9, "Adagrad has no momentum"),
+        (dict(update="manual"), "set_momentum", 0.9, "no momentum"),
+        (dict(optimizer="sgd", momentum=0.9, optimizer_options={"nesterov": True}),
+         "set_momentum", 0.0, "Nesterov"),
+        (dict(optimizer="sgd"), "set_lr", -0.1, "finite number"),
+        (dict(optimizer="sgd"), "set_lr", float("inf"), "finite number"),
+        (dict(optimizer="sgd"), "set_lr", "0.1", "finite number"),
+        (dict(optimizer="sgd"), "set_momentum", True, "finite number"),
+    ],
+)
+def test_meaningless_changes_are_refused_and_change_nothing(
+    kwargs: dict[str, Any], call: str, value: Any, words: str
+) -> None:
+    s = _session(kwargs)
+    s.iterate()
+    before = (s.lr, s.momentum, len(s.history), s.to_script())
+    with pytest.raises(PlaygroundError, match=words):
+        getattr(s, call)(value)
+    assert (s.lr, s.momentum, len(s.history), s.to_script()) == before
+
+
+def test_rmsprop_refuses_a_first_momentum_after_stepping_without_one() -> None:
+    s = _session(dict(optimizer="rmsprop", lr=0.01))
+    s.set_momentum(0.5)  # before the first step: torch makes the buffer at that step
+    s.iterate()
+    assert "momentum_buffer" in s.optimizer_state("w")
+    t = _session(dict(optimizer="rmsprop", lr=0.01))
+    t.iterate()
+    with pytest.raises(PlaygroundError, match="first step"):
+        t.set_momentum(0.5)
