@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import torch
 
 from .errors import PlaygroundError
 from .explain import torch_error
 from .graph import Graph, build_graph
+from .landscape import Landscape, compute_landscape
 from .optimizers import state_numbers
 from .records import TensorInfo, numbers, snapshot
 from .values import parse_value
@@ -187,3 +189,21 @@ class Inspection:
                 hint="Give v exactly one number per output element.",
             )
         return (vector @ jac).reshape(self.params[name].shape).tolist()
+
+    def landscape(
+        self, x: str | None = None, y: str | None = None, n: int = 101, span: Any = None
+    ) -> Landscape:
+        """The output over an n × n grid of two param elements, the others held still.
+
+        ``x``/``y`` are spelled as the plots' legends spell them (``"w[0]"``,
+        ``"w[1,2]"``, ``"b"``); both None picks the first two trainable elements.
+        ``span``: None for a span around the current point that also covers the
+        path so far; a number for that half-width around the current point; or
+        ``((x_low, x_high), (y_low, y_high))``. ``loss[i][j]`` is the output at
+        ``(xs[j], ys[i])``; computed under no_grad in one batched evaluation.
+        """
+        def path_of(param: str, flat: int) -> list[float]:
+            return [float(np.asarray(r.values[param]).reshape(-1)[flat])
+                    for r in self.history if param in r.values]
+
+        return compute_landscape(self.program, self.params, self.inputs, x, y, n, span, path_of)
