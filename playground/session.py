@@ -23,6 +23,7 @@ from .errors import PlaygroundError
 from .events import SessionEvents
 from .explain import torch_error
 from .inspection import PHASES, Inspection
+from .optimizers import build_optimizer, checked_setting, current_setting
 from .program import Program, parse_program
 from .records import Record, TensorInfo, snapshot
 from .values import parse_value
@@ -49,6 +50,8 @@ class Session(Inspection):
         update: str = "optimizer",
         zero_grad_mode: str = "zeros",
         auto_zero_grad: bool = False,
+        optimizer: str = "sgd",
+        optimizer_options: Mapping[str, Any] | None = None,
         history_limit: int = HISTORY_LIMIT,
     ) -> None:
         self.config = SessionConfig(
@@ -62,6 +65,8 @@ class Session(Inspection):
             update=update,
             zero_grad_mode=zero_grad_mode,
             auto_zero_grad=auto_zero_grad,
+            optimizer=optimizer,
+            optimizer_options=optimizer_options or {},  # type: ignore[arg-type]  # checked there
         )
         self.program: Program = parse_program(forward)
         self._check_program_names()
@@ -128,14 +133,17 @@ class Session(Inspection):
         self.inputs: dict[str, torch.Tensor] = {
             n: t.clone() for n, t in self._initial_inputs.items()
         }
-        self.optimizer: torch.optim.SGD | None = None
+        self.optimizer: torch.optim.Optimizer | None = None
         if self.config.update == "optimizer":
-            self.optimizer = torch.optim.SGD(
+            self.optimizer = build_optimizer(
+                self.config.optimizer,
                 list(self.params.values()),
                 lr=self.config.lr,
                 momentum=self.config.momentum,
                 weight_decay=self.config.weight_decay,
+                options=self.config.optimizer_options,
             )
+        self._manual_lr = self.config.lr  # what set_lr changes for the manual update
         self._results: dict[str, torch.Tensor] = {}
         self._output: torch.Tensor | None = None
         self._graph_freed = False
@@ -276,8 +284,8 @@ class Session(Inspection):
             with torch.no_grad():
                 for name in updated:
                     param = self.params[name]
-                    param -= self.config.lr * param.grad  # type: ignore[operator]
-            code = script.manual_step_lines(updated, self.config.lr)
+                    param -= self._manual_lr * param.grad  # type: ignore[operator]
+            code = script.manual_step_lines(updated, self._manual_lr)
         else:
             self.optimizer.step()
             code = script.optimizer_step_lines(list(self.params))
@@ -390,8 +398,38 @@ class Session(Inspection):
         self._retain_grad = bool(flag)
         self.log.add("set_retain_grad", {"flag": bool(flag)}, [], None)
 
+    @property
+    def lr(self) -> float:
+        """The learning rate the next step uses (changed by :meth:`set_lr`)."""
+        return current_setting(self.optimizer, "lr", self._manual_lr)
+
+    @property
+    def momentum(self) -> float:
+        """The momentum the next step uses (changed by :meth:`set_momentum`)."""
+        return current_setting(self.optimizer, "momentum", 0.0)
+
+    def set_lr(self, value: float) -> Record:
+        """Change the learning rate mid-run: ``optimizer.param_groups[0]["lr"] = value``."""
+        value = checked_setting(self.config, self.optimizer, "lr", value)
+        if self.optimizer is None:
+            self._manual_lr = value
+        else:
+            self.optimizer.param_groups[0]["lr"] = value
+        code = script.setting_lines("lr", value, manual=self.optimizer is None)
+        self.log.add("set_lr", {"value": value}, code, self._count)
+        return self._done(self._record("set_lr", code))
+
+    def set_momentum(self, value: float) -> Record:
+        """Change the momentum mid-run: ``optimizer.param_groups[0]["momentum"] = value``
+        (SGD and RMSprop; refused, saying what to use instead, for the others)."""
+        value = checked_setting(self.config, self.optimizer, "momentum", value)
+        self.optimizer.param_groups[0]["momentum"] = value  # type: ignore[union-attr]
+        code = script.setting_lines("momentum", value, manual=False)
+        self.log.add("set_momentum", {"value": value}, code, self._count)
+        return self._done(self._record("set_momentum", code))
+
     def reset(self) -> None:
-        """Back to the initial values; history, output and code cleared."""
+        """Back to the initial values (lr and momentum too); history, output and code cleared."""
         self._start()
         self._retain_grad = False
         self.events.reset.emit()
