@@ -181,9 +181,11 @@ class CompareBar(QWidget):
         self.value_edit.returnPressed.connect(self._on_value_edit_return_pressed)
         self._show()
 
-    def set_config(self, config: Mapping[str, Any]) -> None:
-        """Follow the main session's settings (what "vs" compares against)."""
+    def set_config(self, config: Mapping[str, Any], setting: CompareSetting | None = None) -> None:
+        """Follow the main session's settings (what "vs" compares against) and the compared one."""
         self._config = dict(config)
+        if setting is not None:
+            self.setting = setting
         self._show()
 
     def _show(self) -> None:

@@ -229,7 +229,7 @@ class Controller(QObject):
         """Apply one action to the session, then the twin; report instead of raising.
 
         ``action`` is "forward", "backward", "step", "zero_grad", "iterate",
-        "reset" or "set_requires_grad" (with ``args``).
+        "reset", or "set_requires_grad", "set_lr", "set_momentum" (with ``args``).
 
         Returns
         -------
@@ -257,8 +257,14 @@ class Controller(QObject):
 
     def _lockstep(self, action: str, *args: Any) -> None:
         self._call(self._session, action, args)
-        if self._twin is not None:
+        if self._twin is not None and self._twin_follows(action):
             self._call_twin(action, args)
+
+    def _twin_follows(self, action: str) -> bool:
+        """A mid-run lr / momentum change leaves the twin alone when that is what differs."""
+        key = self.compare_setting.key
+        return not ((action == "set_lr" and key == "lr")
+                    or (action == "set_momentum" and key in ("momentum", "optimizer")))
 
     def _iterate(self) -> None:
         twin = self._twin

@@ -339,6 +339,9 @@ class GraphView(QWidget):
         if info is not None:
             details.append(f"value: {format_numbers(info.value, NODE_ITEMS)}")
             details.append(f"grad: {self._grad_text(info)}")
+            # Beside each param, what its optimizer keeps (momentum_buffer, exp_avg, step...).
+            for key, value in (getattr(info, "optimizer_state", None) or {}).items():
+                details.append(f"{key}: {format_numbers(value, NODE_ITEMS)}")
         return title, details
 
     def _grad_text(self, info: Any) -> str:

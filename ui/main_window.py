@@ -105,6 +105,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands):
         self._build_menus()
         self._connect_controller()
         self.model_panel.preset_chosen.connect(self._on_model_panel_preset_chosen)
+        block = self.model_panel.optimizer_block
+        block.lr_changed.connect(lambda v: self.controller.run("set_lr", v))
+        block.momentum_changed.connect(lambda v: self.controller.run("set_momentum", v))
         self._restore_settings()
         self.set_session(session)
 
@@ -294,7 +297,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands):
             self.banner.show_info("Loading PyTorch…")
 
     def _show_in_views(self, session: Any) -> None:
-        for view in (self.phase_strip, self.plots, self.state_table, *self.inspector_panels.values()):
+        for view in (self.phase_strip, self.plots, self.state_table, self.model_panel.optimizer_block,
+                     *self.inspector_panels.values()):
             setter = getattr(view, "set_session", None)
             if setter is not None:
                 self._safely(setter, session)
@@ -376,7 +380,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands):
             setter = getattr(view, "set_twin", None)
             if setter is not None:
                 self._safely(setter, twin, label)
-        self.compare_bar.set_config(self.controller.main_config())
+        self.compare_bar.set_config(self.controller.main_config(), self.controller.compare_setting)
         self.compare_bar.setVisible(self.action("actionCompare").isChecked())
 
     def _on_compare_bar_setting_changed(self, setting: Any) -> None:

@@ -15,7 +15,8 @@ from ui import theme
 from ui.controller import connect_session, disconnect_session
 from ui.session_view import FollowsSession
 
-COLUMNS = ("name", "kind", "value", "grad", "requires_grad", "is_leaf", "grad_fn", "shape")
+COLUMNS = ("name", "kind", "value", "grad", "requires_grad", "is_leaf", "grad_fn", "shape",
+           "optimizer state")
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")
 _KIND_COLOURS = {"param": theme.PHASE_COLOURS["step"], "output": theme.PHASE_COLOURS["forward"]}
 _Index = QModelIndex | QPersistentModelIndex
@@ -41,6 +42,13 @@ def format_array(value: Any, *, threshold: int = 12) -> str:
                            max_line_width=1_000_000,
                            formatter={"float_kind": format_number, "int_kind": str})
     return " ".join(line.strip() for line in text.splitlines())
+
+
+def format_state(state: Any) -> str:
+    """A param's optimizer state in one line: ``step 3 · exp_avg [0.1, 0.2] · …`` ("" when empty)."""
+    if not state:
+        return ""
+    return " · ".join(f"{key} {format_array(value)}" for key, value in state.items())
 
 
 class TensorTableModel(QAbstractTableModel):
@@ -94,6 +102,9 @@ class TensorTableModel(QAbstractTableModel):
         info, column = self._rows[index.row()], COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(info, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "optimizer state":
+            return "\n".join(f"{k}: {np.array2string(np.asarray(v), threshold=200)}"
+                             for k, v in (getattr(info, "optimizer_state", None) or {}).items()) or None
         if role == Qt.ItemDataRole.ToolTipRole and column in ("value", "grad"):
             value = getattr(info, column)
             return None if value is None else np.array2string(np.asarray(value), threshold=200)
@@ -110,6 +121,8 @@ class TensorTableModel(QAbstractTableModel):
             return format_array(getattr(info, column))
         if column == "requires_grad" and info.kind == "param":
             return ""  # the checkbox says it
+        if column == "optimizer state":
+            return format_state(getattr(info, "optimizer_state", None))
         if column == "shape":
             return "(" + ", ".join(str(n) for n in info.shape) + ")"
         return str(getattr(info, column))
