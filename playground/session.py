@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from . import script
+from . import script, trace
 from .config import SessionConfig, Spec
 from .errors import PlaygroundError
 from .events import SessionEvents
@@ -37,6 +37,10 @@ HISTORY_LIMIT = 50_000
 
 class Session(Inspection):
     """A tiny model and its training loop; see ``docs/engine_api.md``."""
+
+    #: Whether backward() hooks its graph's nodes for :meth:`backward_trace` (about 40 us a
+    #: backward on the presets; a caller running a very long fast run may switch it off).
+    trace_backward: bool = True
 
     def __init__(
         self,
@@ -144,6 +148,7 @@ class Session(Inspection):
                 options=self.config.optimizer_options,
             )
         self._manual_lr = self.config.lr  # what set_lr changes for the manual update
+        self._trace: trace.Capture | None = None  # what the last backward's node hooks saw
         self._results: dict[str, torch.Tensor] = {}
         self._output: torch.Tensor | None = None
         self._graph_freed = False
@@ -242,12 +247,17 @@ class Session(Inspection):
         retain = bool(retain_graph)
         with self._grads_restored_on_error():
             try:
-                self._results[start_name].backward(gradient=vector, retain_graph=retain)
+                named = {**self.params, **self.inputs, **self._results}
+                hooked = self.trace_backward
+                with trace.capture(self._results[start_name], named) if hooked \
+                        else contextlib.nullcontext() as captured:
+                    self._results[start_name].backward(gradient=vector, retain_graph=retain)
             except RuntimeError as exc:
                 error = torch_error(exc, f"{start_name}.backward()")
                 if vector is not None and "shape" in str(exc):
                     error.field = "gradient"
                 raise error from None
+        self._trace = captured
         if not retain:
             self._graph_freed = True
         code = script.backward_lines(
@@ -427,6 +437,12 @@ class Session(Inspection):
         code = script.setting_lines("momentum", value, manual=False)
         self.log.add("set_momentum", {"value": value}, code, self._count)
         return self._done(self._record("set_momentum", code))
+
+    def backward_trace(self) -> list[trace.TraceNode]:
+        """The last backward's grad_fn nodes in the order PyTorch ran them, with the
+        gradients each received and passed on, captured by node hooks during that
+        backward (see playground/trace.py); [] before any backward."""
+        return trace.trace_nodes(self._trace)
 
     def reset(self) -> None:
         """Back to the initial values (lr and momentum too); history, output and code cleared."""
