@@ -32,7 +32,8 @@ class Inspection:
     params: dict[str, torch.Tensor]
     inputs: dict[str, torch.Tensor]
     program: Program
-    history: list[Any]
+    _store: Any
+    _count: int
     _results: dict[str, torch.Tensor]
     _output: torch.Tensor | None
     _graph_freed: bool
@@ -72,10 +73,11 @@ class Inspection:
     @property
     def next_phase(self) -> str:
         """What a typical loop does next: forward, backward, step, zero_grad, forward…"""
-        for record in reversed(self.history):
-            if record.action in PHASES:
-                return PHASES[(PHASES.index(record.action) + 1) % len(PHASES)]
-        return "forward"
+        store = self._store
+        row = store.last_of(PHASES, self._count - 1)
+        if row < 0:
+            return "forward"
+        return PHASES[(PHASES.index(store.action_at(row)) + 1) % len(PHASES)]
 
     def _tensor(self, name: str) -> torch.Tensor:
         for table in (self.params, self.inputs, self._results):
@@ -203,7 +205,9 @@ class Inspection:
         ``(xs[j], ys[i])``; computed under no_grad in one batched evaluation.
         """
         def path_of(param: str, flat: int) -> list[float]:
-            return [float(np.asarray(r.values[param]).reshape(-1)[flat])
-                    for r in self.history if param in r.values]
+            # the run so far: column rows up to the current position (not the redo tail)
+            columns = self.columns  # type: ignore[attr-defined]
+            upto = self.position + 1  # type: ignore[attr-defined]
+            return columns.values(param)[:upto, flat].astype(float).tolist()  # type: ignore[no-any-return]
 
         return compute_landscape(self.program, self.params, self.inputs, x, y, n, span, path_of)
