@@ -104,6 +104,8 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionShowVjp", "&backward(v) tab", "Ctrl+4", "", "", "show_vjp_tab"),
     ActionSpec("actionShowLesson", "&Lesson tab", "Ctrl+5", "", "",
                "show_lesson_tab"),
+    ActionSpec("actionShowLandscape", "L&andscape tab", "Ctrl+6", "", "", "show_landscape_tab"),
+    ActionSpec("actionShowData", "&Data tab", "Ctrl+7", "", "", "show_data_tab"),
 )
 
 #: File → Export (handlers in ui/export.py's ExportCommands): every picture, the run, the window.

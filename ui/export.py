@@ -259,7 +259,17 @@ def _attempt(window: Any, write: Any, path: str) -> str | None:
 
 
 class ExportCommands:
-    """Mixin of MainWindow: the File → Export handlers named in ui/actions.py."""
+    """Mixin of MainWindow: the File → Export handlers and the Landscape / Data tab keys
+    (Ctrl+6, Ctrl+7) named in ui/actions.py."""
+
+    def show_landscape_tab(self) -> None:
+        """Ctrl+6: the Landscape tab, keyboard in its x chooser."""
+        self.show_inspector("Landscape")  # type: ignore[attr-defined]
+        _focus(self, "Landscape", "x_combo")
+
+    def show_data_tab(self) -> None:
+        """Ctrl+7: the Data tab."""
+        self.show_inspector("Data")  # type: ignore[attr-defined]
 
     def export_weight_plot(self) -> None:
         export_picture_dialog(self, "weights")
@@ -292,6 +302,12 @@ class ExportCommands:
                         "Python scripts (*.py)", (".py",))
         if path is not None:
             _attempt(self, lambda: write_bytes(path, two_runs_text(controller).encode()), path)
+
+
+def _focus(window: Any, tab: str, attribute: str) -> None:
+    widget = getattr(window.inspector_panels.get(tab), attribute, None)
+    if widget is not None:
+        widget.setFocus()
 
 
 def two_runs_text(controller: Any) -> str:

@@ -37,13 +37,15 @@ INSPECTOR_TABS = (
     ("Code", "ui.code_view", "CodePanel"),
     ("backward(v)", "ui.vjp_view", "VjpPanel"),
     ("Lesson", "ui.lesson_view", "LessonPanel"),
+    ("Landscape", "ui.landscape_view", "LandscapeView"),
 )
 #: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
 SCROLLED_TABS = ("backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
-TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55}
+TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55,
+             "Landscape": 0.6, "Data": 0.6}
 BIG_BUTTONS_MIN_WIDTH = 760
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
@@ -243,7 +245,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands):
         view_menu.addAction(self.model_dock.toggleViewAction())
         view_menu.addSeparator()
         for action_id in ("actionShowTensors", "actionShowGraph", "actionShowCode",
-                          "actionShowVjp", "actionShowLesson"):
+                          "actionShowVjp", "actionShowLesson", "actionShowLandscape",
+                          "actionShowData"):
             view_menu.addAction(self.action(action_id))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.action("actionShortcuts"))

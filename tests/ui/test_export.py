@@ -160,3 +160,28 @@ def test_unwritable_path_reports_and_keeps_the_session(window: Any, qtbot: Any, 
     assert box is not None and "cannot write" in box.text()
     assert len(window.session.history) == before
     box.close()
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_landscape_exports_by_key(make_window: Any, qtbot: Any, save_to: Any, tmp_path: Path,
+                                  suffix: str) -> None:
+    window = make_window({"params": {"w": "0.0", "b": "0.0"}, "inputs": {"x": "[1.0, 2.0]"},
+                          "forward": "loss = ((w * x + b - 3) ** 2).mean()"})
+    window.show_landscape_tab()
+    view = window.inspector_panels["Landscape"]
+    qtbot.waitUntil(lambda: view.landscape is not None)
+    path = tmp_path / f"land{suffix}"
+    save_to(path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_L, CTRL_SHIFT)
+    size = view.plot.viewport().size()
+    if suffix == ".png":
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (2 * size.width(), 2 * size.height())
+    else:
+        assert ET.parse(path).getroot().tag.endswith("svg")
+        renderer = QSvgRenderer(str(path))
+        assert renderer.isValid() and renderer.viewBox().size() == size
+        # The heat map goes in as an embedded image.
+        assert "<image" in path.read_text()
