@@ -267,6 +267,20 @@ class ExportCommands:
         self.show_inspector("Landscape")  # type: ignore[attr-defined]
         _focus(self, "Landscape", "x_combo")
 
+    def next_node(self) -> None:
+        """N: the Graph tab replays the last backward one node further."""
+        self._graph_step("next_node")
+
+    def previous_node(self) -> None:
+        """Shift+N: one node back."""
+        self._graph_step("previous_node")
+
+    def _graph_step(self, method: str) -> None:
+        self.show_inspector("Graph")  # type: ignore[attr-defined]
+        panel = self.inspector_panels.get("Graph")  # type: ignore[attr-defined]
+        if hasattr(panel, method):
+            self._safely(getattr(panel, method))  # type: ignore[attr-defined]
+
     def show_data_tab(self) -> None:
         """Ctrl+7: the Data tab."""
         self.show_inspector("Data")  # type: ignore[attr-defined]

@@ -238,6 +238,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands):
         loop_menu.addSeparator()
         for action_id in ("actionAutoZeroGrad", "actionCompare", "actionApply"):
             loop_menu.addAction(self.action(action_id))
+        loop_menu.addSeparator()
+        for action_id in ("actionNextNode", "actionPreviousNode"):
+            loop_menu.addAction(self.action(action_id))
         view_menu = bar.addMenu("&View")
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
             view_menu.addAction(self.action(action_id))
