@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import torch
 
 from .errors import PlaygroundError
 from .explain import torch_error
 from .graph import Graph, build_graph
+from .landscape import Landscape, compute_landscape
+from .optimizers import state_numbers
 from .records import TensorInfo, numbers, snapshot
 from .values import parse_value
 
@@ -35,6 +38,7 @@ class Inspection:
     _output: torch.Tensor | None
     _graph_freed: bool
     _retain_grad: bool
+    optimizer: torch.optim.Optimizer | None
 
     @property
     def param_names(self) -> list[str]:
@@ -119,9 +123,25 @@ class Inspection:
                     is_leaf=bool(tensor.is_leaf),
                     grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
                     shape=tuple(tensor.shape),
+                    optimizer_state=self.optimizer_state(name) if kind == "param" else {},
                 )
             )
         return rows
+
+    def optimizer_state(self, name: str) -> dict[str, Any]:
+        """Param ``name``'s optimizer state exactly as torch keeps it, as plain data.
+
+        Keys are torch's own (SGD ``momentum_buffer``; Adam/AdamW ``step``,
+        ``exp_avg``, ``exp_avg_sq``; RMSprop ``step``, ``square_avg``...; Adagrad
+        ``step``, ``sum``); tensors are numpy copies, 0-d ones (``step``) floats.
+        Empty before the first step, for plain SGD, and for the manual update.
+        """
+        if name not in self.params:
+            raise PlaygroundError(f"`{name}` is not a param", field="name",
+                                  hint="Only params have optimizer state.")
+        if self.optimizer is None:
+            return {}
+        return state_numbers(self.optimizer.state.get(self.params[name], {}))
 
     def graph(self) -> Graph:
         """The autograd graph of the current output (empty before any forward)."""
@@ -171,3 +191,21 @@ class Inspection:
                 hint="Give v exactly one number per output element.",
             )
         return (vector @ jac).reshape(self.params[name].shape).tolist()
+
+    def landscape(
+        self, x: str | None = None, y: str | None = None, n: int = 101, span: Any = None
+    ) -> Landscape:
+        """The output over an n × n grid of two param elements, the others held still.
+
+        ``x``/``y`` are spelled as the plots' legends spell them (``"w[0]"``,
+        ``"w[1,2]"``, ``"b"``); both None picks the first two trainable elements.
+        ``span``: None for a span around the current point that also covers the
+        path so far; a number for that half-width around the current point; or
+        ``((x_low, x_high), (y_low, y_high))``. ``loss[i][j]`` is the output at
+        ``(xs[j], ys[i])``; computed under no_grad in one batched evaluation.
+        """
+        def path_of(param: str, flat: int) -> list[float]:
+            return [float(np.asarray(r.values[param]).reshape(-1)[flat])
+                    for r in self.history if param in r.values]
+
+        return compute_landscape(self.program, self.params, self.inputs, x, y, n, span, path_of)

@@ -27,6 +27,7 @@ VERSION = 1
 MAX_BYTES = 50_000_000
 _REPLAYABLE = {
     "forward", "backward", "step", "zero_grad", "set_requires_grad", "set_retain_grad",
+    "set_lr", "set_momentum",
 }
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .action_log import ActionLog, LogEntry  # noqa: F401 - re-exported (moved there)
+from .optimizers import optimizer_line
 from .values import spec_is_random, value_code
 
 if TYPE_CHECKING:
@@ -71,14 +72,18 @@ def setup_lines(config: SessionConfig) -> list[str]:
     for name, spec in config.inputs.items():
         lines.append(f"{name} = {value_code(spec, generator_name='g')}")
     if config.update == "optimizer":
-        extra = ""
-        if config.momentum:
-            extra += f", momentum={config.momentum!r}"
-        if config.weight_decay:
-            extra += f", weight_decay={config.weight_decay!r}"
-        names = ", ".join(config.params)
-        lines.append(f"optimizer = torch.optim.SGD([{names}], lr={config.lr!r}{extra})")
+        lines.append(optimizer_line(
+            config.optimizer, list(config.params), lr=config.lr, momentum=config.momentum,
+            weight_decay=config.weight_decay, options=config.optimizer_options,
+        ))
     return lines
+
+
+def setting_lines(key: str, value: float, *, manual: bool) -> list[str]:
+    """A mid-run change of lr or momentum, as the code a user would write."""
+    if manual:  # the manual update writes lr as a literal in each step's code
+        return [f"# lr is {value!r} from here on"]
+    return [f'optimizer.param_groups[0]["{key}"] = {value!r}']
 
 
 def forward_lines(program: Program, *, no_grad: bool, retained: list[str]) -> list[str]:
