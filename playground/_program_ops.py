@@ -172,11 +172,18 @@ def _check_broadcast(tensors: list[torch.Tensor]) -> None:
     """Elementwise results have the broadcast shape of their operands."""
     if len(tensors) < 2:
         return
-    try:
-        shape = torch.broadcast_shapes(*(t.shape for t in tensors))
-    except RuntimeError:
-        return  # not broadcastable: PyTorch raises its own message when the op runs
-    numel = math.prod(shape)
+    # Broadcasting by hand: torch.broadcast_shapes costs more than the op itself
+    # on the small tensors of a training loop.
+    shapes = [t.shape for t in tensors]
+    if all(s == shapes[0] for s in shapes):
+        return  # same shape: the result is no bigger than an operand
+    size = max(len(s) for s in shapes)
+    numel = 1
+    for axis in range(1, size + 1):
+        dims = {s[-axis] for s in shapes if len(s) >= axis} - {1}
+        if len(dims) > 1:
+            return  # not broadcastable: PyTorch raises its own message when the op runs
+        numel *= dims.pop() if dims else 1
     if numel > MAX_ELEMENTS:
         raise _too_big(numel)
 

@@ -56,6 +56,7 @@ class RunStore:
         self._has_output = np.zeros(cap, dtype=bool)
         self._output_shape: tuple[int, ...] = ()
         self._notes: dict[int, str] = {}
+        self._views: dict[int, tuple[torch.Tensor, np.ndarray]] = {}
         self.action_names: list[str] = []
         self._action_codes: dict[str, int] = {}
         for name in action_names:
@@ -121,43 +122,75 @@ class RunStore:
         code: list[str],
         call: tuple[str, dict[str, Any]],
         retain_grad: bool,
-    ) -> int:
-        """Add one row (the state right after an action); returns its index."""
+    ) -> Record:
+        """Add one row (the state right after an action); returns its :class:`Record`."""
         row = self._n
         if row == len(self._actions):
             self._grow()
-        self._actions[row] = self.action_code(action)
-        self._code[row] = self._intern_code(code)
+        code_ids = self._code_ids
+        key = tuple(code)
+        code_id = code_ids.get(key)
+        if code_id is None:
+            code_id = self._intern_code(code)
+        action_id = self._action_codes.get(action)
+        self._actions[row] = self.action_code(action) if action_id is None else action_id
+        self._code[row] = code_id
         self._call[row] = self._intern_call(call)
         self._retain[row] = retain_grad
         has_grad = self._has_grad[row]
+        values: dict[str, np.ndarray] = {}
+        grads: dict[str, np.ndarray | None] = {}
+        view = self.view
         for i, (name, tensor) in enumerate(params.items()):
-            self._values[name][row] = tensor.detach().numpy().reshape(-1)
+            value = view(tensor).copy()
+            values[name] = value
+            self._values[name][row] = value.reshape(-1)
             grad = tensor.grad
             if grad is None:
+                grads[name] = None
                 has_grad[i] = False
                 self._grads[name][row] = np.nan
             else:
+                grads[name] = flat = view(grad).copy()
                 has_grad[i] = True
-                self._grads[name][row] = grad.numpy().reshape(-1)
+                self._grads[name][row] = flat.reshape(-1)
+        out: Any = None
         if output is None:
             self._has_output[row] = False
             if self._outputs is not None:
                 self._outputs[row] = np.nan
         else:
-            flat = output.detach().numpy().reshape(-1)
+            flat = view(output)
             if self._outputs is None:
                 self._output_shape = tuple(output.shape)
                 dtype = flat.dtype if flat.dtype.kind == "f" else np.float64
                 self._outputs = np.full((len(self._actions), flat.size), np.nan, dtype)
-            self._outputs[row] = flat
+            self._outputs[row] = flat.reshape(-1)
             self._has_output[row] = True
+            out = flat.tolist()
         if note is not None:
             self._notes[row] = note
         elif self._notes:
             self._notes.pop(row, None)
         self._n = row + 1
-        return row
+        return Record(row, action, values, grads, out, note, code)
+
+    def view(self, tensor: torch.Tensor) -> np.ndarray:
+        """``tensor.detach().numpy()``, cached per tensor object.
+
+        The view shares the tensor's memory, and a training loop changes params
+        and grads in place, so the same view stays right; converting anew every
+        action cost more than the rest of the recording.
+        """
+        key = id(tensor)
+        cached = self._views.get(key)
+        if cached is not None and cached[0] is tensor:
+            return cached[1]
+        if len(self._views) > 2 * len(self._names) + 4:  # old grads and outputs: forget them
+            self._views.clear()
+        array = tensor.detach().numpy()
+        self._views[key] = (tensor, array)
+        return array
 
     def truncate(self, length: int) -> None:
         """Drop rows ``length`` and after (the arrays keep their capacity)."""
