@@ -57,6 +57,14 @@ class RunStore:
         self._output_shape: tuple[int, ...] = ()
         self._notes: dict[int, str] = {}
         self._views: dict[int, tuple[torch.Tensor, np.ndarray]] = {}
+        # Per param, in order: the live tensors last seen with their numpy views
+        # (shared memory: a loop changes them in place) and the two columns.
+        # ``flat``: its values fit a row as they are (at most one dimension).
+        self._slots: list[list[Any]] = [
+            [None, None, None, None, self._values[n], self._grads[n], t.dim() <= 1]
+            for n, t in params.items()
+        ]
+        self._out_slot: tuple[Any, Any] = (None, None)
         self.action_names: list[str] = []
         self._action_codes: dict[str, int] = {}
         for name in action_names:
@@ -112,6 +120,8 @@ class RunStore:
         self._has_output = _grown(self._has_output, cap, False)
         if self._outputs is not None:
             self._outputs = _grown(self._outputs, cap, np.nan)
+        for slot, name in zip(self._slots, self._names):
+            slot[4], slot[5] = self._values[name], self._grads[name]
 
     def append(
         self,
@@ -140,27 +150,35 @@ class RunStore:
         has_grad = self._has_grad[row]
         values: dict[str, np.ndarray] = {}
         grads: dict[str, np.ndarray | None] = {}
-        view = self.view
-        for i, (name, tensor) in enumerate(params.items()):
-            value = view(tensor).copy()
-            values[name] = value
-            self._values[name][row] = value.reshape(-1)
+        slots = self._slots
+        i = 0
+        for name, tensor in params.items():
+            slot = slots[i]  # [tensor, its numpy view, grad, its view, value col, grad col, flat?]
+            if slot[0] is not tensor:
+                slot[0], slot[1] = tensor, tensor.detach().numpy()
+            values[name] = value = slot[1].copy()
             grad = tensor.grad
             if grad is None:
                 grads[name] = None
                 has_grad[i] = False
-                self._grads[name][row] = np.nan
+                slot[5][row] = np.nan
             else:
-                grads[name] = flat = view(grad).copy()
+                if slot[2] is not grad:
+                    slot[2], slot[3] = grad, grad.numpy()
+                grads[name] = gvalue = slot[3].copy()
                 has_grad[i] = True
-                self._grads[name][row] = flat.reshape(-1)
+                slot[5][row] = gvalue if slot[6] else gvalue.reshape(-1)
+            slot[4][row] = value if slot[6] else value.reshape(-1)
+            i += 1
         out: Any = None
         if output is None:
             self._has_output[row] = False
             if self._outputs is not None:
                 self._outputs[row] = np.nan
         else:
-            flat = view(output)
+            if self._out_slot[0] is not output:
+                self._out_slot = (output, output.detach().numpy())
+            flat = self._out_slot[1]
             if self._outputs is None:
                 self._output_shape = tuple(output.shape)
                 dtype = flat.dtype if flat.dtype.kind == "f" else np.float64
@@ -244,6 +262,13 @@ class RunStore:
     def call(self, row: int) -> tuple[str, dict[str, Any]]:
         """The session method and arguments that made ``row`` (for replay)."""
         return self._call_table[int(self._call[row])]
+
+    def grad_tensor(self, name: str, row: int) -> torch.Tensor | None:
+        """Param ``name``'s .grad after ``row`` as a new tensor (None if it was None;
+        row -1, the start of a run, has no grads)."""
+        if row < 0 or not self._has_grad[row, self._names.index(name)]:
+            return None
+        return torch.from_numpy(self._grads[name][row].reshape(self._shapes[name]).copy())
 
     def action_at(self, row: int) -> str:
         return self.action_names[int(self._actions[row])]
