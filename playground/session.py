@@ -153,7 +153,7 @@ class Session(TimeTravel, Inspection):
             return None  # type: ignore[return-value]
         record = self._store.append(action, self.params, self._output, note, code,
                                     self.log.last_call, self._retain_grad)
-        self._count = record.index + 1
+        self._count = len(self._store)
         return record
 
     def _done(self, record: Record) -> Record:
