@@ -6,11 +6,13 @@ holds the actions; nothing here changes the session.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
+from .data import evaluate
 from .errors import PlaygroundError
 from .explain import torch_error
 from .graph import Graph, build_graph
@@ -205,7 +207,19 @@ class Inspection:
         ``(xs[j], ys[i])``; computed under no_grad in one batched evaluation.
         """
         def path_of(param: str, flat: int) -> list[float]:
-            return [float(np.asarray(r.values[param]).reshape(-1)[flat])
-                    for r in self.history if param in r.values]
+            # the run so far: column rows up to the current position (not the redo tail)
+            columns = self.columns  # type: ignore[attr-defined]
+            upto = self.position + 1  # type: ignore[attr-defined]
+            return columns.values(param)[:upto, flat].astype(float).tolist()  # type: ignore[no-any-return]
 
         return compute_landscape(self.program, self.params, self.inputs, x, y, n, span, path_of)
+
+    def evaluate(self, name: str | None = None, inputs: Mapping[str, Any] | None = None) -> Any:
+        """Program name ``name`` (default: the output) with some inputs replaced, as nested
+        floats: ``s.evaluate("y_hat", {"x": "linspace(-3, 3, 100)"})`` for a fitted line.
+
+        Runs under no_grad on the current params, only up to the line assigning
+        ``name``; nothing in the session changes. Values are specs or tensors.
+        """
+        env = {**self.inputs, **{n: t.detach() for n, t in self.params.items()}}
+        return evaluate(self.program, env, name, inputs or {})

@@ -120,6 +120,13 @@ class Session(TimeTravel, Inspection):
             for name, spec in specs.items():
                 try:
                     tensors[name] = parse_value(spec, generator=generator)
+                    if kind == "params" and not tensors[name].is_floating_point():
+                        raise PlaygroundError(
+                            f"The param `{name}` is an integer tensor; only floats have gradients",
+                            field=f"params.{name}",
+                            hint="Make integers (such as class targets) an input, or drop "
+                                 "dtype=torch.long.",
+                        )
                 except PlaygroundError as exc:
                     exc.field = exc.field or f"{kind}.{name}"
                     if not exc.field.startswith(kind):

@@ -130,14 +130,44 @@ def capture(start: torch.Tensor, named: Mapping[str, torch.Tensor]) -> Iterator[
     finally:
         for handle in handles:
             handle.remove()
+        _unshare_grads(result, named)
+
+
+def _unshare_grads(result: Capture, named: Mapping[str, torch.Tensor]) -> None:
+    """Clone every kept tensor that became some tensor's ``.grad``.
+
+    AccumulateGrad may adopt the gradient it receives as the new ``.grad``
+    (no copy), and a later backward, zero_grad() or step changes ``.grad`` in
+    place; the trace must keep the numbers of its own backward. Only these few
+    are cloned: the rest are autograd's temporaries, which nothing else touches.
+    """
+    storages = set()
+    for tensor in named.values():
+        grad = tensor.grad if (tensor.is_leaf or tensor.retains_grad) else None
+        if grad is not None:
+            storages.add(grad.untyped_storage().data_ptr())
+    if not storages:
+        return
+
+    def own(grads: tuple[torch.Tensor | None, ...]) -> tuple[torch.Tensor | None, ...]:
+        return tuple(
+            g.detach().clone() if g is not None and g.untyped_storage().data_ptr() in storages
+            else g
+            for g in grads
+        )
+
+    for seen in result.order:
+        seen.received = own(seen.received)
+        seen.passed = own(seen.passed)
 
 
 def _hook(result: Capture, seen: _Seen) -> Any:
     """A post-hook: PyTorch calls it right after the node ran, with what the node
     received (grad_outputs) and passed on (grad_inputs), so calls come in run order.
 
-    The tensors are kept, not cloned: holding a reference is enough, because
-    autograd only accumulates in place into buffers nobody else holds.
+    The tensors are kept, not cloned (autograd accumulates in place only into
+    buffers nobody else holds); the few that became a ``.grad`` are cloned when
+    the backward ends (:func:`_unshare_grads`).
     """
 
     def hook(grad_inputs: tuple[torch.Tensor | None, ...],

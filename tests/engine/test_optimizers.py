@@ -317,3 +317,34 @@ def test_rmsprop_refuses_a_first_momentum_after_stepping_without_one() -> None:
     t.iterate()
     with pytest.raises(PlaygroundError, match="first step"):
         t.set_momentum(0.5)
+
+
+@pytest.mark.parametrize("every", [256, 2])
+@pytest.mark.parametrize("update", ["optimizer", "manual"])
+def test_goto_and_undo_bring_the_lr_of_that_moment_back(
+    update: str, every: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("playground.time_travel.CHECKPOINT_EVERY", every)  # 2: from checkpoints
+    kwargs: dict[str, Any] = dict(optimizer="sgd", lr=0.1, update=update)
+    if update == "optimizer":
+        kwargs.update(optimizer="adam")
+    s = _session(kwargs)
+    for _ in range(3):
+        s.iterate()
+    before_change = s.position
+    values = {n: s.value(n) for n in s.param_names}
+    s.set_lr(0.01)
+    for _ in range(3):
+        s.iterate()
+    end = s.position
+    end_values = {n: s.value(n) for n in s.param_names}
+    s.goto(before_change)
+    assert s.lr == 0.1 and {n: s.value(n) for n in s.param_names} == values
+    s.goto(end)
+    assert s.lr == 0.01 and {n: s.value(n) for n in s.param_names} == end_values
+    s.goto(before_change)
+    s.iterate()  # branching from the past runs with that moment's lr
+    t = _session(kwargs)
+    for _ in range(4):
+        t.iterate()
+    assert {n: s.value(n) for n in s.param_names} == {n: t.value(n) for n in t.param_names}

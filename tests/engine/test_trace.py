@@ -147,3 +147,20 @@ def test_tracing_can_be_switched_off_for_long_runs() -> None:
         session.iterate()
     assert t.backward_trace() == [] and len(s.backward_trace()) > 0
     assert s.value("w") == t.value("w") and s.grad("w") == t.grad("w")
+
+
+@pytest.mark.parametrize("every", [256, 2])
+def test_goto_brings_back_the_trace_of_that_moment(every: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("playground.time_travel.CHECKPOINT_EVERY", every)  # 2: from checkpoints
+    s = Session(params={"w": [1.0, 2.0]}, forward="out = (w * w).sum()", update="manual")
+    traces = []
+    for _ in range(3):
+        s.forward()
+        s.backward()
+        traces.append((s.position, s.backward_trace()))
+        s.step()
+    s.forward()
+    for position, expected in traces:
+        for moment in (position, position + 1, position + 2):  # backward, step, next forward
+            s.goto(moment)
+            assert s.backward_trace() == expected, moment
