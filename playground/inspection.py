@@ -23,6 +23,29 @@ if TYPE_CHECKING:
 PHASES = ("forward", "backward", "step", "zero_grad")
 
 
+def autograd_facts(tensor: torch.Tensor) -> tuple[bool, Any]:
+    """``(tensor.is_leaf, tensor.grad_fn)`` as PyTorch reports them, without raising.
+
+    A view made under no_grad whose base was later changed in place (``out =
+    W.reshape(-1)`` under no_grad, then ``optimizer.step()``) makes PyTorch raise
+    on ``is_leaf`` and ``grad_fn``; such a view was created a leaf without a
+    grad_fn (what PyTorch reported before the change), so that is what we report.
+    ``.grad`` of it is None in PyTorch too.
+    """
+    try:
+        return bool(tensor.is_leaf), tensor.grad_fn
+    except RuntimeError:
+        return True, None
+
+
+def readable_grad(tensor: torch.Tensor) -> torch.Tensor | None:
+    """``tensor.grad`` where PyTorch keeps one (leaves, retain_grad), else None, never raising."""
+    is_leaf, _ = autograd_facts(tensor)
+    if is_leaf or tensor.retains_grad:
+        return tensor.grad
+    return None  # reading .grad of a non-leaf only warns; the answer is None
+
+
 class Inspection:
     """Read-only views of the session's tensors (see ``docs/engine_api.md``)."""
 
@@ -85,11 +108,7 @@ class Inspection:
 
     def grad(self, name: str) -> Any:
         """The current ``.grad`` as (nested) floats, or None."""
-        tensor = self._tensor(name)
-        if tensor.is_leaf or tensor.retains_grad:
-            grad = tensor.grad
-        else:
-            grad = None  # reading .grad of a non-leaf only warns; the answer is None
+        grad = readable_grad(self._tensor(name))
         return None if grad is None else numbers(grad)
 
     def requires_grad(self, name: str) -> bool:
@@ -106,16 +125,17 @@ class Inspection:
             kind = "output" if name == self.output_name else "intermediate"
             named.append((kind, name, tensor))
         for kind, name, tensor in named:
-            has_grad = tensor.is_leaf or tensor.retains_grad
+            is_leaf, grad_fn = autograd_facts(tensor)
+            grad = readable_grad(tensor)
             rows.append(
                 TensorInfo(
                     name=name,
                     kind=kind,
                     value=snapshot(tensor),  # type: ignore[arg-type]
-                    grad=snapshot(tensor.grad) if has_grad else None,
+                    grad=snapshot(grad),
                     requires_grad=bool(tensor.requires_grad),
-                    is_leaf=bool(tensor.is_leaf),
-                    grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
+                    is_leaf=is_leaf,
+                    grad_fn=None if grad_fn is None else type(grad_fn).__name__,
                     shape=tuple(tensor.shape),
                 )
             )
@@ -124,9 +144,21 @@ class Inspection:
     def graph(self) -> Graph:
         """The autograd graph of the current output (empty before any forward)."""
         named = {**self.params, **self.inputs, **self._results}
-        return build_graph(
-            self._output, named, output_name=self.output_name, freed=self._graph_freed
-        )
+        # A tensor whose grad_fn PyTorch refuses to read (see autograd_facts) has none
+        # to walk: it is left out, and an output like that gives the empty graph.
+        readable = {n: t for n, t in named.items() if self._grad_fn_readable(t)}
+        output = self._output
+        if output is not None and not self._grad_fn_readable(output):
+            output = None
+        return build_graph(output, readable, output_name=self.output_name, freed=self._graph_freed)
+
+    @staticmethod
+    def _grad_fn_readable(tensor: torch.Tensor) -> bool:
+        try:
+            tensor.grad_fn  # noqa: B018 - reading it is the test
+        except RuntimeError:
+            return False
+        return True
 
     def jacobian(self, name: str) -> list[list[float]]:
         """d output / d param as nested floats, shape (output elements, param elements)."""

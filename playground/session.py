@@ -25,7 +25,7 @@ from .explain import torch_error
 from .inspection import PHASES, Inspection
 from .program import Program, parse_program
 from .records import Record, TensorInfo, snapshot
-from .values import parse_value
+from .values import parse_value, spec_is_random
 
 __all__ = ["DIVERGED", "HISTORY_LIMIT", "PHASES", "Record", "Session", "TensorInfo"]
 #: How a record's note starts when training has just diverged (the window pauses on it).
@@ -245,6 +245,8 @@ class Session(Inspection):
         code = script.backward_lines(
             start_name, vector, retain, self._params_with_grad(), spec=gradient
         )
+        if vector is not None and spec_is_random(gradient):
+            gradient = vector.tolist()  # the numbers drawn, so a replay gets them again
         kwargs: dict[str, Any] = {"gradient": gradient, "retain_graph": retain}
         if of is not None:
             kwargs["of"] = start_name
