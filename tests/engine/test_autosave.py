@@ -42,7 +42,7 @@ def test_flushes_append_and_the_journal_recovers_the_run(tmp_path: Path) -> None
     size = path.stat().st_size
     assert size < 20_000  # 50 folded iterations are a line each, not a growing file
     _same_run(recover(path), s)
-    assert pending(tmp_path) == path and describe(path)[0] == 1 + 50 * 3 + 3
+    assert pending(tmp_path) == path and describe(path)[0] == 1 + 50 * 3 + 4  # set_retain_grad is logged too
 
 
 def test_reset_and_config_changes_rewrite(tmp_path: Path) -> None:
