@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import torch
 
 from .errors import PlaygroundError
 from .explain import torch_error
 from .graph import Graph, build_graph
+from .landscape import Landscape, compute_landscape
+from .optimizers import state_numbers
 from .records import TensorInfo, numbers, snapshot
 from .values import parse_value
 
@@ -54,11 +57,13 @@ class Inspection:
     params: dict[str, torch.Tensor]
     inputs: dict[str, torch.Tensor]
     program: Program
-    history: list[Any]
+    _store: Any
+    _count: int
     _results: dict[str, torch.Tensor]
     _output: torch.Tensor | None
     _graph_freed: bool
     _retain_grad: bool
+    optimizer: torch.optim.Optimizer | None
 
     @property
     def param_names(self) -> list[str]:
@@ -93,10 +98,11 @@ class Inspection:
     @property
     def next_phase(self) -> str:
         """What a typical loop does next: forward, backward, step, zero_grad, forward…"""
-        for record in reversed(self.history):
-            if record.action in PHASES:
-                return PHASES[(PHASES.index(record.action) + 1) % len(PHASES)]
-        return "forward"
+        store = self._store
+        row = store.last_of(PHASES, self._count - 1)
+        if row < 0:
+            return "forward"
+        return PHASES[(PHASES.index(store.action_at(row)) + 1) % len(PHASES)]
 
     def _tensor(self, name: str) -> torch.Tensor:
         for table in (self.params, self.inputs, self._results):
@@ -139,9 +145,25 @@ class Inspection:
                     is_leaf=is_leaf,
                     grad_fn=None if grad_fn is None else type(grad_fn).__name__,
                     shape=tuple(tensor.shape),
+                    optimizer_state=self.optimizer_state(name) if kind == "param" else {},
                 )
             )
         return rows
+
+    def optimizer_state(self, name: str) -> dict[str, Any]:
+        """Param ``name``'s optimizer state exactly as torch keeps it, as plain data.
+
+        Keys are torch's own (SGD ``momentum_buffer``; Adam/AdamW ``step``,
+        ``exp_avg``, ``exp_avg_sq``; RMSprop ``step``, ``square_avg``...; Adagrad
+        ``step``, ``sum``); tensors are numpy copies, 0-d ones (``step``) floats.
+        Empty before the first step, for plain SGD, and for the manual update.
+        """
+        if name not in self.params:
+            raise PlaygroundError(f"`{name}` is not a param", field="name",
+                                  hint="Only params have optimizer state.")
+        if self.optimizer is None:
+            return {}
+        return state_numbers(self.optimizer.state.get(self.params[name], {}))
 
     def graph(self) -> Graph:
         """The autograd graph of the current output (empty before any forward)."""
@@ -246,3 +268,24 @@ class Inspection:
             return torch.zeros_like(param).tolist()
         (grad,) = torch.autograd.grad(out, param, grad_outputs=vector, allow_unused=True)
         return (torch.zeros_like(param) if grad is None else grad).tolist()
+
+    def landscape(
+        self, x: str | None = None, y: str | None = None, n: int = 101, span: Any = None
+    ) -> Landscape:
+        """The output over an n × n grid of two param elements, the others held still.
+
+        ``x``/``y`` are spelled as the plots' legends spell them (``"w[0]"``,
+        ``"w[1,2]"``, ``"b"``); both None picks the first two trainable elements.
+        ``span``: None for a span around the current point that also covers the
+        path so far; a number for that half-width around the current point; or
+        ``((x_low, x_high), (y_low, y_high))``. ``loss[i][j]`` is the output at
+        ``(xs[j], ys[i])``; computed under no_grad in one batched evaluation.
+        """
+        def path_of(param: str, flat: int) -> list[float]:
+            # Only the extremes matter for the span, and they cost O(n) in numpy,
+            # not a Python float per action of a long run.
+            column = self.columns.values(param)[:, flat]
+            finite = column[np.isfinite(column)]
+            return [float(finite.min()), float(finite.max())] if finite.size else []
+
+        return compute_landscape(self.program, self.params, self.inputs, x, y, n, span, path_of)

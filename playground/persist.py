@@ -47,6 +47,8 @@ REPLAYABLE: dict[str, frozenset[str]] = {
     "zero_grad": frozenset({"set_to_none"}),
     "set_requires_grad": frozenset({"name", "flag"}),
     "set_retain_grad": frozenset({"flag"}),
+    "set_lr": frozenset({"value"}),
+    "set_momentum": frozenset({"value"}),
 }
 _BOOL_ARGS = frozenset({"no_grad", "retain_graph", "set_to_none", "flag"})
 #: Session keyword arguments a config may carry besides SessionConfig's fields.
