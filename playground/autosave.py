@@ -49,46 +49,43 @@ class Autosave:
         self._session: Any = None
         self._log: Any = None
         self._config: Any = None
-        self._revision: Any = None
         self._written = 0  # log entries on disk
-        self._last: Any = None  # the last entry on disk, and its count when written
-        self._last_count = 0
         #: How many times the file was rewritten / appended to (for tests and figures).
         self.rewrites = 0
         self.appends = 0
 
     def _must_rewrite(self, session: Session) -> bool:
-        entries = session.log.entries
-        if session is not self._session or session.log is not self._log:
-            return True
-        if session.config != self._config or len(entries) < self._written:
-            return True
-        # A log that keeps a revision counter (undo / goto cut it) says when it was cut.
-        if getattr(session.log, "revision", None) != self._revision:
-            return True
-        return self._written > 0 and entries[self._written - 1] is not self._last
+        log = session.log
+        if session is not self._session or log is not self._log:
+            return True  # Apply, a preset, an opened file: another run
+        if session.config != self._config or len(log.entries) < self._written:
+            return True  # a setting changed, or the log was cut below what is on disk
+        dirty = log.dirty_from
+        # The log says which entries changed since the last flush: the last one on
+        # disk (a fold grew its count) or new ones can be appended; anything before
+        # it means the run was cut and regrown (undo, goto, reset), so rewrite.
+        return dirty is not None and dirty < self._written - 1
 
     def flush(self, session: Session) -> bool:
         """Bring the file up to date with ``session``; True if anything was written."""
         if self._must_rewrite(session):
             self._rewrite(session)
             return True
-        entries = session.log.entries
-        lines = []
-        if self._written and self._last.count != self._last_count:
-            lines.append(_line(self._written - 1, self._last))
-        lines.extend(_line(i, entries[i]) for i in range(self._written, len(entries)))
-        if not lines:
+        log = session.log
+        if log.dirty_from is None:
             return False
-        try:
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write("".join(lines))
-        except OSError:
-            self._session = None  # the next flush rewrites the whole file
-            raise
+        entries = log.entries
+        lines = [_line(i, entries[i]) for i in range(log.dirty_from, len(entries))]
+        if lines:
+            try:
+                with self.path.open("a", encoding="utf-8") as handle:
+                    handle.write("".join(lines))
+            except OSError:
+                self._session = None  # the next flush rewrites the whole file
+                raise
+            self.appends += 1
         self._remember(session)
-        self.appends += 1
-        return True
+        return bool(lines)
 
     def _rewrite(self, session: Session) -> None:
         header = {"format": FORMAT, "version": VERSION,
@@ -103,12 +100,9 @@ class Autosave:
         self.rewrites += 1
 
     def _remember(self, session: Session) -> None:
-        entries = session.log.entries
         self._config = session.config
-        self._revision = getattr(session.log, "revision", None)
-        self._written = len(entries)
-        self._last = entries[-1] if entries else None
-        self._last_count = self._last.count if entries else 0
+        self._written = len(session.log.entries)
+        session.log.mark()  # from here on, dirty_from says what the next flush must write
 
     def discard(self) -> None:
         """Delete the journal (a clean exit, or the user chose not to restore it)."""

@@ -126,3 +126,35 @@ def test_recovered_run_equals_plain_torch_replaying_its_log(tmp_path: Path) -> N
                 elif name == "zero_grad":
                     opt.zero_grad(set_to_none=False)
     assert t.value("w") == w.tolist() and t.grad("w") == w.grad.tolist()
+
+
+def test_undo_and_a_branch_from_the_past_rewrite_the_journal(tmp_path: Path) -> None:
+    path = tmp_path / "autosave.jsonl"
+    s = Session(**MODEL)
+    saver = Autosave(path)
+    for _ in range(6):
+        s.iterate()
+    saver.flush(s)
+    s.undo()
+    s.undo()
+    s.goto(4)  # travel alone changes no log: the whole run stays on disk
+    assert not saver.flush(s)
+    s.zero_grad()  # a press from the past branches the run there
+    s.forward()
+    saver.flush(s)
+    # The cut fell inside the folded entry on disk: its new count is a line that
+    # replaces it, so this was an append, not a rewrite.
+    assert saver.rewrites == 1
+    t = recover(path)
+    _same_run(t, s)
+    s.reset()
+    saver.flush(s)
+    s.undo()  # the run before the reset comes back
+    saver.flush(s)
+    assert saver.rewrites == 3
+    _same_run(recover(path), s)
+    for _ in range(3):
+        s.undo()
+    s.step()  # a branch cutting entries already on disk
+    saver.flush(s)
+    _same_run(recover(path), s)
