@@ -79,10 +79,49 @@ def error(
     return PlaygroundError(message, line=line, hint=hint, field=field)
 
 
+#: Deepest bracket nesting and longest dotted key a lesson may use (real lessons use
+#: 3 and 3); beyond them tomllib recurses (RecursionError) or slows down (seconds).
+MAX_NESTING = 40
+MAX_KEY_PARTS = 20
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_TOKENS = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?P<dotted>(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS},}})"
+    r'|"""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:\\.|[^"\\\n])*"'
+    r"|'[^'\n]*'"
+    r"|\#[^\n]*"
+    r"|(?P<open>[\[{])|(?P<close>[\]}])"
+)
+
+
+def check_shape(text: str) -> None:
+    """Refuse, in one linear pass, nesting and dotted keys no lesson needs: they would
+    make tomllib (and the walks after it) recurse too deep or take seconds."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise error(f"Brackets nest more than {MAX_NESTING} deep",
+                            text.count("\n", 0, match.start()) + 1,
+                            hint="A lesson needs a few levels: [[step]], arrays and { } tables.")
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        elif kind == "dotted":
+            raise error(f"A dotted key has more than {MAX_KEY_PARTS} parts",
+                        text.count("\n", 0, match.start()) + 1,
+                        hint='Keys look like w.grad or "w.grad".')
+
+
 def parse_toml(text: str) -> dict[str, Any]:
     """``tomllib.loads`` with its error turned into a PlaygroundError carrying the line."""
+    check_shape(text)
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise error("The lesson file nests too deeply", None) from None
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.search(str(exc))
         raise error(
@@ -90,6 +129,9 @@ def parse_toml(text: str) -> dict[str, Any]:
             int(found.group(1)) if found else None,
             hint="Check the quotes, brackets and `key = value` pairs on that line.",
         ) from None
+    except (ValueError, OverflowError) as exc:  # an int of thousands of digits
+        raise error(f"The lesson file holds a number PyTorch cannot use: {str(exc).split(';')[0]}",
+                    None, hint="Write large numbers as floats, like 1e20.") from None
 
 
 class Locator:

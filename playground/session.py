@@ -276,6 +276,8 @@ class Session(TimeTravel, Inspection):
         code = script.backward_lines(
             start_name, vector, retain, self._params_with_grad(), spec=gradient
         )
+        if vector is not None and spec_is_random(gradient):
+            gradient = vector.tolist()  # the numbers drawn, so a replay gets them again
         kwargs: dict[str, Any] = {"gradient": gradient, "retain_graph": retain}
         if of is not None:
             kwargs["of"] = start_name
