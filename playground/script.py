@@ -9,6 +9,7 @@ exported script reads like the notebooks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,12 @@ class CodeLine:
 
 
 def number(value: float) -> str:
-    """The shortest text that reads back as the same float32."""
+    """The shortest text that reads back as the same float32 (``float("inf")`` and
+    ``float("nan")`` for the non-finite ones: Python has no bare inf or nan)."""
+    if np.isnan(value):
+        return 'float("nan")'
+    if np.isinf(value):
+        return 'float("inf")' if value > 0 else '-float("inf")'
     text = np.format_float_positional(np.float32(value), unique=True, trim="-")
     if "." not in text and "e" not in text and "inf" not in text and "nan" not in text:
         text += ".0"
@@ -128,17 +134,36 @@ def manual_zero_lines(names: list[str], to_none: bool) -> list[str]:
     return [*(f"{n}.grad.zero_()" for n in names), *(f"print({n}.grad)" for n in names)]
 
 
-def _entry_lines(entry: LogEntry) -> list[str]:
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+
+def loop_name(setup: list[str], log: ActionLog) -> str:
+    """``epoch``, or ``epoch_``, ``epoch__``… when the script already uses that name
+    (a param, input or program name ``epoch`` must not be overwritten by the loop)."""
+    used: set[str] = set()
+    for line in setup:
+        used.update(_IDENTIFIER.findall(line))
+    for entry in log.entries:
+        for line in entry.lines:
+            used.update(_IDENTIFIER.findall(line))
+    name = "epoch"
+    while name in used:
+        name += "_"
+    return name
+
+
+def _entry_lines(entry: LogEntry, loop: str = "epoch") -> list[str]:
     if entry.count == 1:
         return list(entry.lines)
-    return [f"for epoch in range({entry.count}):", *(INDENT + line for line in entry.lines)]
+    return [f"for {loop} in range({entry.count}):", *(INDENT + line for line in entry.lines)]
 
 
 def code_lines(setup: list[str], log: ActionLog) -> list[CodeLine]:
     """Set-up lines, then every logged action's lines tagged with its record index."""
     out = [CodeLine(text, None) for text in setup]
+    loop = loop_name(setup, log)
     for entry in log.entries:
-        out.extend(CodeLine(text, entry.record_index) for text in _entry_lines(entry))
+        out.extend(CodeLine(text, entry.record_index) for text in _entry_lines(entry, loop))
     return out
 
 
@@ -150,8 +175,9 @@ def to_script(setup: list[str], log: ActionLog, params: list[str]) -> str:
         *setup,
         "",
     ]
+    loop = loop_name(setup, log)
     for entry in log.entries:
-        lines.extend(_entry_lines(entry))
+        lines.extend(_entry_lines(entry, loop))
     return "\n".join(lines) + "\n"
 
 

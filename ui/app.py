@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     app = make_application(argv)
     window = MainWindow()
     window.show()
+    from ui.recovery import Recovery
+
+    window.recovery = Recovery(window)  # autosave, and the offer to restore after a crash
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         # Last line of defence: an exception escaping a slot goes to the banner.

@@ -479,5 +479,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands):
         self.controller.shutdown()
         self._show_in_views(None)
         self.plots.set_twin(None)
+        recovery = getattr(self, "recovery", None)
+        if recovery is not None:  # a clean exit: no autosaved run to offer next time
+            recovery.close()
         super().closeEvent(event)
 
