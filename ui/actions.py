@@ -106,6 +106,8 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
                "show_lesson_tab"),
     ActionSpec("actionShowLandscape", "L&andscape tab", "Ctrl+6", "", "", "show_landscape_tab"),
     ActionSpec("actionShowData", "&Data tab", "Ctrl+7", "", "", "show_data_tab"),
+    ActionSpec("actionOpenData", "Open &data…", "Ctrl+D", "",
+               "a CSV file: its columns become the model's inputs", "open_data"),
     ActionSpec("actionNextNode", "&Next node", "N", "",
                "backward node by node: the next grad_fn PyTorch ran (Graph tab)", "next_node"),
     ActionSpec("actionPreviousNode", "&Previous node", "Shift+N", "",

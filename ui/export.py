@@ -281,6 +281,13 @@ class ExportCommands:
         if hasattr(panel, method):
             self._safely(getattr(panel, method))  # type: ignore[attr-defined]
 
+    def open_data(self) -> None:
+        """Ctrl+D: File → Open data… (a CSV's columns become inputs), then the Data tab."""
+        from ui.data_view import open_data
+
+        if open_data(self):
+            self.show_data_tab()
+
     def show_data_tab(self) -> None:
         """Ctrl+7: the Data tab."""
         self.show_inspector("Data")  # type: ignore[attr-defined]

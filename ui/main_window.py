@@ -38,6 +38,7 @@ INSPECTOR_TABS = (
     ("backward(v)", "ui.vjp_view", "VjpPanel"),
     ("Lesson", "ui.lesson_view", "LessonPanel"),
     ("Landscape", "ui.landscape_view", "LandscapeView"),
+    ("Data", "ui.data_view", "DataView"),
 )
 #: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
@@ -222,7 +223,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action_id in ("actionOpenSession", "actionSaveSession", "actionExportScript"):
+        for action_id in ("actionOpenSession", "actionSaveSession", "actionExportScript",
+                          "actionOpenData"):
             file_menu.addAction(self.action(action_id))
         export_menu = file_menu.addMenu("E&xport")
         export_menu.setObjectName("exportMenu")
