@@ -489,7 +489,7 @@ class SessionMachine(RuleBasedStateMachine):
 
 
 SessionMachine.TestCase.settings = settings(
-    max_examples=10_000 if LONG else int(os.environ.get("PLAYGROUND_SM_EXAMPLES", 60)),
+    max_examples=int(os.environ.get("PLAYGROUND_SM_EXAMPLES", 10_000 if LONG else 60)),
     stateful_step_count=40 if LONG else 25,
     deadline=None,
     derandomize=not LONG,  # CI: the same sequences every run; the long profile explores
