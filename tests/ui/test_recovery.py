@@ -195,3 +195,21 @@ def test_a_long_file_opens_in_slices_and_cancel_keeps_the_running_session(
     sliced = files.open_session(window, opened.append, str(path))
     qtbot.waitUntil(lambda: bool(opened), timeout=120_000)
     assert opened[0].value("w") == long_run.value("w") and opened[0].grad("w") == long_run.grad("w")
+
+
+def test_apply_is_on_disk_at_once_and_presses_within_the_flush_interval(
+        make_window: Any, qtbot: Any, tmp_path: Path) -> None:
+    from ui.recovery import FLUSH_MS, Recovery
+
+    window = make_window(DEFAULT_MODEL)
+    window.recovery = Recovery(window, tmp_path)
+    window.model_panel.load_config({**DEFAULT_MODEL, "forward": "out = (w * x * 2).sum()"})
+    window.apply_model()
+    journal = tmp_path / FILE_NAME
+    assert recover(journal).config.forward == "out = (w * x * 2).sum()"  # no timer waited for
+    window.iterate()
+    window.iterate()
+    qtbot.waitUntil(lambda: len(recover(journal).history) == 6, timeout=FLUSH_MS * 4)
+    assert recover(journal).value("w") == window.session.value("w")
+    window.recovery.close()
+    assert pending(tmp_path) is None
