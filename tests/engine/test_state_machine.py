@@ -231,10 +231,19 @@ class Reference:
         else:
             self.opt.param_groups[0]["lr"] = value
 
-    # -- the run and time travel --------------------------------------------------
-    RECORDS = {"forward": 1, "backward": 1, "step": 1, "zero_grad": 1, "set_requires_grad": 1,
-               "set_lr": 1}
+    def set_momentum(self, value: float) -> None:
+        """``param_groups[0]["momentum"] = value``; refused where the playground promises
+        to refuse: no momentum to set (manual update, Adam, AdamW, Adagrad), or an RMSprop
+        that already stepped without a momentum buffer (torch's next step would fail)."""
+        if self.opt is None or self.setup["optimizer"] not in WITH_MOMENTUM:
+            raise Refused("no momentum here")
+        started = [state for state in self.opt.state.values() if state]
+        if self.setup["optimizer"] == "rmsprop" and value > 0 and any(
+                "momentum_buffer" not in state for state in started):
+            raise Refused("RMSprop stepped without a momentum buffer")
+        self.opt.param_groups[0]["momentum"] = value
 
+    # -- the run and time travel --------------------------------------------------
     def do(self, action: str, **kwargs: Any) -> None:
         """Run a call; on success it joins the run (dropping any future)."""
         retain = self.retain
@@ -441,6 +450,10 @@ class SessionMachine(RuleBasedStateMachine):
     @rule(value=st.sampled_from([0.0, 0.01, 0.1, 0.5]))
     def set_lr(self, value: float) -> None:
         self.both("set_lr", value=value)
+
+    @rule(value=st.sampled_from([0.0, 0.5, 0.9]))
+    def set_momentum(self, value: float) -> None:
+        self.both("set_momentum", value=value)
 
     def _travelled(self) -> None:
         self.ref.replay(self.session.retain_grad)
