@@ -159,3 +159,15 @@ def test_bad_requests_are_refused_clearly(kwargs: dict[str, Any], args: tuple[An
 def test_bad_sizes_and_spans_are_refused(n: Any, span: Any) -> None:
     with pytest.raises(PlaygroundError):
         Session(**LINE).landscape(n=n, span=span)
+
+
+def test_a_diverged_point_is_refused_unless_the_box_is_given() -> None:
+    s = Session(params={"w": 1.0, "b": 0.0}, inputs={"x": [1e30]},
+                forward="loss = ((w * x + b) ** 2).sum()", lr=1.0)
+    for _ in range(3):
+        s.iterate()
+    assert "inf" in repr(s.value("w")) or s.value("w") != s.value("w")
+    with pytest.raises(PlaygroundError, match="diverged"):
+        s.landscape(n=5)
+    land = s.landscape(n=3, span=((-1, 1), (-1, 1)))
+    assert len(land.loss) == 3
