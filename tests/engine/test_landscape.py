@@ -171,3 +171,16 @@ def test_a_diverged_point_is_refused_unless_the_box_is_given() -> None:
         s.landscape(n=5)
     land = s.landscape(n=3, span=((-1, 1), (-1, 1)))
     assert len(land.loss) == 3
+
+
+def test_chunked_evaluation_gives_the_same_grid(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = Session(**MLP)
+    whole = s.landscape("w1[0,0]", "w2[1]", n=12)
+    monkeypatch.setattr("playground.landscape.CHUNK_ELEMENTS", 500)  # a few points per chunk
+    assert s.landscape("w1[0,0]", "w2[1]", n=12) == whole
+
+
+def test_a_grid_too_large_for_the_budget_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("playground.landscape.MAX_TOTAL_ELEMENTS", 10_000)
+    with pytest.raises(PlaygroundError, match="too many"):
+        Session(**MLP).landscape(n=101)
