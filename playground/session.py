@@ -301,7 +301,7 @@ class Session(TimeTravel, Inspection):
         return [n for n, t in self.params.items() if t.grad is not None]
 
     def step(self) -> Record:
-        """One SGD update: ``optimizer.step()`` or ``w -= lr * w.grad`` under no_grad."""
+        """One update: ``optimizer.step()`` (SGD, Adam, ...) or ``w -= lr * w.grad`` under no_grad."""
         missing = [n for n, t in self.params.items() if t.grad is None]
         if self.optimizer is None:
             if len(missing) == len(self.params):
