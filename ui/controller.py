@@ -30,6 +30,11 @@ FRAME_MS = 33
 class FrameThrottle(QObject):
     """Coalesce many "something changed" calls into one callback per frame.
 
+    The first change after a quiet spell is drawn at the next turn of the event
+    loop (a single press repaints at once); changes that follow within
+    ``FRAME_MS`` wait for the rest of that frame (auto-run repaints ~30 times a
+    second instead of once per action).
+
     Parameters
     ----------
     callback:
@@ -38,33 +43,52 @@ class FrameThrottle(QObject):
 
     def __init__(self, callback: Callable[[], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._callback = callback
+        self._last = -1.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(callback)
+        self._timer.timeout.connect(self._fire)
 
     def mark(self) -> None:
         """Schedule the callback unless one is already pending."""
         if not self._timer.isActive():
-            self._timer.start()
+            waited_ms = (time.perf_counter() - self._last) * 1000
+            self._timer.start(max(0, round(FRAME_MS - waited_ms)))
 
     def stop(self) -> None:
         """Drop a pending callback."""
         self._timer.stop()
 
+    def _fire(self) -> None:
+        self._last = time.perf_counter()
+        self._callback()
+
 
 def connect_session(session: Any, on_action: Callable[[Any], None],
-                    on_reset: Callable[[], None]) -> None:
-    """Subscribe ``on_action(record)`` and ``on_reset()`` to a session's events."""
+                    on_reset: Callable[[], None],
+                    on_moved: Callable[..., None] | None = None) -> None:
+    """Subscribe ``on_action(record)`` and ``on_reset()`` to a session's events.
+
+    ``on_moved`` (default: ``on_reset``) follows ``events.moved``, which an engine
+    with time travel emits after goto, undo and redo: the session shows another
+    moment of its run, so a view refreshes as after a reset.
+    """
     session.events.action_done.connect(on_action)
     session.events.reset.connect(on_reset)
+    moved = getattr(session.events, "moved", None)
+    if moved is not None:
+        moved.connect(on_moved or on_reset)
 
 
 def disconnect_session(session: Any, on_action: Callable[[Any], None],
-                       on_reset: Callable[[], None]) -> None:
+                       on_reset: Callable[[], None],
+                       on_moved: Callable[..., None] | None = None) -> None:
     """Undo :func:`connect_session`; tolerant of callbacks already gone."""
-    for signal, callback in ((session.events.action_done, on_action),
-                             (session.events.reset, on_reset)):
+    pairs = [(session.events.action_done, on_action), (session.events.reset, on_reset)]
+    moved = getattr(session.events, "moved", None)
+    if moved is not None:
+        pairs.append((moved, on_moved or on_reset))
+    for signal, callback in pairs:
         try:
             signal.disconnect(callback)
         except (ValueError, RuntimeError, TypeError, KeyError):

@@ -25,6 +25,7 @@ import pyqtgraph as pg
 
 from playground.pyramid import MinMaxPyramid
 from ui import theme
+from ui.fast_curve import device_data_item
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.record_columns import RecordColumns
 
@@ -91,8 +92,9 @@ def make_plot(object_name: str, title: str, y_label: str) -> pg.PlotWidget:
     return widget
 
 
-#: zero_grad marks drawn at most (see SeriesSet.redraw).
+#: zero_grad marks drawn at most, and the widest x range (actions) they are looked for in.
 MAX_MARKS = 300
+MARKS_SPAN = 20_000
 
 
 class SeriesSet:
@@ -134,7 +136,7 @@ class SeriesSet:
 
     def _curves(self, key: str, names: list[str]) -> list[pg.PlotDataItem]:
         suffix = TWIN_SUFFIX if self.twin else ""
-        curves = [self._add(self.plots[key], pg.PlotDataItem(
+        curves = [self._add(self.plots[key], device_data_item(
             name=name + suffix, pen=self._pen(i), connect="finite"), in_legend=i < LEGEND_MAX)
             for i, name in enumerate(names)]
         if len(names) > LEGEND_MAX and not self.twin:
@@ -245,7 +247,9 @@ class SeriesSet:
         first, last, _ = self._row_span(span, self.visible_rows())
         names = list(getattr(self.columns, "action_names", ()))
         rows = np.empty(0)
-        if "zero_grad" in names and last > first:
+        # Past MARKS_SPAN actions in view, the marks would be a wash (and finding them
+        # would cost a scan of the whole run every frame): the saw-tooth shows zeroing.
+        if "zero_grad" in names and 0 < last - first <= MARKS_SPAN:
             rows = np.flatnonzero(self.columns.actions[first:last] == names.index("zero_grad"))
             # Hundreds of lines merge into a grey wash that costs a frame to paint; the
             # saw-tooth of the grad curves shows the zeroing by then.
@@ -314,17 +318,6 @@ class SeriesSet:
             plot.getPlotItem().legend.removeItem(more)
 
 
-def _moved_signal(session: Any, callback: Any, *, connect: bool) -> None:
-    """(Dis)connect ``callback`` to the engine's ``events.moved`` (goto, undo, redo), if it has one."""
-    moved = getattr(getattr(session, "events", None), "moved", None)
-    if moved is None:
-        return
-    if connect:
-        moved.connect(callback)
-    else:
-        moved.disconnect(callback)
-
-
 class PlotsPanel(QWidget):
     """The three live plots (``weightPlot``, ``gradPlot``, ``outputPlot``) of a session and its twin."""
 
@@ -384,8 +377,7 @@ class PlotsPanel(QWidget):
         on_action, on_reset = self._callbacks(role)
         old, series = self._sessions[role], self._series[role]
         if old is not None:
-            disconnect_session(old, on_action, on_reset)
-            _moved_signal(old, self._on_moved, connect=False)
+            disconnect_session(old, on_action, on_reset, self._on_moved)
         if series is not None:
             series.remove()
         self._sessions[role] = session
@@ -393,8 +385,7 @@ class PlotsPanel(QWidget):
         if session is not None:
             # Nothing is replayed: the curves ask the session's columns at the next frame.
             self._series[role] = SeriesSet(self.plots, session, twin=role == "twin")
-            connect_session(session, on_action, on_reset)
-            _moved_signal(session, self._on_moved, connect=True)
+            connect_session(session, on_action, on_reset, self._on_moved)
         self._throttle.mark()
 
     def _callbacks(self, role: str) -> tuple[Any, Any]:
@@ -481,6 +472,10 @@ class PlotsPanel(QWidget):
         for series in present:
             series.redraw_marks(spans["grads"], lo, hi)
         self._place_cursor()
+        for plot in self.plots.values():
+            # Fit the auto range now, not while painting: an axis changed during a paint
+            # asks for a second paint of the whole plot in the same frame.
+            plot.getPlotItem().getViewBox().prepareForPaint()
 
     def _place_cursor(self) -> None:
         """A vertical line at the session's position while the timeline is in the past."""
