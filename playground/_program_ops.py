@@ -172,13 +172,33 @@ def _check_broadcast(tensors: list[torch.Tensor]) -> None:
     """Elementwise results have the broadcast shape of their operands."""
     if len(tensors) < 2:
         return
-    try:
-        shape = torch.broadcast_shapes(*(t.shape for t in tensors))
-    except RuntimeError:
+    shapes = [tuple(t.shape) for t in tensors]
+    if all(s == shapes[0] for s in shapes):
+        return  # same shape: the result is no bigger than an operand
+    shape = broadcast_shape(shapes)
+    if shape is None:
         return  # not broadcastable: PyTorch raises its own message when the op runs
     numel = math.prod(shape)
     if numel > MAX_ELEMENTS:
         raise _too_big(numel)
+
+
+def broadcast_shape(shapes: list[tuple[int, ...]]) -> tuple[int, ...] | None:
+    """The broadcast of ``shapes`` by PyTorch's rules, or None if they do not broadcast.
+
+    By hand: ``torch.broadcast_shapes`` costs more than the op itself on a
+    training loop's small tensors (and its first call imports torch._refs, ~1 s).
+    """
+    size = max(len(s) for s in shapes)
+    out = []
+    for axis in range(size, 0, -1):
+        dims = {s[-axis] for s in shapes if len(s) >= axis}
+        if len(dims) > 1:
+            dims.discard(1)
+        if len(dims) > 1:
+            return None
+        out.append(dims.pop())
+    return tuple(out)
 
 
 def _check_matmul(left: torch.Tensor, right: torch.Tensor) -> None:
@@ -205,9 +225,8 @@ def matmul_estimate(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, int] |
         return None
     rows = (a[-2],) if len(a) > 1 else ()
     cols = (b[-1],) if len(b) > 1 else ()
-    try:
-        batch = tuple(torch.broadcast_shapes(torch.Size(a[:-2]), torch.Size(b[:-2])))
-    except RuntimeError:
+    batch = broadcast_shape([tuple(a[:-2]), tuple(b[:-2])])
+    if batch is None:
         return None
     numel = math.prod(batch + rows + cols)
     return numel, numel * max(inner, 1)

@@ -54,3 +54,6 @@ class SessionEvents:
     def __init__(self) -> None:
         self.action_done = Signal()  #: after every successful action, with its Record
         self.reset = Signal()  #: after reset(), no arguments
+        #: after goto/undo/redo, and before the first action_done of a branch (a press
+        #: from the past dropped the records after it); no arguments: re-read everything
+        self.moved = Signal()

@@ -29,7 +29,8 @@ class Inspection:
     params: dict[str, torch.Tensor]
     inputs: dict[str, torch.Tensor]
     program: Program
-    history: list[Any]
+    _store: Any
+    _count: int
     _results: dict[str, torch.Tensor]
     _output: torch.Tensor | None
     _graph_freed: bool
@@ -68,10 +69,11 @@ class Inspection:
     @property
     def next_phase(self) -> str:
         """What a typical loop does next: forward, backward, step, zero_grad, forward…"""
-        for record in reversed(self.history):
-            if record.action in PHASES:
-                return PHASES[(PHASES.index(record.action) + 1) % len(PHASES)]
-        return "forward"
+        store = self._store
+        row = store.last_of(PHASES, self._count - 1)
+        if row < 0:
+            return "forward"
+        return PHASES[(PHASES.index(store.action_at(row)) + 1) % len(PHASES)]
 
     def _tensor(self, name: str) -> torch.Tensor:
         for table in (self.params, self.inputs, self._results):

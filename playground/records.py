@@ -9,9 +9,13 @@ import numpy as np
 import torch
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Record:
-    """What one action left behind: plain numbers, never live tensors."""
+    """What one action left behind: plain numbers, never live tensors.
+
+    Records are built on demand from the run's columns, so two records are
+    equal when their fields are (arrays compared by value, NaN equal to NaN).
+    """
 
     index: int
     action: str
@@ -20,6 +24,31 @@ class Record:
     output: Any
     note: str | None
     code: list[str]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return (
+            (self.index, self.action, self.output, self.note, self.code)
+            == (other.index, other.action, other.output, other.note, other.code)
+            and _arrays_equal(self.values, other.values)
+            and _arrays_equal(self.grads, other.grads)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _arrays_equal(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a.keys() != b.keys():
+        return False
+    for name, x in a.items():
+        y = b[name]
+        if x is None or y is None:
+            if x is not y:
+                return False
+        elif not np.array_equal(x, y, equal_nan=True):
+            return False
+    return True
 
 
 @dataclass(frozen=True)

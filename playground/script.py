@@ -9,11 +9,12 @@ exported script reads like the notebooks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .action_log import ActionLog, LogEntry  # noqa: F401 - re-exported (moved there)
 from .values import spec_is_random, value_code
 
 if TYPE_CHECKING:
@@ -25,64 +26,12 @@ if TYPE_CHECKING:
 INDENT = "    "
 
 
-@dataclass
-class LogEntry:
-    """One action (or one folded run of identical iterations) and its code."""
-
-    calls: list[tuple[str, dict[str, Any]]]
-    lines: list[str]
-    record_index: int | None
-    count: int = 1
-    iteration: bool = False
-
-
 @dataclass(frozen=True)
 class CodeLine:
     """A line for the code panel; record_index is None for set-up lines."""
 
     text: str
     record_index: int | None
-
-
-@dataclass
-class ActionLog:
-    """Every successful action since the last reset, in order, replayable."""
-
-    entries: list[LogEntry] = field(default_factory=list)
-    _group: LogEntry | None = None
-
-    def add(
-        self, action: str, kwargs: dict[str, Any], lines: list[str], record_index: int | None
-    ) -> None:
-        if self._group is not None:
-            self._group.calls.append((action, kwargs))
-            self._group.lines.extend(lines)
-            self._group.record_index = record_index
-            return
-        self.entries.append(LogEntry([(action, kwargs)], list(lines), record_index))
-
-    def begin_iteration(self) -> None:
-        self._group = LogEntry([], [], None, iteration=True)
-
-    def discard_iteration(self) -> None:
-        """Forget the iteration begun (it failed and was rolled back)."""
-        self._group = None
-
-    def end_iteration(self) -> None:
-        group, self._group = self._group, None
-        if group is None or not group.calls:
-            return
-        last = self.entries[-1] if self.entries else None
-        if (
-            last is not None
-            and last.iteration
-            and last.calls == group.calls
-            and last.lines == group.lines
-        ):
-            last.count += 1
-            last.record_index = group.record_index
-        else:
-            self.entries.append(group)
 
 
 def number(value: float) -> str:

@@ -9,12 +9,12 @@ session exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from . import script
@@ -24,17 +24,16 @@ from .events import SessionEvents
 from .explain import torch_error
 from .inspection import PHASES, Inspection
 from .program import Program, parse_program
-from .records import Record, TensorInfo, snapshot
-from .values import parse_value
+from .records import Record, TensorInfo
+from .time_travel import TimeTravel
+from .values import parse_value, spec_is_random
 
-__all__ = ["DIVERGED", "HISTORY_LIMIT", "PHASES", "Record", "Session", "TensorInfo"]
+__all__ = ["DIVERGED", "PHASES", "Record", "Session", "TensorInfo"]
 #: How a record's note starts when training has just diverged (the window pauses on it).
 DIVERGED = "Diverged: "
-#: Records kept before the oldest tenth is dropped, so a long run stays bounded.
-HISTORY_LIMIT = 50_000
 
 
-class Session(Inspection):
+class Session(TimeTravel, Inspection):
     """A tiny model and its training loop; see ``docs/engine_api.md``."""
 
     def __init__(
@@ -49,7 +48,6 @@ class Session(Inspection):
         update: str = "optimizer",
         zero_grad_mode: str = "zeros",
         auto_zero_grad: bool = False,
-        history_limit: int = HISTORY_LIMIT,
     ) -> None:
         self.config = SessionConfig(
             params=dict(params),
@@ -68,8 +66,9 @@ class Session(Inspection):
         self._initial_params, self._initial_inputs = self._build_tensors()
         self._check_program_runs()
         self.events = SessionEvents()
-        self._history_limit = max(10, int(history_limit))
         self._retain_grad = False
+        self._runs_before: list[Any] = []  # runs put aside by reset(), for undo
+        self._runs_after: list[Any] = []  # runs undone past their reset, for redo
         self._start()
 
     # ----------------------------------------------------------------- set-up
@@ -139,55 +138,54 @@ class Session(Inspection):
         self._results: dict[str, torch.Tensor] = {}
         self._output: torch.Tensor | None = None
         self._graph_freed = False
-        self.history: list[Record] = []
-        self._count = 0
         self._pending: list[Record] | None = None
         self._diverged = False
-        self.log = script.ActionLog()
+        self._new_run()  # history columns, action log, first checkpoint (time_travel.py)
 
     @classmethod
     def from_config(cls, config: SessionConfig, **extra: Any) -> Session:
-        """Build a session from a :class:`SessionConfig` (plus e.g. history_limit)."""
+        """Build a session from a :class:`SessionConfig` (plus any extra constructor args)."""
         return cls(**asdict(config), **extra)
 
     # ------------------------------------------------------------- recording
     def _record(self, action: str, code: list[str], note: str | None = None) -> Record:
-        record = Record(
-            index=self._count,
-            action=action,
-            values={n: snapshot(t) for n, t in self.params.items()},  # type: ignore[misc]
-            grads={n: snapshot(t.grad) for n, t in self.params.items()},
-            output=self.output,
-            note=note,
-            code=code,
-        )
-        self._count += 1
-        self.history.append(record)
-        if len(self.history) > self._history_limit:
-            del self.history[: self._history_limit // 10]
+        if self._replaying:  # time travel re-runs recorded calls: nothing new to record
+            return None  # type: ignore[return-value]
+        record = self._store.append(action, self.params, self._output, note, code,
+                                    self.log.last_call, self._retain_grad)
+        self._count = record.index + 1
         return record
 
     def _done(self, record: Record) -> Record:
+        if self._replaying:
+            return record
         if self._pending is not None:  # inside iterate(): emitted once all phases succeed
             self._pending.append(record)
         else:
+            self._emit_branched()
             self.events.action_done.emit(record)
         return record
 
     @contextlib.contextmanager
     def _grads_restored_on_error(self) -> Iterator[None]:
-        """Undo a half-done backward: PyTorch may accumulate into some leaves first."""
+        """Undo a half-done backward: PyTorch may accumulate into some leaves first,
+        and into intermediates that retain their grad."""
         saved = {n: (None if t.grad is None else t.grad.clone()) for n, t in self.params.items()}
+        retained = {n: (t, None if t.grad is None else t.grad.clone())
+                    for n, t in self._results.items() if t.retains_grad}
         try:
             yield
         except BaseException:
             for name, tensor in self.params.items():
                 tensor.grad = saved[name]
+            for tensor, grad in retained.values():
+                tensor.grad = grad
             raise
 
     # ---------------------------------------------------------------- actions
     def forward(self, no_grad: bool = False) -> Record:
         """Run the forward program, building the autograd graph (unless no_grad)."""
+        self._maybe_checkpoint()
         env = {**self.inputs, **self.params}
         with torch.no_grad() if no_grad else contextlib.nullcontext():
             results = self.program.run(env)
@@ -249,11 +247,15 @@ class Session(Inspection):
         if of is not None:
             kwargs["of"] = start_name
         self.log.add("backward", kwargs, code, self._count)
+        if vector is not None and spec_is_random(gradient):  # time travel replays this v
+            self.log.last_call = ("backward", {**kwargs, "gradient": vector.tolist()})
         return self._done(self._record("backward", code))
 
     def _divergence_note(self) -> str | None:
         """A note the first time a param stops being finite (inf or nan), else None."""
-        broken = [n for n, t in self.params.items() if not bool(torch.isfinite(t).all())]
+        # numpy, not torch.isfinite: a tenth of the cost on a loop's small tensors
+        view = self._store.view
+        broken = [n for n, t in self.params.items() if not np.isfinite(view(t)).all()]
         was, self._diverged = self._diverged, bool(broken)
         if broken and not was:
             return (DIVERGED + ", ".join(broken) + " now holds inf or nan. The updates "
@@ -315,7 +317,12 @@ class Session(Inspection):
         All or nothing: if a phase fails, the phases before it are rolled back,
         nothing is recorded or emitted, and the error names the failing phase.
         """
-        saved = self._state()
+        # Only forward and backward can fail, and before step nothing but the
+        # output, the graph and the records changed: put those back, and never
+        # write the params (a copy_ would bump their version counters and break
+        # a graph built before, where PyTorch's would still work).
+        saved = (self._results, self._output, self._graph_freed, self._diverged, self._count)
+        future = self._future()  # from the past, forward branches; a failure undoes that
         self._pending = []
         self.log.begin_iteration()
         try:
@@ -324,34 +331,22 @@ class Session(Inspection):
                 records.append(self.zero_grad())
         except BaseException:
             self.log.discard_iteration()
+            stepped = len(self._pending) >= 2
             self._pending = None
-            self._restore(saved)
+            self._results, self._output, self._graph_freed, self._diverged, count = saved
+            self._store.truncate(count)
+            self._count = count
+            if future is not None:
+                self._restore_future(future)
+            if stepped:  # step or zero_grad was interrupted: rebuild the state exactly
+                self._travel(count - 1)
             raise
         pending, self._pending = self._pending, None
         self.log.end_iteration()
+        self._emit_branched()
         for record in pending:
             self.events.action_done.emit(record)
         return records
-
-    def _state(self) -> tuple[Any, ...]:
-        """What an iteration can change (params and optimizer state are small)."""
-        tensors = {n: (t.detach().clone(), None if t.grad is None else t.grad.clone())
-                   for n, t in self.params.items()}
-        optimizer = None if self.optimizer is None else copy.deepcopy(self.optimizer.state_dict())
-        return (tensors, optimizer, self._results, self._output, self._graph_freed, self._count,
-                self._diverged)
-
-    def _restore(self, saved: tuple[Any, ...]) -> None:
-        tensors, optimizer, self._results, self._output, self._graph_freed, count, \
-            self._diverged = saved
-        with torch.no_grad():
-            for name, (value, grad) in tensors.items():
-                self.params[name].copy_(value)
-                self.params[name].grad = grad
-        if optimizer is not None and self.optimizer is not None:
-            self.optimizer.load_state_dict(optimizer)
-        self.history = [r for r in self.history if r.index < count]
-        self._count = count
 
     @contextlib.contextmanager
     def iteration(self) -> Iterator[None]:
@@ -391,9 +386,13 @@ class Session(Inspection):
         self.log.add("set_retain_grad", {"flag": bool(flag)}, [], None)
 
     def reset(self) -> None:
-        """Back to the initial values; history, output and code cleared."""
-        self._start()
+        """Back to the initial values; history, output and code cleared.
+
+        Undoable: :meth:`undo` right after brings the run back as it was.
+        """
+        self._keep_run_for_undo()
         self._retain_grad = False
+        self._start()
         self.events.reset.emit()
 
     # ---------------------------------------------------------------- export

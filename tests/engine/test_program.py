@@ -309,3 +309,20 @@ def test_every_tensor_method_matches_python_and_leaves_its_input_unchanged(metho
     expected = oracle(text, {k: v.clone() for k, v in env.items()})["out"]
     assert torch.equal(source, before)
     torch.testing.assert_close(result, as_tensor(expected), rtol=0, atol=0, equal_nan=True)
+
+
+def test_broadcast_shape_by_hand_equals_torch() -> None:
+    """The size check broadcasts shapes itself (torch.broadcast_shapes is slow): torch decides."""
+    import random
+
+    from playground._program_ops import broadcast_shape
+
+    rng = random.Random(0)
+    for _ in range(3000):
+        shapes = [tuple(rng.choice([0, 1, 2, 3]) for _ in range(rng.randrange(0, 4)))
+                  for _ in range(rng.randrange(1, 4))]
+        try:
+            expected: tuple[int, ...] | None = tuple(torch.broadcast_shapes(*shapes))
+        except RuntimeError:
+            expected = None
+        assert broadcast_shape(shapes) == expected, shapes

@@ -1,0 +1,417 @@
+"""The run's history as columns: one numpy row per recorded action.
+
+A Python object per record cost ~1 kB and forced a cap (50,000 records) that
+forgot the start of a long run. Here every action appends one row to a few
+numpy arrays grown by doubling (amortised O(1), ~30 bytes a row for the default
+model), so a run of a million actions stays well under 100 MB and the plots read
+the arrays directly. :class:`Record` objects are built on demand by
+:class:`History`, which keeps the old list contract (len, indexing, slices,
+iteration, equality).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+import torch
+
+from .records import Record
+
+__all__ = ["Columns", "History", "RunStore"]
+
+_START = 1024  # rows allocated at first; doubled whenever full
+
+
+def _grown(array: np.ndarray, rows: int, fill: Any) -> np.ndarray:
+    bigger = np.full((rows, *array.shape[1:]), fill, dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger
+
+
+class RunStore:
+    """Columns of one run: action code, values, grads and output per row.
+
+    Rows ``0 .. len-1`` are records; a row's index is its record index. Grads
+    that were None are NaN in :meth:`grads` and False in :meth:`has_grad`; a row
+    without output (before any forward) is NaN in :meth:`outputs` and False in
+    :meth:`has_output`.
+    """
+
+    def __init__(self, params: dict[str, torch.Tensor], action_names: Sequence[str] = ()) -> None:
+        self._names = list(params)
+        self._shapes = {n: tuple(t.shape) for n, t in params.items()}
+        self._n = 0
+        cap = _START
+        self._actions = np.zeros(cap, dtype=np.uint8)
+        self._code = np.zeros(cap, dtype=np.uint32)
+        self._call = np.zeros(cap, dtype=np.uint32)
+        self._retain = np.zeros(cap, dtype=bool)
+        self._values = {n: np.zeros((cap, t.numel()), np.float32) for n, t in params.items()}
+        self._grads = {n: np.full((cap, t.numel()), np.nan, np.float32)
+                       for n, t in params.items()}
+        self._has_grad = np.zeros((cap, len(self._names)), dtype=bool)
+        self._outputs: np.ndarray | None = None  # allocated at the first output (dtype, numel)
+        self._has_output = np.zeros(cap, dtype=bool)
+        self._output_shape: tuple[int, ...] = ()
+        self._notes: dict[int, str] = {}
+        self._views: dict[int, tuple[torch.Tensor, np.ndarray]] = {}
+        self.action_names: list[str] = []
+        self._action_codes: dict[str, int] = {}
+        for name in action_names:
+            self.action_code(name)
+        # Interned tables: a long run repeats the same few code blocks and calls.
+        self._code_table: list[tuple[str, ...]] = []
+        self._code_ids: dict[tuple[str, ...], int] = {}
+        self._call_table: list[tuple[str, dict[str, Any]]] = []
+        self._call_ids: dict[Any, int] = {}
+
+    # ------------------------------------------------------------- tables
+    def action_code(self, name: str) -> int:
+        """The small int standing for action ``name`` (new names are added)."""
+        code = self._action_codes.get(name)
+        if code is None:
+            if len(self.action_names) >= 255:
+                raise ValueError("too many action names")
+            code = self._action_codes[name] = len(self.action_names)
+            self.action_names.append(name)
+        return code
+
+    def _intern_code(self, code: list[str]) -> int:
+        key = tuple(code)
+        found = self._code_ids.get(key)
+        if found is None:
+            found = self._code_ids[key] = len(self._code_table)
+            self._code_table.append(key)
+        return found
+
+    def _intern_call(self, call: tuple[str, dict[str, Any]]) -> int:
+        name, kwargs = call
+        try:
+            key: Any = (name, *kwargs.items())
+            found = self._call_ids.get(key)
+        except TypeError:  # a list inside (a backward v): key on its text
+            key = (name, repr(sorted(kwargs.items())))
+            found = self._call_ids.get(key)
+        if found is None:
+            found = self._call_ids[key] = len(self._call_table)
+            self._call_table.append((name, dict(kwargs)))
+        return found
+
+    # ------------------------------------------------------------- writing
+    def _grow(self) -> None:
+        cap = 2 * len(self._actions)
+        self._actions = _grown(self._actions, cap, 0)
+        self._code = _grown(self._code, cap, 0)
+        self._call = _grown(self._call, cap, 0)
+        self._retain = _grown(self._retain, cap, False)
+        self._values = {n: _grown(a, cap, 0.0) for n, a in self._values.items()}
+        self._grads = {n: _grown(a, cap, np.nan) for n, a in self._grads.items()}
+        self._has_grad = _grown(self._has_grad, cap, False)
+        self._has_output = _grown(self._has_output, cap, False)
+        if self._outputs is not None:
+            self._outputs = _grown(self._outputs, cap, np.nan)
+
+    def append(
+        self,
+        action: str,
+        params: dict[str, torch.Tensor],
+        output: torch.Tensor | None,
+        note: str | None,
+        code: list[str],
+        call: tuple[str, dict[str, Any]],
+        retain_grad: bool,
+    ) -> Record:
+        """Add one row (the state right after an action); returns its :class:`Record`."""
+        row = self._n
+        if row == len(self._actions):
+            self._grow()
+        code_ids = self._code_ids
+        key = tuple(code)
+        code_id = code_ids.get(key)
+        if code_id is None:
+            code_id = self._intern_code(code)
+        action_id = self._action_codes.get(action)
+        self._actions[row] = self.action_code(action) if action_id is None else action_id
+        self._code[row] = code_id
+        self._call[row] = self._intern_call(call)
+        self._retain[row] = retain_grad
+        has_grad = self._has_grad[row]
+        values: dict[str, np.ndarray] = {}
+        grads: dict[str, np.ndarray | None] = {}
+        view = self.view
+        for i, (name, tensor) in enumerate(params.items()):
+            value = view(tensor).copy()
+            values[name] = value
+            self._values[name][row] = value.reshape(-1)
+            grad = tensor.grad
+            if grad is None:
+                grads[name] = None
+                has_grad[i] = False
+                self._grads[name][row] = np.nan
+            else:
+                grads[name] = flat = view(grad).copy()
+                has_grad[i] = True
+                self._grads[name][row] = flat.reshape(-1)
+        out: Any = None
+        if output is None:
+            self._has_output[row] = False
+            if self._outputs is not None:
+                self._outputs[row] = np.nan
+        else:
+            flat = view(output)
+            if self._outputs is None:
+                self._output_shape = tuple(output.shape)
+                dtype = flat.dtype if flat.dtype.kind == "f" else np.float64
+                self._outputs = np.full((len(self._actions), flat.size), np.nan, dtype)
+            self._outputs[row] = flat.reshape(-1)
+            self._has_output[row] = True
+            out = flat.tolist()
+        if note is not None:
+            self._notes[row] = note
+        elif self._notes:
+            self._notes.pop(row, None)
+        self._n = row + 1
+        return Record(row, action, values, grads, out, note, code)
+
+    def view(self, tensor: torch.Tensor) -> np.ndarray:
+        """``tensor.detach().numpy()``, cached per tensor object.
+
+        The view shares the tensor's memory, and a training loop changes params
+        and grads in place, so the same view stays right; converting anew every
+        action cost more than the rest of the recording.
+        """
+        key = id(tensor)
+        cached = self._views.get(key)
+        if cached is not None and cached[0] is tensor:
+            return cached[1]
+        if len(self._views) > 2 * len(self._names) + 4:  # old grads and outputs: forget them
+            self._views.clear()
+        array = tensor.detach().numpy()
+        self._views[key] = (tensor, array)
+        return array
+
+    def truncate(self, length: int) -> None:
+        """Drop rows ``length`` and after (the arrays keep their capacity)."""
+        length = max(0, min(length, self._n))
+        if self._notes:
+            for row in [r for r in self._notes if r >= length]:
+                del self._notes[row]
+        self._n = length
+
+    def tail(self, start: int) -> dict[str, Any]:
+        """A copy of rows ``start`` and after, for :meth:`restore_tail`."""
+        n = self._n
+        return {
+            "start": start,
+            "n": n,
+            "arrays": {k: v[start:n].copy() for k, v in self._arrays().items()},
+            "notes": {r: t for r, t in self._notes.items() if r >= start},
+        }
+
+    def restore_tail(self, tail: dict[str, Any]) -> None:
+        """Put back rows saved by :meth:`tail` (after a failed branch)."""
+        start, n = tail["start"], tail["n"]
+        while len(self._actions) < n:
+            self._grow()
+        if tail["arrays"].get("outputs") is not None and self._outputs is None:
+            return  # cannot happen: outputs exist once any row had one
+        for key, array in self._arrays().items():
+            saved = tail["arrays"].get(key)
+            if saved is not None:
+                array[start:n] = saved
+        for row in [r for r in self._notes if r >= start]:
+            del self._notes[row]
+        self._notes.update(tail["notes"])
+        self._n = n
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        arrays = {"actions": self._actions, "code": self._code, "call": self._call,
+                  "retain": self._retain, "has_grad": self._has_grad,
+                  "has_output": self._has_output}
+        for name in self._names:
+            arrays["v:" + name] = self._values[name]
+            arrays["g:" + name] = self._grads[name]
+        if self._outputs is not None:
+            arrays["outputs"] = self._outputs
+        return arrays
+
+    # ------------------------------------------------------------- reading
+    def __len__(self) -> int:
+        return self._n
+
+    def call(self, row: int) -> tuple[str, dict[str, Any]]:
+        """The session method and arguments that made ``row`` (for replay)."""
+        return self._call_table[int(self._call[row])]
+
+    def action_at(self, row: int) -> str:
+        return self.action_names[int(self._actions[row])]
+
+    def retain_at(self, row: int) -> bool:
+        """Whether intermediates retained their grad when ``row`` was recorded."""
+        return bool(self._retain[row])
+
+    def last_of(self, names: Sequence[str], upto: int) -> int:
+        """The last row ``<= upto`` whose action is one of ``names``, or -1."""
+        codes = [self._action_codes[n] for n in names if n in self._action_codes]
+        if not codes or upto < 0:
+            return -1
+        end = min(upto, self._n - 1) + 1
+        chunk = 64
+        while end > 0:  # search backwards in growing chunks: usually a few rows away
+            start = max(0, end - chunk)
+            hits = np.flatnonzero(np.isin(self._actions[start:end], codes))
+            if hits.size:
+                return start + int(hits[-1])
+            end, chunk = start, chunk * 4
+        return -1
+
+    def record(self, row: int) -> Record:
+        """The :class:`Record` of ``row``, built from the columns."""
+        has_grad = self._has_grad[row]
+        values = {}
+        grads: dict[str, np.ndarray | None] = {}
+        for i, name in enumerate(self._names):
+            shape = self._shapes[name]
+            values[name] = self._values[name][row].reshape(shape).copy()
+            grads[name] = self._grads[name][row].reshape(shape).copy() if has_grad[i] else None
+        output = None
+        if self._has_output[row] and self._outputs is not None:
+            output = self._outputs[row].reshape(self._output_shape).tolist()
+        return Record(
+            index=row,
+            action=self.action_names[int(self._actions[row])],
+            values=values,
+            grads=grads,
+            output=output,
+            note=self._notes.get(row),
+            code=list(self._code_table[int(self._code[row])]),
+        )
+
+    def nbytes(self) -> int:
+        """Bytes held by the arrays (capacity included)."""
+        return sum(a.nbytes for a in self._arrays().values())
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+class Columns:
+    """Read-only column views of a session's history, for plots.
+
+    Each method returns a view of the live arrays (no copy); fetch them again
+    each frame, since the arrays are replaced when they grow. Row ``i`` is the
+    record ``s.history[i]``.
+    """
+
+    def __init__(self, store: RunStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    @property
+    def action_names(self) -> list[str]:
+        """Action name of each code in :attr:`actions`."""
+        return list(self._store.action_names)
+
+    @property
+    def actions(self) -> np.ndarray:
+        """(n,) uint8 action codes; ``action_names[code]`` is the name."""
+        return _read_only(self._store._actions[: len(self._store)])
+
+    def action_code(self, name: str) -> int | None:
+        """The code of action ``name``, or None if no row used it yet."""
+        return self._store._action_codes.get(name)
+
+    @property
+    def param_names(self) -> list[str]:
+        return list(self._store._names)
+
+    def values(self, name: str) -> np.ndarray:
+        """(n, numel) float32: param ``name``'s value after each action (flattened)."""
+        return _read_only(self._store._values[name][: len(self._store)])
+
+    def grads(self, name: str) -> np.ndarray:
+        """(n, numel) float32: ``name``'s .grad after each action; NaN rows where it was None."""
+        return _read_only(self._store._grads[name][: len(self._store)])
+
+    def has_grad(self, name: str) -> np.ndarray:
+        """(n,) bool: whether ``name``'s .grad was a tensor (not None) after each action."""
+        i = self._store._names.index(name)
+        return _read_only(self._store._has_grad[: len(self._store), i])
+
+    def outputs(self) -> np.ndarray:
+        """(n, k) float: the output (flattened) after each action; NaN rows before any forward."""
+        out = self._store._outputs
+        if out is None:
+            return np.full((len(self._store), 1), np.nan, np.float32)
+        return _read_only(out[: len(self._store)])
+
+    def has_output(self) -> np.ndarray:
+        """(n,) bool: whether there was an output after each action."""
+        return _read_only(self._store._has_output[: len(self._store)])
+
+    @property
+    def notes(self) -> dict[int, str]:
+        """Row index -> note, for the rows that have one (a copy)."""
+        return dict(self._store._notes)
+
+    def nbytes(self) -> int:
+        return self._store.nbytes()
+
+
+class History(Sequence[Record]):
+    """``s.history``: the run's records, built on demand from the columns.
+
+    Supports len, ``h[i]`` (negative too), slices (a list), iteration,
+    ``reversed`` and ``==`` with any sequence of records (``s.history == []``).
+    Includes the records after :attr:`Session.position` while they can be redone.
+    """
+
+    def __init__(self, store: RunStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        n = len(self._store)
+        if isinstance(index, slice):
+            return [self._store.record(i) for i in range(*index.indices(n))]
+        i = int(index)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("history index out of range")
+        return self._store.record(i)
+
+    def __iter__(self) -> Iterator[Record]:
+        for i in range(len(self._store)):
+            yield self._store.record(i)
+
+    def __reversed__(self) -> Iterator[Record]:
+        for i in range(len(self._store) - 1, -1, -1):
+            yield self._store.record(i)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, History):
+            other = list(other)
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<History of {len(self)} records>"
