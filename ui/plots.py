@@ -27,19 +27,12 @@ from playground.pyramid import MinMaxPyramid
 from ui import theme
 from ui.fast_curve import device_data_item
 from ui.controller import FrameThrottle, connect_session, disconnect_session
-from ui.record_columns import RecordColumns
 
 MAX_CURVES = 24
 DOTS_UP_TO = 60
 LEGEND_MAX = 5
 TWIN_SUFFIX = " (twin)"
 _EMPTY = np.empty(0)
-
-
-def columns_of(session: Any) -> Any:
-    """The session's column store, or a stand-in fed from its records (an older engine)."""
-    columns = getattr(session, "columns", None)
-    return columns if columns is not None else RecordColumns(session)
 
 
 class _Growing:
@@ -106,7 +99,7 @@ class SeriesSet:
 
     def __init__(self, plots: dict[str, pg.PlotWidget], session: Any, *, twin: bool) -> None:
         self.plots, self.twin, self.session = plots, twin, session
-        self.columns = columns_of(session)
+        self._run: Any = None  # the Columns object the pyramids summarise
         self.layout: list[tuple[str, int]] = []  # (param name, element count) in order
         names: list[str] = []
         for param in session.param_names:
@@ -159,13 +152,21 @@ class SeriesSet:
         return curve
 
     # -- following the run ---------------------------------------------------
+    @property
+    def columns(self) -> Any:
+        """The session's columns, asked afresh: reset and its undo swap the run's store."""
+        columns = self.session.columns
+        if columns is not self._run:
+            self._run = columns
+            self._truncate(0)  # another run: its rows are not the ones summarised
+            if self.x_of_row is not None:
+                self.x_of_row.n = 0
+        return columns
+
     def on_record(self, record: Any, x: float) -> None:
         """A record was added at row ``record.index`` (twin: drawn at ``x``)."""
-        if isinstance(self.columns, RecordColumns):
-            self.columns.append(record)
-            row = len(self.columns) - 1
-        else:
-            row = int(record.index)
+        _ = self.columns  # notice a new run before truncating this one
+        row = int(record.index)
         # A row already summarised means the run branched there: forget from it on.
         self._truncate(row)
         if self.x_of_row is not None:
@@ -183,8 +184,6 @@ class SeriesSet:
 
     def clear(self) -> None:
         """Forget the summaries (after a reset)."""
-        if isinstance(self.columns, RecordColumns):
-            self.columns.clear()
         self._truncate(0)
         if self.x_of_row is not None:
             self.x_of_row.n = 0
@@ -204,7 +203,8 @@ class SeriesSet:
         """
         n = self.visible_rows()
         lo, hi = np.inf, -np.inf
-        for key, read in (("weights", self.columns.values), ("grads", self.columns.grads)):
+        columns = self.columns
+        for key, read in (("weights", columns.values), ("grads", columns.grads)):
             first, last, pixels = self._row_span(spans[key], n)
             offset = 0
             for (param, count), pyramid in zip(self.layout, self.pyramids[key]):
@@ -221,10 +221,12 @@ class SeriesSet:
         """Create the output curves once the output's size is known; their count."""
         if self.output_pyramid is not None:
             return len(self.output_curves)
-        width = self.columns.outputs().shape[1]
+        columns = self.columns
+        has_output = columns.has_output()
+        if not (len(has_output) and has_output[-1]) and self.session.output is None:
+            return 0  # before the first forward the width is not known yet
+        width = columns.outputs().shape[1]
         count = min(width, MAX_CURVES)
-        if count == 0 or not len(self.columns):
-            return 0
         shape = np.shape(self.session.output) if self.session.output is not None else ()
         if int(np.prod(shape)) != width:
             shape = (width,) if width > 1 else ()
@@ -238,6 +240,9 @@ class SeriesSet:
         if self.output_pyramid is None:
             return
         outputs = self.columns.outputs()
+        if outputs.shape[1] < count:  # a new run (reset) with no output yet
+            self._set(self.output_curves, _EMPTY, np.empty((0, count)), 0)
+            return
         first, last, pixels = self._row_span(span, n)
         x, y = self.output_pyramid.query(outputs[:, :count], first, last, pixels)
         self._set(self.output_curves, x, y, last - first)
