@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.window_commands import WindowCommands
+from ui.window_undo import UndoCommands
 from ui.actions import LOOP_ACTIONS, build_actions, shortcuts_dialog
 from ui.controller import SPEEDS, Controller
 from ui.messages import MessageBanner
@@ -68,7 +69,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return scroll
 
 
-class MainWindow(QMainWindow, WindowCommands):
+class MainWindow(QMainWindow, WindowCommands, UndoCommands):
     """The playground window.
 
     Parameters
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self._build_toolbar()
         self._build_menus()
         self._connect_controller()
+        self._build_undo()  # Edit menu, undo buttons, timeline (ui/window_undo.py)
         self.model_panel.preset_chosen.connect(self._on_model_panel_preset_chosen)
         self._restore_settings()
         self.set_session(session)

@@ -26,6 +26,7 @@ import pyqtgraph as pg
 from playground.pyramid import MinMaxPyramid
 from ui import theme
 from ui.fast_curve import device_data_item
+from ui.timeline import Timeline
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 
 MAX_CURVES = 24
@@ -342,6 +343,8 @@ class PlotsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self.timeline = Timeline()  # scrubs the run: the plots end at its position
+        layout.addWidget(self.timeline)
         self._sessions: dict[str, Any] = {"main": None, "twin": None}
         self._series: dict[str, SeriesSet | None] = {"main": None, "twin": None}
         self._last_main_action: str | None = None
@@ -369,6 +372,7 @@ class PlotsPanel(QWidget):
             plot.setRange(xRange=(0, 10), yRange=(-1, 1), padding=0)
             plot.enableAutoRange()
         self._attach("main", session)
+        self.timeline.set_session(session)
 
     def set_twin(self, twin: Any) -> None:
         """Plot the compare twin as dashed ghost curves (None: remove them)."""
