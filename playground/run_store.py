@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
+import weakref
+from dataclasses import fields
+
 import numpy as np
 import torch
 
@@ -57,6 +60,15 @@ class RunStore:
         self._output_shape: tuple[int, ...] = ()
         self._notes: dict[int, str] = {}
         self._views: dict[int, tuple[torch.Tensor, np.ndarray]] = {}
+        # Per param, in order: the live tensors last seen with their numpy views
+        # (shared memory: a loop changes them in place) and the two columns.
+        # ``flat``: its values fit a row as they are (at most one dimension).
+        self._slots: list[list[Any]] = [
+            [None, None, None, None, self._values[n], self._grads[n], t.dim() <= 1]
+            for n, t in params.items()
+        ]
+        self._out_slot: tuple[Any, Any] = (None, None)
+        self._lazy: list[weakref.ref[_LazyRecord]] = []  # records not yet filled in
         self.action_names: list[str] = []
         self._action_codes: dict[str, int] = {}
         for name in action_names:
@@ -112,6 +124,8 @@ class RunStore:
         self._has_output = _grown(self._has_output, cap, False)
         if self._outputs is not None:
             self._outputs = _grown(self._outputs, cap, np.nan)
+        for slot, name in zip(self._slots, self._names):
+            slot[4], slot[5] = self._values[name], self._grads[name]
 
     def append(
         self,
@@ -138,42 +152,63 @@ class RunStore:
         self._call[row] = self._intern_call(call)
         self._retain[row] = retain_grad
         has_grad = self._has_grad[row]
-        values: dict[str, np.ndarray] = {}
-        grads: dict[str, np.ndarray | None] = {}
-        view = self.view
-        for i, (name, tensor) in enumerate(params.items()):
-            value = view(tensor).copy()
-            values[name] = value
-            self._values[name][row] = value.reshape(-1)
+        slots = self._slots
+        i = 0
+        for tensor in params.values():
+            slot = slots[i]  # [tensor, its numpy view, grad, its view, value col, grad col, flat?]
+            if slot[0] is not tensor:
+                slot[0], slot[1] = tensor, tensor.detach().numpy()
+            slot[4][row] = slot[1] if slot[6] else slot[1].reshape(-1)
             grad = tensor.grad
             if grad is None:
-                grads[name] = None
                 has_grad[i] = False
-                self._grads[name][row] = np.nan
+                slot[5][row] = np.nan
             else:
-                grads[name] = flat = view(grad).copy()
+                if slot[2] is not grad:
+                    slot[2], slot[3] = grad, grad.numpy()
                 has_grad[i] = True
-                self._grads[name][row] = flat.reshape(-1)
-        out: Any = None
+                slot[5][row] = slot[3] if slot[6] else slot[3].reshape(-1)
+            i += 1
         if output is None:
             self._has_output[row] = False
             if self._outputs is not None:
                 self._outputs[row] = np.nan
         else:
-            flat = view(output)
+            if self._out_slot[0] is not output:
+                self._out_slot = (output, output.detach().numpy())
+            flat = self._out_slot[1]
             if self._outputs is None:
                 self._output_shape = tuple(output.shape)
                 dtype = flat.dtype if flat.dtype.kind == "f" else np.float64
                 self._outputs = np.full((len(self._actions), flat.size), np.nan, dtype)
             self._outputs[row] = flat.reshape(-1)
             self._has_output[row] = True
-            out = flat.tolist()
         if note is not None:
             self._notes[row] = note
         elif self._notes:
             self._notes.pop(row, None)
         self._n = row + 1
-        return Record(row, action, values, grads, out, note, code)
+        # Most records are never looked at (a fast auto-run): build them on demand.
+        record = _LazyRecord.__new__(_LazyRecord)
+        record.__dict__["_source"] = (self, row)
+        lazy = self._lazy
+        lazy.append(weakref.ref(record))
+        if len(lazy) > 4096:
+            self._lazy = [r for r in lazy if _pending(r) is not None]
+        return record
+
+    def _materialize_from(self, start: int) -> None:
+        """Records of rows about to be overwritten read their numbers now."""
+        keep = []
+        for ref in self._lazy:
+            record = _pending(ref)
+            if record is None:
+                continue
+            if record.__dict__["_source"][1] >= start:
+                record.index  # noqa: B018 - reading a field fills them all in
+            else:
+                keep.append(ref)
+        self._lazy = keep
 
     def view(self, tensor: torch.Tensor) -> np.ndarray:
         """``tensor.detach().numpy()``, cached per tensor object.
@@ -195,6 +230,7 @@ class RunStore:
     def truncate(self, length: int) -> None:
         """Drop rows ``length`` and after (the arrays keep their capacity)."""
         length = max(0, min(length, self._n))
+        self._materialize_from(length)
         if self._notes:
             for row in [r for r in self._notes if r >= length]:
                 del self._notes[row]
@@ -213,6 +249,7 @@ class RunStore:
     def restore_tail(self, tail: dict[str, Any]) -> None:
         """Put back rows saved by :meth:`tail` (after a failed branch)."""
         start, n = tail["start"], tail["n"]
+        self._materialize_from(start)
         while len(self._actions) < n:
             self._grow()
         if tail["arrays"].get("outputs") is not None and self._outputs is None:
@@ -244,6 +281,13 @@ class RunStore:
     def call(self, row: int) -> tuple[str, dict[str, Any]]:
         """The session method and arguments that made ``row`` (for replay)."""
         return self._call_table[int(self._call[row])]
+
+    def grad_tensor(self, name: str, row: int) -> torch.Tensor | None:
+        """Param ``name``'s .grad after ``row`` as a new tensor (None if it was None;
+        row -1, the start of a run, has no grads)."""
+        if row < 0 or not self._has_grad[row, self._names.index(name)]:
+            return None
+        return torch.from_numpy(self._grads[name][row].reshape(self._shapes[name]).copy())
 
     def action_at(self, row: int) -> str:
         return self.action_names[int(self._actions[row])]
@@ -292,6 +336,36 @@ class RunStore:
     def nbytes(self) -> int:
         """Bytes held by the arrays (capacity included)."""
         return sum(a.nbytes for a in self._arrays().values())
+
+
+_FIELDS = tuple(f.name for f in fields(Record))
+
+
+class _LazyRecord(Record):
+    """A :class:`Record` that reads its numbers from the columns when first used.
+
+    The store fills in every record whose row is about to be overwritten
+    (a branch), so a record kept by a view never changes.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        source = self.__dict__.get("_source")
+        if source is None or name not in _FIELDS:
+            raise AttributeError(name)
+        store, row = source
+        full = store.record(row)
+        for field_name in _FIELDS:
+            object.__setattr__(self, field_name, getattr(full, field_name))
+        del self.__dict__["_source"]
+        return getattr(self, name)
+
+
+def _pending(ref: weakref.ref[_LazyRecord]) -> _LazyRecord | None:
+    """The record behind ``ref`` if it is alive and not yet filled in."""
+    record = ref()
+    if record is None or "_source" not in record.__dict__:
+        return None
+    return record
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

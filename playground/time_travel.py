@@ -36,7 +36,7 @@ __all__ = ["CHECKPOINT_EVERY", "Checkpoint", "TimeTravel"]
 
 #: Records between checkpoints: a goto replays at most about this many actions
 #: (plus the actions since the target's last forward).
-CHECKPOINT_EVERY = 256
+CHECKPOINT_EVERY = 128
 #: Runs put aside by reset() kept for undo (the oldest is forgotten first).
 RUNS_KEPT = 20
 

@@ -567,3 +567,16 @@ def test_log_revision_and_dirty_marker() -> None:
     s.goto(3)
     s.step()  # cut inside the folded entry 0: it changes
     assert log.dirty_from == 0 and log.entries[0].count == 1
+
+
+def test_a_record_kept_across_a_branch_keeps_its_numbers() -> None:
+    """Records are filled in from the columns on first use; a branch rewrites rows."""
+    s = make_session()
+    kept = s.forward()  # not looked at yet
+    kept_backward = s.backward()
+    s.goto(-1)
+    s.set_requires_grad("w", False)  # branch: row 0 is rewritten
+    s.forward()  # row 1 too
+    assert kept.action == "forward" and kept.index == 0 and kept.grads == {"w": None, "b": None}
+    assert kept_backward.action == "backward" and kept_backward.grads["w"].tolist() == [1.0, -4.0]
+    assert s.history[0].action == "requires_grad" and s.history[1].grads["w"] is None
