@@ -159,8 +159,10 @@ class Timeline(QWidget, FollowsSession):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._flush()  # the drag ends exactly where the mouse was let go
+        if event.button() == Qt.MouseButton.LeftButton and self.length():
+            # The drag ends exactly where the mouse was let go, at once.
+            self.request(self.index_at(event.position().x()))
+            self._flush()
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
