@@ -230,4 +230,4 @@ def test_random_window_actions(window: Any, qtbot: Any) -> None:
                     series.columns.values(name)[:2])
                 assert y[-1] == np.float32(number), (key, label, y[-1], number)
                 checked += 1
-    assert checked
+    assert checked or session.position < 0
