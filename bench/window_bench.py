@@ -209,6 +209,28 @@ def press_to_repaint(records: int, presses: int) -> tuple[float, float]:
     return statistics.median(times) * 1000, times[int(0.95 * (len(times) - 1))] * 1000
 
 
+def scrub(records: int, moves: int) -> tuple[float, float]:
+    """p50 and p95 ms of a timeline move to a random action: goto plus the window's repaint."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    window = _window(records)
+    timeline = window.plots.timeline
+    rng = np.random.default_rng(0)
+    times = []
+    for _ in range(moves):
+        target = int(rng.integers(-1, records))
+        t = time.perf_counter()
+        timeline.request(target)
+        timeline._flush()  # what the drag timer does once a frame
+        app.processEvents()
+        times.append(time.perf_counter() - t)
+        assert window.session.position == target
+    window.close()
+    times.sort()
+    return statistics.median(times) * 1000, times[int(0.95 * (len(times) - 1))] * 1000
+
+
 def auto_run(seconds: float, bare: float) -> list[str]:
     """The window on "fast": iterations/s (and vs bare), repaints/s, RSS as the run grows."""
     from PySide6.QtTest import QTest
@@ -255,6 +277,10 @@ def main() -> None:
     p50, p95 = press_to_repaint(100_000 if not args.quick else 20_000, 30 if args.quick else 100)
     print(f"Iterate press until the window is repainted, {100_000 if not args.quick else 20_000:,} "
           f"actions: p50 {p50:.1f} ms, p95 {p95:.1f} ms (goal p95 <= 16)")
+    scrub_n = 100_000 if args.quick else 1_000_000
+    p50, p95 = scrub(scrub_n, 30 if args.quick else 100)
+    print(f"timeline move to a random action of {scrub_n:,} (goto + window repaint): p50 {p50:.1f} ms, "
+          f"p95 {p95:.1f} ms (goal: goto <= 50)")
     for line in auto_run(10.0 if args.quick else 60.0, bare):
         print(line)
     print(f"bare torch loop again (drift check): {bare_loop(2.0):8.0f} it/s")

@@ -115,7 +115,8 @@ class SeriesSet:
         self.output_name = str(getattr(session, "output_name", None) or "output")
         self.output_pyramid: MinMaxPyramid | None = None
         self.output_curves: list[pg.PlotDataItem] = []
-        self.marker_curve = self._add(plots["grads"], pg.PlotDataItem(
+        # In device pixels too: a dotted pen under the plot's scaling is Qt's slowest path.
+        self.marker_curve = self._add(plots["grads"], device_data_item(
             connect="pairs", name="zero_grad" + (TWIN_SUFFIX if twin else ""),
             pen=pg.mkPen("#555" if not twin else "#aaa", width=2, style=Qt.PenStyle.DotLine)))
         # Clipping or downsampling would split the (x, lo)-(x, hi) pairs into diagonals.

@@ -12,6 +12,7 @@ The short profile runs in CI. The long one is a documented command::
     PLAYGROUND_RANDOM_WINDOW_ACTIONS=100000 PLAYGROUND_MAX_BLOCK_S=0.5 \\
         tools/test tests/ui/test_random_window.py -q -s
 
+(``PLAYGROUND_RANDOM_WINDOW_SECONDS`` stops it early after that many seconds), and
 which also fails if any single action keeps the event loop busy for longer than
 ``PLAYGROUND_MAX_BLOCK_S`` seconds (not checked by default: the project keeps
 timings out of CI tests) and prints its figures (actions, the slowest action
@@ -36,6 +37,8 @@ from playground.errors import PlaygroundError
 ACTIONS = int(os.environ.get("PLAYGROUND_RANDOM_WINDOW_ACTIONS", "200"))
 MAX_BLOCK_S = float(os.environ.get("PLAYGROUND_MAX_BLOCK_S", "inf"))
 SEED = int(os.environ.get("PLAYGROUND_RANDOM_WINDOW_SEED", "20261130"))
+#: Stop early after this many seconds (the figures say how many actions ran).
+SECONDS = float(os.environ.get("PLAYGROUND_RANDOM_WINDOW_SECONDS", "inf"))
 
 #: QActions that open a file dialog or quit: the file paths have their own tests.
 SKIPPED = {"actionOpenSession", "actionSaveSession", "actionExportScript", "actionOpenLesson",
@@ -185,8 +188,12 @@ def test_random_window_actions(window: Any, qtbot: Any) -> None:
                                      else unexpected.append(exc))
     slowest, counts = (0.0, ""), Counter()
     start = time.perf_counter()
+    done = 0
     try:
         for i in range(ACTIONS):
+            if time.perf_counter() - start > SECONDS:
+                break
+            done = i + 1
             t = time.perf_counter()
             kind = monkey.act()
             QApplication.processEvents()
@@ -199,7 +206,7 @@ def test_random_window_actions(window: Any, qtbot: Any) -> None:
         window.controller.pause()
         theme.apply_zoom(theme.DEFAULT_ZOOM)
     session = window.session
-    print(f"\nrandom window test: {ACTIONS} actions in {time.perf_counter() - start:.0f} s, seed "
+    print(f"\nrandom window test: {done} of {ACTIONS} actions in {time.perf_counter() - start:.0f} s, seed "
           f"{SEED}; slowest {slowest[0] * 1000:.0f} ms ({slowest[1]}); session at "
           f"{session.position + 1} of {len(session.history)} actions; "
           f"kinds {dict(counts.most_common(8))}")
