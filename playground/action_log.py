@@ -144,8 +144,9 @@ class ActionLog:
                     break
             elif first <= last_record:
                 if entry.record_index is not None and entry.record_index > last_record:
+                    cut = len(entries) - 1  # before the split: it may insert after it
                     self._split(entry, last_record - first + 1)
-                    self._changed(len(entries) - 1)
+                    self._changed(cut)
                 break
             entries.pop()
         if len(entries) < before:

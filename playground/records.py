@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -63,6 +63,9 @@ class TensorInfo:
     is_leaf: bool
     grad_fn: str | None
     shape: tuple[int, ...]
+    #: A param's optimizer state as torch keeps it (``momentum_buffer``, ``exp_avg``,
+    #: ``exp_avg_sq``, ``step``...): numpy copies, ``step`` a float; empty otherwise.
+    optimizer_state: dict[str, Any] = field(default_factory=dict)
 
 
 def numbers(tensor: torch.Tensor) -> Any:

@@ -17,12 +17,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from . import script
+from . import script, trace
 from .config import SessionConfig, Spec
 from .errors import PlaygroundError
 from .events import SessionEvents
 from .explain import torch_error
 from .inspection import PHASES, Inspection
+from .optimizers import build_optimizer, checked_setting, current_setting
 from .program import Program, parse_program
 from .records import Record, TensorInfo
 from .time_travel import TimeTravel
@@ -36,6 +37,10 @@ DIVERGED = "Diverged: "
 class Session(TimeTravel, Inspection):
     """A tiny model and its training loop; see ``docs/engine_api.md``."""
 
+    #: Whether backward() hooks its graph's nodes for :meth:`backward_trace` (about 40 us a
+    #: backward on the presets; a caller running a very long fast run may switch it off).
+    trace_backward: bool = True
+
     def __init__(
         self,
         params: Mapping[str, Spec],
@@ -48,6 +53,8 @@ class Session(TimeTravel, Inspection):
         update: str = "optimizer",
         zero_grad_mode: str = "zeros",
         auto_zero_grad: bool = False,
+        optimizer: str = "sgd",
+        optimizer_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.config = SessionConfig(
             params=dict(params),
@@ -60,6 +67,8 @@ class Session(TimeTravel, Inspection):
             update=update,
             zero_grad_mode=zero_grad_mode,
             auto_zero_grad=auto_zero_grad,
+            optimizer=optimizer,
+            optimizer_options=optimizer_options or {},  # type: ignore[arg-type]  # checked there
         )
         self.program: Program = parse_program(forward)
         self._check_program_names()
@@ -111,6 +120,13 @@ class Session(TimeTravel, Inspection):
             for name, spec in specs.items():
                 try:
                     tensors[name] = parse_value(spec, generator=generator)
+                    if kind == "params" and not tensors[name].is_floating_point():
+                        raise PlaygroundError(
+                            f"The param `{name}` is an integer tensor; only floats have gradients",
+                            field=f"params.{name}",
+                            hint="Make integers (such as class targets) an input, or drop "
+                                 "dtype=torch.long.",
+                        )
                 except PlaygroundError as exc:
                     exc.field = exc.field or f"{kind}.{name}"
                     if not exc.field.startswith(kind):
@@ -127,14 +143,18 @@ class Session(TimeTravel, Inspection):
         self.inputs: dict[str, torch.Tensor] = {
             n: t.clone() for n, t in self._initial_inputs.items()
         }
-        self.optimizer: torch.optim.SGD | None = None
+        self.optimizer: torch.optim.Optimizer | None = None
         if self.config.update == "optimizer":
-            self.optimizer = torch.optim.SGD(
+            self.optimizer = build_optimizer(
+                self.config.optimizer,
                 list(self.params.values()),
                 lr=self.config.lr,
                 momentum=self.config.momentum,
                 weight_decay=self.config.weight_decay,
+                options=self.config.optimizer_options,
             )
+        self._manual_lr = self.config.lr  # what set_lr changes for the manual update
+        self._trace: trace.Capture | None = None  # what the last backward's node hooks saw
         self._results: dict[str, torch.Tensor] = {}
         self._output: torch.Tensor | None = None
         self._graph_freed = False
@@ -240,17 +260,24 @@ class Session(TimeTravel, Inspection):
         retain = bool(retain_graph)
         with self._grads_restored_on_error():
             try:
-                self._results[start_name].backward(gradient=vector, retain_graph=retain)
+                named = {**self.params, **self.inputs, **self._results}
+                hooked = self.trace_backward
+                with trace.capture(self._results[start_name], named) if hooked \
+                        else contextlib.nullcontext() as captured:
+                    self._results[start_name].backward(gradient=vector, retain_graph=retain)
             except RuntimeError as exc:
                 error = torch_error(exc, f"{start_name}.backward()")
                 if vector is not None and "shape" in str(exc):
                     error.field = "gradient"
                 raise error from None
+        self._trace = captured
         if not retain:
             self._graph_freed = True
         code = script.backward_lines(
             start_name, vector, retain, self._params_with_grad(), spec=gradient
         )
+        if vector is not None and spec_is_random(gradient):
+            gradient = vector.tolist()  # the numbers drawn, so a replay gets them again
         kwargs: dict[str, Any] = {"gradient": gradient, "retain_graph": retain}
         if of is not None:
             kwargs["of"] = start_name
@@ -274,7 +301,7 @@ class Session(TimeTravel, Inspection):
         return [n for n, t in self.params.items() if t.grad is not None]
 
     def step(self) -> Record:
-        """One SGD update: ``optimizer.step()`` or ``w -= lr * w.grad`` under no_grad."""
+        """One update: ``optimizer.step()`` (SGD, Adam, ...) or ``w -= lr * w.grad`` under no_grad."""
         missing = [n for n, t in self.params.items() if t.grad is None]
         if self.optimizer is None:
             if len(missing) == len(self.params):
@@ -286,8 +313,8 @@ class Session(TimeTravel, Inspection):
             with torch.no_grad():
                 for name in updated:
                     param = self.params[name]
-                    param -= self.config.lr * param.grad  # type: ignore[operator]
-            code = script.manual_step_lines(updated, self.config.lr)
+                    param -= self._manual_lr * param.grad  # type: ignore[operator]
+            code = script.manual_step_lines(updated, self._manual_lr)
         else:
             self.optimizer.step()
             code = script.optimizer_step_lines(list(self.params))
@@ -393,8 +420,44 @@ class Session(TimeTravel, Inspection):
         self._retain_grad = bool(flag)
         self.log.add("set_retain_grad", {"flag": bool(flag)}, [], None)
 
+    @property
+    def lr(self) -> float:
+        """The learning rate the next step uses (changed by :meth:`set_lr`)."""
+        return current_setting(self.optimizer, "lr", self._manual_lr)
+
+    @property
+    def momentum(self) -> float:
+        """The momentum the next step uses (changed by :meth:`set_momentum`)."""
+        return current_setting(self.optimizer, "momentum", 0.0)
+
+    def set_lr(self, value: float) -> Record:
+        """Change the learning rate mid-run: ``optimizer.param_groups[0]["lr"] = value``."""
+        value = checked_setting(self.config, self.optimizer, "lr", value)
+        if self.optimizer is None:
+            self._manual_lr = value
+        else:
+            self.optimizer.param_groups[0]["lr"] = value
+        code = script.setting_lines("lr", value, manual=self.optimizer is None)
+        self.log.add("set_lr", {"value": value}, code, self._count)
+        return self._done(self._record("set_lr", code))
+
+    def set_momentum(self, value: float) -> Record:
+        """Change the momentum mid-run: ``optimizer.param_groups[0]["momentum"] = value``
+        (SGD and RMSprop; refused, saying what to use instead, for the others)."""
+        value = checked_setting(self.config, self.optimizer, "momentum", value)
+        self.optimizer.param_groups[0]["momentum"] = value  # type: ignore[union-attr]
+        code = script.setting_lines("momentum", value, manual=False)
+        self.log.add("set_momentum", {"value": value}, code, self._count)
+        return self._done(self._record("set_momentum", code))
+
+    def backward_trace(self) -> list[trace.TraceNode]:
+        """The last backward's grad_fn nodes in the order PyTorch ran them, with the
+        gradients each received and passed on, captured by node hooks during that
+        backward (see playground/trace.py); [] before any backward."""
+        return trace.trace_nodes(self._trace)
+
     def reset(self) -> None:
-        """Back to the initial values; history, output and code cleared.
+        """Back to the initial values (lr and momentum too); history, output and code cleared.
 
         Undoable: :meth:`undo` right after brings the run back as it was.
         """

@@ -61,6 +61,8 @@ class Checkpoint:
     retain_grad: bool
     diverged: bool
     config: SessionConfig
+    manual_lr: float = 0.0  # the manual update's lr (set_lr changes it; the optimizer's is in its state)
+    trace: Any = None  # the last backward's node capture (playground.trace), kept by reference
 
 
 @dataclass
@@ -73,7 +75,7 @@ class _Run:
 _RUN_FIELDS = (
     "params", "inputs", "optimizer", "_results", "_output", "_graph_freed", "_retain_grad",
     "_diverged", "config", "_store", "log", "_checkpoints", "_count", "_end_retain",
-    "_history_view", "_columns_view",
+    "_history_view", "_columns_view", "_manual_lr", "_trace",
 )
 
 
@@ -98,6 +100,8 @@ class TimeTravel:
     _graph_freed: bool
     _retain_grad: bool
     _diverged: bool
+    _manual_lr: float
+    _trace: Any
     _count: int
     _store: RunStore
     _checkpoints: list[Checkpoint]
@@ -175,6 +179,8 @@ class TimeTravel:
             retain_grad=self._retain_grad,
             diverged=self._diverged,
             config=self.config,
+            manual_lr=self._manual_lr,
+            trace=self._trace,
         )
 
     def _maybe_checkpoint(self) -> None:
@@ -202,6 +208,8 @@ class TimeTravel:
                                              "param_groups": point.param_groups})
         self._retain_grad = point.retain_grad
         self._diverged = point.diverged
+        self._manual_lr = point.manual_lr
+        self._trace = point.trace
         # auto_zero_grad is a setting of the window, not a moment of the run.
         self.config = replace(point.config, auto_zero_grad=self.config.auto_zero_grad)
         self._results = {}

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ui.compare import CompareSetting, describe, twin_config, twin_label
 from ui.undo import ControllerUndo, SessionStack
 
 #: How the engine's note starts when training diverges (playground.session.DIVERGED;
@@ -135,6 +136,8 @@ class Controller(QObject, ControllerUndo):
         self._session: Any = None
         self._twin: Any = None
         self._compare = False
+        #: The one setting the twin differs in (auto zero_grad flipped unless the user picks).
+        self.compare_setting = CompareSetting()
         self.auto_zero_grad = False
         self.gradient: str | None = None
         self.retain_graph = False
@@ -203,10 +206,32 @@ class Controller(QObject, ControllerUndo):
             self.info.emit("Compare on: both runs restart from the initial values so they line up.")
         self._rebuild_twin()
 
+    def set_compare_setting(self, setting: CompareSetting) -> None:
+        """Let the twin differ in ``setting``; with compare on, both runs restart together."""
+        self.compare_setting = setting
+        if self._compare:
+            self.set_compare(True)
+
+    def main_config(self) -> dict[str, Any]:
+        """The main session's settings as keyword arguments (empty without a session)."""
+        if self._session is None:
+            return {}
+        return {**asdict(self._session.config), "auto_zero_grad": self.auto_zero_grad}
+
+    def compare_description(self) -> str:
+        """What differs between the runs, main first: "lr 0.1 vs 0.01"."""
+        return describe(self.main_config(), self.compare_setting) if self._session else ""
+
+    def twin_label(self) -> str:
+        """The twin's tag for legends, tables and files: "twin, lr 0.01"."""
+        if self._session is None:
+            return "twin"
+        return f"twin, {twin_label(self.main_config(), self.compare_setting)}"
+
     def _rebuild_twin(self) -> None:
         self._twin = None
         if self._compare and self._session is not None:
-            config = {**asdict(self._session.config), "auto_zero_grad": not self.auto_zero_grad}
+            config = twin_config(self.main_config(), self.compare_setting)
             try:
                 self._twin = build_session(config)
             except Exception as exc:  # noqa: BLE001
@@ -216,7 +241,9 @@ class Controller(QObject, ControllerUndo):
     def set_auto_zero_grad(self, on: bool) -> None:
         """Whether Iterate ends with zero_grad (the twin does the opposite)."""
         self.auto_zero_grad = bool(on)
-        for session, flag in ((self._session, on), (self._twin, not on)):
+        twin_flag = twin_config(self.main_config(), self.compare_setting)["auto_zero_grad"] \
+            if self._session is not None else not on
+        for session, flag in ((self._session, on), (self._twin, twin_flag)):
             if session is not None:
                 session.set_auto_zero_grad(bool(flag))
 
@@ -236,7 +263,7 @@ class Controller(QObject, ControllerUndo):
         """Apply one action to the session, then the twin; report instead of raising.
 
         ``action`` is "forward", "backward", "step", "zero_grad", "iterate",
-        "reset" or "set_requires_grad" (with ``args``).
+        "reset", or "set_requires_grad", "set_lr", "set_momentum" (with ``args``).
 
         Returns
         -------
@@ -264,8 +291,14 @@ class Controller(QObject, ControllerUndo):
 
     def _lockstep(self, action: str, *args: Any) -> None:
         self._call(self._session, action, args)
-        if self._twin is not None:
+        if self._twin is not None and self._twin_follows(action):
             self._call_twin(action, args)
+
+    def _twin_follows(self, action: str) -> bool:
+        """A mid-run lr / momentum change leaves the twin alone when that is what differs."""
+        key = self.compare_setting.key
+        return not ((action == "set_lr" and key == "lr")
+                    or (action == "set_momentum" and key in ("momentum", "optimizer")))
 
     def _iterate(self) -> None:
         twin = self._twin
@@ -282,10 +315,10 @@ class Controller(QObject, ControllerUndo):
                     stack.enter_context(session.iteration())
             for phase in ("forward", "backward", "step"):
                 self._lockstep(phase)
-            # The twin does the opposite of the main session: exactly one of them zeroes.
+            # Each run zeroes by its own auto zero_grad (they differ when that is compared).
             if self.auto_zero_grad:
                 self._call(self._session, "zero_grad", ())
-            elif twin is not None:
+            if twin is not None and twin.config.auto_zero_grad:
                 self._call_twin("zero_grad", ())
 
     def _plain(self, session: Any, zero: bool) -> bool:

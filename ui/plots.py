@@ -375,12 +375,15 @@ class PlotsPanel(QWidget):
         self._attach("main", session)
         self.timeline.set_session(session)
 
-    def set_twin(self, twin: Any) -> None:
-        """Plot the compare twin as dashed ghost curves (None: remove them)."""
+    def set_twin(self, twin: Any, label: str = "twin") -> None:
+        """Plot the compare twin as dashed ghost curves (None: remove them).
+
+        ``label`` is the legend's name for the dashed curves ("twin, lr 0.01").
+        """
         for plot in self.plots.values():
             plot.getPlotItem().legend.removeItem(self._twin_legend)
             if twin is not None:
-                plot.getPlotItem().legend.addItem(self._twin_legend, self._twin_legend.name())
+                plot.getPlotItem().legend.addItem(self._twin_legend, label)
         self._attach("twin", twin)
 
     def _attach(self, role: str, session: Any) -> None:

@@ -73,9 +73,7 @@ class UndoCommands:
         # The controller may end Compare itself (time travel moves the main run only).
         compare = self.action("actionCompare")  # type: ignore[attr-defined]
         if compare.isChecked() != self.controller.comparing:
-            compare.blockSignals(True)
-            compare.setChecked(self.controller.comparing)
-            compare.blockSignals(False)
+            compare.setChecked(self.controller.comparing)  # its slot hides the compare bar too
 
     def _update_undo_actions(self) -> None:
         self.action("actionUndo").setEnabled(self.controller.can_undo)  # type: ignore[attr-defined]

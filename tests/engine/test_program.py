@@ -215,7 +215,7 @@ def test_number_results_are_given_as_tensors() -> None:
         ("a = x // 2", 1, "`//`"),
         ("a = x % 2", 1, "`%`"),
         ("a = not x", 1, "`not`"),
-        ("a = x < 2", 1, "comparisons"),
+        ("a = 0 < x < 2", 1, "chained comparisons"),
         ("a = x and w", 1, "`and`"),
         ("a = x if b else w", 1, "if ... else"),
         ("a = {1: x}", 1, "dicts"),

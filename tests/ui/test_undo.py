@@ -145,17 +145,19 @@ def test_starting_a_lesson_is_undone(window: Any) -> None:
     assert_like_torch(window, *torch_after(1))
 
 
-def test_opening_a_session_is_undone(window: Any, tmp_path: Path, monkeypatch: Any) -> None:
+def test_opening_a_session_is_undone(window: Any, qtbot: Any, tmp_path: Path,
+                                     monkeypatch: Any) -> None:
     from playground.session import Session
     from ui import files
 
     other = Session(params={"v": [2.0, -1.0]}, forward="out = (v * v).sum()")
     other.iterate()
     other.save(tmp_path / "run.json")
-    monkeypatch.setattr(files, "open_session", lambda _parent: Session.load(tmp_path / "run.json"))
+    # The real File → Open path, with the file dialog answered.
+    monkeypatch.setattr(files, "ask_open_path", lambda *_args: str(tmp_path / "run.json"))
     first = window.session
     trigger(window, "actionForward", "actionOpenSession")
-    assert window.session.param_names == ["v"]
+    qtbot.waitUntil(lambda: window.session.param_names == ["v"])
     trigger(window, "actionUndo")
     assert window.session is first
     assert_like_torch(window, *torch_after(0, ("forward",)))
