@@ -34,15 +34,16 @@ from PySide6.QtWidgets import QApplication
 
 from playground.errors import PlaygroundError
 
-ACTIONS = int(os.environ.get("PLAYGROUND_RANDOM_WINDOW_ACTIONS", "200"))
+ACTIONS = int(os.environ.get("PLAYGROUND_RANDOM_WINDOW_ACTIONS", "150"))
 MAX_BLOCK_S = float(os.environ.get("PLAYGROUND_MAX_BLOCK_S", "inf"))
 SEED = int(os.environ.get("PLAYGROUND_RANDOM_WINDOW_SEED", "20261130"))
 #: Stop early after this many seconds (the figures say how many actions ran).
 SECONDS = float(os.environ.get("PLAYGROUND_RANDOM_WINDOW_SECONDS", "inf"))
 
 #: QActions that open a file dialog or quit: the file paths have their own tests.
-SKIPPED = {"actionOpenSession", "actionSaveSession", "actionExportScript", "actionOpenLesson",
+SKIPPED = {"actionOpenSession", "actionSaveSession", "actionOpenLesson", "actionOpenData",
            "actionQuit", "actionShortcuts"}
+SKIPPED_PREFIXES = ("actionExport",)  # every export asks for a file name
 KEYS = [
     (Qt.Key.Key_F, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_B, Qt.KeyboardModifier.NoModifier),
     (Qt.Key.Key_S, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Z, Qt.KeyboardModifier.NoModifier),
@@ -59,6 +60,10 @@ KEYS = [
     (Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier),
     (Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier),
     (Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier),
     (Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier),
     (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier),
 ]
@@ -77,7 +82,8 @@ class Monkey:
 
     def __init__(self, window: Any, rng: np.random.Generator) -> None:
         self.window, self.rng = window, rng
-        self.actions = [a for a in window.actions_by_id if a not in SKIPPED]
+        self.actions = [a for a in window.actions_by_id
+                        if a not in SKIPPED and not a.startswith(SKIPPED_PREFIXES)]
         self.kinds: list[tuple[Callable[[], str], float]] = [
             (self.trigger, 8), (self.key, 4), (self.model_edit, 1), (self.preset, 0.5),
             (self.lesson, 1.5), (self.undo_redo, 2), (self.timeline, 2), (self.play, 1),
