@@ -26,7 +26,8 @@ import torch
 
 from .action_log import ActionLog
 from .errors import PlaygroundError
-from .run_store import Columns, History, RunStore
+from .history_views import Columns, History
+from .run_store import RunStore
 
 if TYPE_CHECKING:
     from .config import SessionConfig
@@ -36,21 +37,27 @@ __all__ = ["CHECKPOINT_EVERY", "Checkpoint", "TimeTravel"]
 
 #: Records between checkpoints: a goto replays at most about this many actions
 #: (plus the actions since the target's last forward).
-CHECKPOINT_EVERY = 128
+CHECKPOINT_EVERY = 32
 #: Runs put aside by reset() kept for undo (the oldest is forgotten first).
 RUNS_KEPT = 20
 
 
 @dataclass
 class Checkpoint:
-    """The state right after record ``row`` (-1: the start of the run), minus the graph."""
+    """The state right after record ``row`` (-1: the start of the run), minus the graph.
+
+    Values and grads after a record are in the run's columns already, so only
+    the start of a run keeps its own; what does not change between checkpoints
+    (requires_grad flags, param_groups, config) is shared with the one before.
+    A checkpoint of the default model costs a few hundred bytes.
+    """
 
     row: int
-    values: dict[str, torch.Tensor]
-    grads: dict[str, torch.Tensor | None]
-    requires_grad: dict[str, bool]
+    values: dict[str, torch.Tensor] | None  # only at row -1
+    requires_grad: tuple[bool, ...]
     optimizer: Any  # the optimizer object itself (an action may replace it)
-    optimizer_state: dict[str, Any] | None
+    optimizer_state: Any  # its state (tensors cloned) or None
+    param_groups: Any  # its param_groups, shared while they do not change
     retain_grad: bool
     diverged: bool
     config: SessionConfig
@@ -70,6 +77,14 @@ _RUN_FIELDS = (
     "_diverged", "config", "_store", "log", "_checkpoints", "_count", "_end_retain",
     "_history_view", "_columns_view", "_manual_lr", "_trace",
 )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two param_groups are equal (False when they cannot be compared)."""
+    try:
+        return bool(a == b)
+    except (RuntimeError, TypeError, ValueError):  # e.g. a tensor lr
+        return False
 
 
 class TimeTravel:
@@ -121,7 +136,7 @@ class TimeTravel:
 
     @property
     def columns(self) -> Columns:
-        """The history as read-only numpy columns (see :class:`~playground.run_store.Columns`)."""
+        """The history as read-only numpy columns (see :class:`~playground.history_views.Columns`)."""
         return self._columns_view
 
     @property
@@ -140,13 +155,27 @@ class TimeTravel:
     # ---------------------------------------------------------- checkpoints
     def _checkpoint(self, row: int) -> Checkpoint:
         optimizer = self.optimizer
+        last = self._checkpoints[-1] if self._checkpoints else None
+        flags = tuple(bool(t.requires_grad) for t in self.params.values())
+        if last is not None and last.requires_grad == flags:
+            flags = last.requires_grad
+        state = groups = None
+        if optimizer is not None:
+            packed = optimizer.state_dict()
+            state = copy.deepcopy(packed["state"])
+            groups = packed["param_groups"]
+            if last is None or last.optimizer is not optimizer or not _same(last.param_groups,
+                                                                            groups):
+                groups = copy.deepcopy(groups)
+            else:
+                groups = last.param_groups
         return Checkpoint(
             row=row,
-            values={n: t.detach().clone() for n, t in self.params.items()},
-            grads={n: None if t.grad is None else t.grad.clone() for n, t in self.params.items()},
-            requires_grad={n: bool(t.requires_grad) for n, t in self.params.items()},
+            values=None if row >= 0 else {n: t.detach().clone() for n, t in self.params.items()},
+            requires_grad=flags,
             optimizer=optimizer,
-            optimizer_state=None if optimizer is None else copy.deepcopy(optimizer.state_dict()),
+            optimizer_state=state,
+            param_groups=groups,
             retain_grad=self._retain_grad,
             diverged=self._diverged,
             config=self.config,
@@ -162,16 +191,21 @@ class TimeTravel:
             self._checkpoints.append(self._checkpoint(row))
 
     def _restore_checkpoint(self, point: Checkpoint) -> None:
+        store = self._store
         with torch.no_grad():
-            for name, tensor in self.params.items():
-                tensor.copy_(point.values[name])
-                tensor.requires_grad_(point.requires_grad[name])
-                grad = point.grads[name]
-                tensor.grad = None if grad is None else grad.clone()
+            for (name, tensor), flag in zip(self.params.items(), point.requires_grad):
+                if point.values is not None:
+                    tensor.copy_(point.values[name])
+                else:
+                    tensor.copy_(store.value_tensor(name, point.row))
+                tensor.requires_grad_(flag)
+                tensor.grad = store.grad_tensor(name, point.row)
         self.optimizer = point.optimizer
-        if point.optimizer is not None and point.optimizer_state is not None:
-            # load_state_dict keeps the tensors it is given: hand it a copy.
-            point.optimizer.load_state_dict(copy.deepcopy(point.optimizer_state))
+        if point.optimizer is not None:
+            # load_state_dict keeps the state tensors it is given (it copies the
+            # param_groups itself): hand it a copy.
+            point.optimizer.load_state_dict({"state": copy.deepcopy(point.optimizer_state),
+                                             "param_groups": point.param_groups})
         self._retain_grad = point.retain_grad
         self._diverged = point.diverged
         self._manual_lr = point.manual_lr

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import torch
 
-from playground import PlaygroundError, Session
+from playground import PlaygroundError, Session, time_travel
 
 FORWARD = "h = w * w\nout = (h * x).sum() + b"
 
@@ -227,9 +227,15 @@ def continue_both(s: Session, t: Torch, rng: random.Random, n: int) -> list:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("update", ["optimizer", "manual"])
-def test_goto_every_index_then_continue_equals_torch_from_scratch(seed: int, update: str) -> None:
+@pytest.mark.parametrize("every", [1, 4, 32])
+def test_goto_every_index_then_continue_equals_torch_from_scratch(
+    seed: int, update: str, every: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``every``: records between checkpoints (dense ones exercise restoring from them)."""
+    monkeypatch.setattr(time_travel, "CHECKPOINT_EVERY", every)
     rng = random.Random(seed)
     s, done = random_run(rng, 30, update)
+    assert len(s._checkpoints) > 1 or every == 32
     n = len(s.history)
     assert n > 5
     order = list(range(-1, n))
@@ -473,9 +479,9 @@ def test_columns_equal_records() -> None:
 def test_columns_are_compact_and_never_capped() -> None:
     s = Session(params={"w": "ones(3)"}, inputs={"x": [1.0, 2.0, 3.0]},
                 forward="out = (w * x).sum()", lr=0.001, auto_zero_grad=True)
-    for _ in range(5000):
+    for _ in range(2500):
         s.iterate()
-    assert len(s.history) == 20000 and s.history[0].action == "forward"
+    assert len(s.history) == 10000 and s.history[0].action == "forward"
     assert s.columns.nbytes() / len(s.history) <= 100  # 100 MB per million actions
 
 
@@ -580,3 +586,44 @@ def test_a_record_kept_across_a_branch_keeps_its_numbers() -> None:
     assert kept.action == "forward" and kept.index == 0 and kept.grads == {"w": None, "b": None}
     assert kept_backward.action == "backward" and kept_backward.grads["w"].tolist() == [1.0, -4.0]
     assert s.history[0].action == "requires_grad" and s.history[1].grads["w"] is None
+
+
+class AdamSession(Session):
+    """A session whose optimizer is Adam (amsgrad, weight decay): time travel must not
+    assume SGD. The optimizer is swapped in before the run's first checkpoint."""
+
+    def _new_run(self) -> None:
+        self.optimizer = torch.optim.Adam(list(self.params.values()), lr=0.05,
+                                          weight_decay=0.01, amsgrad=True)
+        super()._new_run()
+
+
+def test_goto_with_adam_state_equals_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time_travel, "CHECKPOINT_EVERY", 3)
+    s = AdamSession(params={"w": [0.5, -1.0], "b": 0.25}, inputs={"x": [1.0, 2.0]},
+                    forward=FORWARD, auto_zero_grad=True)
+    for _ in range(12):
+        s.iterate()
+
+    def torch_after(iterations: int) -> tuple[torch.Tensor, torch.Tensor]:
+        w = torch.tensor([0.5, -1.0], requires_grad=True)
+        b = torch.tensor(0.25, requires_grad=True)
+        opt = torch.optim.Adam([w, b], lr=0.05, weight_decay=0.01, amsgrad=True)
+        for _ in range(iterations):
+            ((w * w * torch.tensor([1.0, 2.0])).sum() + b).backward()
+            opt.step()
+            opt.zero_grad()
+        return w, b
+
+    def check(iterations: int) -> None:
+        w, b = torch_after(iterations)
+        assert torch.equal(s.params["w"].detach(), w.detach())
+        assert torch.equal(s.params["b"].detach(), b.detach())
+
+    for iterations in (9, 2, 7, 0, 12, 4, 11):
+        s.goto(iterations * 4 - 1)
+        check(iterations)
+    s.goto(5 * 4 - 1)
+    for _ in range(3):
+        s.iterate()  # continues with Adam's restored moments and step count
+    check(8)
