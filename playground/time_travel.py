@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import operator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,9 @@ _RUN_FIELDS = (
 )
 
 
+_ROW = operator.attrgetter("row")
+
+
 def _same(a: Any, b: Any) -> bool:
     """Whether two param_groups are equal (False when they cannot be compared)."""
     try:
@@ -115,8 +119,7 @@ class TimeTravel:
         self._store = RunStore(self.params, ("forward", "backward", "step", "zero_grad"))
         self._history_view = History(self._store)
         self._columns_view = Columns(self._store)
-        self.log = ActionLog()
-        self.log.before_change = self._before_change
+        self.log = ActionLog()  # at the end of a run: no branch hook (see _rearm)
         self._count = 0
         self._replaying = False
         self._branched = False
@@ -214,8 +217,7 @@ class TimeTravel:
         store = self._store
         last_forward = store.last_of(("forward",), target)
         limit = last_forward - 1 if last_forward >= 0 else target
-        rows = [c.row for c in self._checkpoints]
-        point = self._checkpoints[bisect.bisect_right(rows, limit) - 1]
+        point = self._checkpoints[bisect.bisect_right(self._checkpoints, limit, key=_ROW) - 1]
         self._restore_checkpoint(point)
         log, self.log = self.log, ActionLog()  # replayed calls are not logged again
         self._replaying = True
@@ -257,6 +259,7 @@ class TimeTravel:
             if self._count == n:
                 self._end_retain = self._retain_grad
             self._travel(index)
+            self._rearm()
         self.events.moved.emit()
 
     def undo(self) -> None:
@@ -266,6 +269,7 @@ class TimeTravel:
         elif self._runs_before:
             self._runs_after.append(self._put_run_aside())
             self._take_run(self._runs_before.pop())
+            self._rearm()
             self.events.moved.emit()
         else:
             raise PlaygroundError("There is nothing to undo", hint="Undo goes back one action.")
@@ -277,6 +281,7 @@ class TimeTravel:
         elif self._runs_after:
             self._runs_before.append(self._put_run_aside())
             self._take_run(self._runs_after.pop())
+            self._rearm()
             self.events.moved.emit()
         else:
             raise PlaygroundError("There is nothing to redo", hint="Redo follows an undo.")
@@ -290,13 +295,19 @@ class TimeTravel:
             row = self._count - 1
             self._store.truncate(self._count)
             self.log.truncate(row)
-            rows = [c.row for c in self._checkpoints]
-            del self._checkpoints[bisect.bisect_right(rows, row):]
+            del self._checkpoints[bisect.bisect_right(self._checkpoints, row, key=_ROW):]
             self._branched = True
         if self._runs_after:
             self._runs_after.clear()
             self._branched = True
         self._end_retain = None
+        self._rearm()
+
+    def _rearm(self) -> None:
+        """Hook the log only while a press would branch: at the end of a run (the
+        usual case, a loop running) an action pays nothing for time travel."""
+        armed = self._count < len(self._store) or bool(self._runs_after)
+        self.log.before_change = self._before_change if armed else None
 
     def _emit_branched(self) -> None:
         if self._branched:
@@ -318,6 +329,7 @@ class TimeTravel:
         self._runs_after = runs_after
         self._end_retain = end_retain
         self._branched = False
+        self._rearm()
 
     # ------------------------------------------------------- runs and reset
     def _put_run_aside(self) -> _Run:
