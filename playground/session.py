@@ -373,6 +373,7 @@ class Session(TimeTravel, Inspection):
         """From the next forward on, intermediates keep their .grad (``y.retain_grad()``)."""
         self._retain_grad = bool(flag)
         self.log.add("set_retain_grad", {"flag": bool(flag)}, [], None)
+        self._emit_branched()  # no record follows: tell the views now if the future went
 
     def reset(self) -> None:
         """Back to the initial values; history, output and code cleared.

@@ -41,6 +41,8 @@ __all__ = ["CHECKPOINT_EVERY", "Checkpoint", "TimeTravel"]
 CHECKPOINT_EVERY = 32
 #: Runs put aside by reset() kept for undo (the oldest is forgotten first).
 RUNS_KEPT = 20
+#: ...and at most about this many records in all of them.
+RECORDS_KEPT = 2_000_000
 
 
 @dataclass
@@ -345,4 +347,8 @@ class TimeTravel:
         if len(self._store) or self.log.entries:
             self._runs_before.append(self._put_run_aside())
             del self._runs_before[:-RUNS_KEPT]
+            # Bound the memory too: long runs are forgotten, oldest first.
+            while len(self._runs_before) > 1 and sum(
+                    len(r.fields["_store"]) for r in self._runs_before) > RECORDS_KEPT:
+                del self._runs_before[0]
         self._runs_after.clear()

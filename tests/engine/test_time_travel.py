@@ -448,8 +448,10 @@ def test_retain_grad_flag_travels_with_the_run() -> None:
     s.goto(2)
     assert not s.retain_grad  # the toggle after the last record is kept
     s.goto(1)
+    moved: list[int] = []
+    s.events.moved.connect(lambda: moved.append(len(s.history)))
     s.set_retain_grad(False)  # from the past: a change of the run, it branches
-    assert len(s.history) == 2
+    assert len(s.history) == 2 and moved == [2]
 
 
 def test_columns_equal_records() -> None:
