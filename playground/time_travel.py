@@ -247,8 +247,13 @@ class TimeTravel:
         come back as they were; the records after it stay until an action
         branches the run. Emits ``events.moved``.
         """
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise PlaygroundError(f"goto needs a record index, not {index!r}", field="index")
+        try:
+            if isinstance(index, bool):
+                raise TypeError
+            index = operator.index(index)  # numpy integers from the columns are fine
+        except TypeError:
+            raise PlaygroundError(f"goto needs a record index, not {index!r}",
+                                  field="index") from None
         n = len(self._store)
         if not -1 <= index < n:
             raise PlaygroundError(
@@ -342,8 +347,8 @@ class TimeTravel:
             setattr(self, name, value)
 
     def _keep_run_for_undo(self) -> None:
-        """reset(): drop any future, then put the run aside for undo (if anything ran)."""
-        self._before_change()
+        """reset(): put the run aside for undo (if anything ran), as it is: undo
+        brings it back at the same position, its records after it still redoable."""
         if len(self._store) or self.log.entries:
             self._runs_before.append(self._put_run_aside())
             del self._runs_before[:-RUNS_KEPT]

@@ -429,6 +429,8 @@ def test_goto_refuses_bad_indices_and_changes_nothing() -> None:
         with pytest.raises(PlaygroundError):
             s.goto(bad)  # type: ignore[arg-type]
         assert _state(s) == state
+    s.goto(s.columns.actions.argmin())  # a numpy integer, as a plot hands it over
+    assert s.position == 0
 
 
 def test_retain_grad_flag_travels_with_the_run() -> None:
@@ -629,3 +631,20 @@ def test_goto_with_adam_state_equals_torch(monkeypatch: pytest.MonkeyPatch) -> N
     for _ in range(3):
         s.iterate()  # continues with Adam's restored moments and step count
     check(8)
+
+
+def test_reset_from_the_past_is_undone_with_the_future_intact() -> None:
+    s = make_session()
+    for _ in range(3):
+        s.iterate()
+    s.goto(4)
+    state = _state(s)
+    s.reset()
+    assert len(s.history) == 0
+    s.undo()
+    assert _state(s) == state and len(s.history) == 9 and s.can_redo
+    s.goto(8)
+    t = Torch()
+    for _ in range(3):
+        t.iterate()
+    assert_same_state(s, t)
