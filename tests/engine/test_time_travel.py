@@ -648,3 +648,15 @@ def test_reset_from_the_past_is_undone_with_the_future_intact() -> None:
     for _ in range(3):
         t.iterate()
     assert_same_state(s, t)
+
+
+def test_goto_replays_a_random_backward_v_with_the_numbers_drawn() -> None:
+    s = Session(params={"w": [1.0, 2.0]}, forward="y = w * w", lr=0.1)
+    s.forward()
+    s.backward(gradient="randn(2)")  # drawn from torch's global generator
+    s.step()
+    grad, value = s.grad("w"), s.value("w")
+    s.goto(-1)
+    torch.randn(5)  # the global generator moves on
+    s.goto(2)
+    assert s.grad("w") == grad and s.value("w") == value
