@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import operator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,8 @@ __all__ = ["CHECKPOINT_EVERY", "Checkpoint", "TimeTravel"]
 CHECKPOINT_EVERY = 32
 #: Runs put aside by reset() kept for undo (the oldest is forgotten first).
 RUNS_KEPT = 20
+#: ...and at most about this many records in all of them.
+RECORDS_KEPT = 2_000_000
 
 
 @dataclass
@@ -77,6 +80,9 @@ _RUN_FIELDS = (
     "_diverged", "config", "_store", "log", "_checkpoints", "_count", "_end_retain",
     "_history_view", "_columns_view", "_manual_lr", "_trace",
 )
+
+
+_ROW = operator.attrgetter("row")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -119,8 +125,7 @@ class TimeTravel:
         self._store = RunStore(self.params, ("forward", "backward", "step", "zero_grad"))
         self._history_view = History(self._store)
         self._columns_view = Columns(self._store)
-        self.log = ActionLog()
-        self.log.before_change = self._before_change
+        self.log = ActionLog()  # at the end of a run: no branch hook (see _rearm)
         self._count = 0
         self._replaying = False
         self._branched = False
@@ -222,8 +227,7 @@ class TimeTravel:
         store = self._store
         last_forward = store.last_of(("forward",), target)
         limit = last_forward - 1 if last_forward >= 0 else target
-        rows = [c.row for c in self._checkpoints]
-        point = self._checkpoints[bisect.bisect_right(rows, limit) - 1]
+        point = self._checkpoints[bisect.bisect_right(self._checkpoints, limit, key=_ROW) - 1]
         self._restore_checkpoint(point)
         log, self.log = self.log, ActionLog()  # replayed calls are not logged again
         self._replaying = True
@@ -251,8 +255,13 @@ class TimeTravel:
         come back as they were; the records after it stay until an action
         branches the run. Emits ``events.moved``.
         """
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise PlaygroundError(f"goto needs a record index, not {index!r}", field="index")
+        try:
+            if isinstance(index, bool):
+                raise TypeError
+            index = operator.index(index)  # numpy integers from the columns are fine
+        except TypeError:
+            raise PlaygroundError(f"goto needs a record index, not {index!r}",
+                                  field="index") from None
         n = len(self._store)
         if not -1 <= index < n:
             raise PlaygroundError(
@@ -265,6 +274,7 @@ class TimeTravel:
             if self._count == n:
                 self._end_retain = self._retain_grad
             self._travel(index)
+            self._rearm()
         self.events.moved.emit()
 
     def undo(self) -> None:
@@ -274,6 +284,7 @@ class TimeTravel:
         elif self._runs_before:
             self._runs_after.append(self._put_run_aside())
             self._take_run(self._runs_before.pop())
+            self._rearm()
             self.events.moved.emit()
         else:
             raise PlaygroundError("There is nothing to undo", hint="Undo goes back one action.")
@@ -285,6 +296,7 @@ class TimeTravel:
         elif self._runs_after:
             self._runs_before.append(self._put_run_aside())
             self._take_run(self._runs_after.pop())
+            self._rearm()
             self.events.moved.emit()
         else:
             raise PlaygroundError("There is nothing to redo", hint="Redo follows an undo.")
@@ -298,13 +310,19 @@ class TimeTravel:
             row = self._count - 1
             self._store.truncate(self._count)
             self.log.truncate(row)
-            rows = [c.row for c in self._checkpoints]
-            del self._checkpoints[bisect.bisect_right(rows, row):]
+            del self._checkpoints[bisect.bisect_right(self._checkpoints, row, key=_ROW):]
             self._branched = True
         if self._runs_after:
             self._runs_after.clear()
             self._branched = True
         self._end_retain = None
+        self._rearm()
+
+    def _rearm(self) -> None:
+        """Hook the log only while a press would branch: at the end of a run (the
+        usual case, a loop running) an action pays nothing for time travel."""
+        armed = self._count < len(self._store) or bool(self._runs_after)
+        self.log.before_change = self._before_change if armed else None
 
     def _emit_branched(self) -> None:
         if self._branched:
@@ -326,6 +344,7 @@ class TimeTravel:
         self._runs_after = runs_after
         self._end_retain = end_retain
         self._branched = False
+        self._rearm()
 
     # ------------------------------------------------------- runs and reset
     def _put_run_aside(self) -> _Run:
@@ -336,9 +355,13 @@ class TimeTravel:
             setattr(self, name, value)
 
     def _keep_run_for_undo(self) -> None:
-        """reset(): drop any future, then put the run aside for undo (if anything ran)."""
-        self._before_change()
+        """reset(): put the run aside for undo (if anything ran), as it is: undo
+        brings it back at the same position, its records after it still redoable."""
         if len(self._store) or self.log.entries:
             self._runs_before.append(self._put_run_aside())
             del self._runs_before[:-RUNS_KEPT]
+            # Bound the memory too: long runs are forgotten, oldest first.
+            while len(self._runs_before) > 1 and sum(
+                    len(r.fields["_store"]) for r in self._runs_before) > RECORDS_KEPT:
+                del self._runs_before[0]
         self._runs_after.clear()

@@ -429,6 +429,8 @@ def test_goto_refuses_bad_indices_and_changes_nothing() -> None:
         with pytest.raises(PlaygroundError):
             s.goto(bad)  # type: ignore[arg-type]
         assert _state(s) == state
+    s.goto(s.columns.actions.argmin())  # a numpy integer, as a plot hands it over
+    assert s.position == 0
 
 
 def test_retain_grad_flag_travels_with_the_run() -> None:
@@ -448,8 +450,10 @@ def test_retain_grad_flag_travels_with_the_run() -> None:
     s.goto(2)
     assert not s.retain_grad  # the toggle after the last record is kept
     s.goto(1)
+    moved: list[int] = []
+    s.events.moved.connect(lambda: moved.append(len(s.history)))
     s.set_retain_grad(False)  # from the past: a change of the run, it branches
-    assert len(s.history) == 2
+    assert len(s.history) == 2 and moved == [2]
 
 
 def test_columns_equal_records() -> None:
@@ -627,3 +631,32 @@ def test_goto_with_adam_state_equals_torch(monkeypatch: pytest.MonkeyPatch) -> N
     for _ in range(3):
         s.iterate()  # continues with Adam's restored moments and step count
     check(8)
+
+
+def test_reset_from_the_past_is_undone_with_the_future_intact() -> None:
+    s = make_session()
+    for _ in range(3):
+        s.iterate()
+    s.goto(4)
+    state = _state(s)
+    s.reset()
+    assert len(s.history) == 0
+    s.undo()
+    assert _state(s) == state and len(s.history) == 9 and s.can_redo
+    s.goto(8)
+    t = Torch()
+    for _ in range(3):
+        t.iterate()
+    assert_same_state(s, t)
+
+
+def test_goto_replays_a_random_backward_v_with_the_numbers_drawn() -> None:
+    s = Session(params={"w": [1.0, 2.0]}, forward="y = w * w", lr=0.1)
+    s.forward()
+    s.backward(gradient="randn(2)")  # drawn from torch's global generator
+    s.step()
+    grad, value = s.grad("w"), s.value("w")
+    s.goto(-1)
+    torch.randn(5)  # the global generator moves on
+    s.goto(2)
+    assert s.grad("w") == grad and s.value("w") == value
