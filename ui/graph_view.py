@@ -212,6 +212,8 @@ class GraphView(QWidget):
         self.empty_label.setFont(_font(20))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        self.stepper = NodeStepper()
+        self.stepper.moved.connect(self._on_stepper_moved)
         self.view = _ZoomView()
         self.view.setScene(QGraphicsScene(self))
         self.view.fitted.connect(self._on_view_fitted)
@@ -225,8 +227,6 @@ class GraphView(QWidget):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.caption)
-        self.stepper = NodeStepper()
-        self.stepper.moved.connect(self._on_stepper_moved)
         box.addWidget(self.stepper)
         box.addWidget(self._stack, 1)
         self.refresh()
@@ -276,7 +276,7 @@ class GraphView(QWidget):
             self.refresh()
 
     def _on_view_fitted(self, clipped: bool) -> None:
-        self.legend.setText(LEGEND + ("   · more off-screen: scroll, or Ctrl+wheel" if clipped else ""))
+        self.legend.setText(LEGEND + ("  · more: scroll, Ctrl+wheel" if clipped else ""))
 
     def _on_retain_toggled(self, flag: bool) -> None:
         if self._session is not None:
@@ -386,6 +386,7 @@ class GraphView(QWidget):
         if freed:
             pen.setStyle(Qt.PenStyle.DashLine)
         edge = self.view.scene().addPath(path, pen)
+        edge.setData(0, pen)  # its own pen, restored when node by node moves on
         head = QGraphicsPolygonItem(QPolygonF([b, b + QPointF(14, -7), b + QPointF(14, 7)]))
         head.setBrush(QBrush(colour))
         head.setPen(QPen(colour))
@@ -424,6 +425,8 @@ class GraphView(QWidget):
         for mark in getattr(self, "_marks", []):
             self.view.scene().removeItem(mark)
         self._marks = []
+        for edge in getattr(self, "_edges", []):
+            edge.setPen(edge.data(0))
         nodes = self.stepper.nodes
         current = self.stepper.node
         reached = {n.graph_index: n.index for n in nodes}

@@ -330,8 +330,9 @@ class LandscapeView(QWidget):
         item.setLabel("bottom", land.x_name, color="k")
         item.setLabel("left", land.y_name, color="k")
         item.getViewBox().setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
-        self.grid_text = (f"{len(xs)}×{len(ys)} grid in {self.compute_seconds * 1000:.0f} ms; "
-                          "other elements held at their current values")
+        self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
+        self.status.setToolTip("The loss at each grid point, the other elements held at their "
+                               "current values (one batched torch evaluation, no_grad)")
 
     def _path(self, session: Any) -> tuple[np.ndarray, np.ndarray]:
         land = self.landscape
@@ -401,12 +402,10 @@ class LandscapeView(QWidget):
             self.step_arrow.show(float(px[-2]), float(py[-2]), x, y)
         else:
             self.step_arrow.hide()
-        grad_text = "" if grad is None else (
-            f"   ·   grad ({_num(grad[0])}, {_num(grad[1])}),  −lr·grad ({_num(-lr * grad[0])}, "
-            f"{_num(-lr * grad[1])})")
+        grad_text = "" if grad is None else f"   ·   grad ({_num(grad[0])}, {_num(grad[1])})"
         land = self.landscape
-        self.status.setText(f"{land.x_name} = {_num(x)},  {land.y_name} = {_num(y)}{grad_text}\n"
-                            f"{self.grid_text}")
+        self.status.setText(f"{land.x_name} = {_num(x)},  {land.y_name} = {_num(y)}{grad_text}"
+                            f"   ·   {self.grid_text}")
 
 
 def _inside(value: float, axis: list[float]) -> bool:

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ui.formatting import format_value
 
-IDLE_TEXT = ("After a backward, Next node (N) replays it one grad_fn node at a time, "
-             "in the order PyTorch ran them.")
-NO_TRACE_TEXT = "Press Backward (B) first: node by node replays the last backward."
+IDLE_TEXT = "Next node (N): replay the last backward one grad_fn node at a time."
+NO_TRACE_TEXT = "Node by node (N) replays a backward: press Backward (B) first."
 
 
 def node_name(node: Any) -> str:
@@ -102,14 +101,15 @@ class NodeStepper(QWidget):
         font = QFont(self.text.font())
         font.setPointSizeF(max(font.pointSizeF(), 12.0))
         self.text.setFont(font)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.previous_button)
-        buttons.addWidget(self.next_button)
-        buttons.addWidget(self.text, 1)
-        box = QVBoxLayout(self)
+        # Buttons on the left, the explanation beside them: no row is spent on the buttons alone.
+        box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.previous_button)
+        buttons.addStretch(1)
         box.addLayout(buttons)
+        box.addWidget(self.text, 1)
         self._update()
 
     def set_trace(self, nodes: list[Any]) -> None:

@@ -166,6 +166,11 @@ class StateTable(QTableView, FollowsSession):
         grad_fn = COLUMNS.index("grad_fn")
         header.setSectionResizeMode(grad_fn, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(grad_fn, 18 * self.fontMetrics().averageCharWidth())
+        # Adam's state is long ("step 3 · exp_avg [...] · exp_avg_sq [...]"): a fixed width,
+        # elided, the full text in the tooltip, so it never starves value and grad.
+        state = COLUMNS.index("optimizer state")
+        header.setSectionResizeMode(state, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(state, 22 * self.fontMetrics().averageCharWidth())
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # the first numbers matter most
         self._follow_init()
 

@@ -185,3 +185,20 @@ def test_landscape_exports_by_key(make_window: Any, qtbot: Any, save_to: Any, tm
         assert renderer.isValid() and renderer.viewBox().size() == size
         # The heat map goes in as an embedded image.
         assert "<image" in path.read_text()
+
+
+def test_data_plot_exports_by_key(make_window: Any, qtbot: Any, save_to: Any, tmp_path: Path) -> None:
+    window = make_window({"params": {"w": "0.5", "b": "0.0"},
+                          "inputs": {"x": "[0.0, 1.0, 2.0]", "y": "[1.0, 2.0, 3.5]"},
+                          "forward": "y_hat = w * x + b\nloss = ((y_hat - y) ** 2).mean()"})
+    window.show_data_tab()
+    view = window.inspector_panels["Data"]
+    view.refresh()
+    path = tmp_path / "fit.svg"
+    save_to(path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_D, CTRL_SHIFT)
+    renderer = QSvgRenderer(str(path))
+    assert renderer.isValid() and renderer.viewBox().size() == view.plot.viewport().size()
+    assert "Data and fit" in path.read_text()  # its title

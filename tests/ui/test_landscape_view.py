@@ -159,3 +159,21 @@ def test_a_model_without_a_landscape_says_why(make_window: Any, qtbot: Any) -> N
     view = window.inspector_panels["Landscape"]
     qtbot.waitUntil(lambda: view.stack.currentWidget() is view.message
                     and "one-number output" in view.message.text())
+
+
+def test_the_grid_follows_the_path_when_it_leaves_the_view(make_window: Any, qtbot: Any) -> None:
+    window = make_window({**LINE_FIT, "auto_zero_grad": True, "lr": 0.1})
+    view = landscape(window, qtbot)
+    first = view.landscape
+    assert first.xs[0] <= 0.0 <= first.xs[-1]
+    for _ in range(40):
+        window.controller.run("iterate")
+    w = window.session.value("w")
+    assert w > first.xs[-1]  # the run left the first grid
+    # Recomputed on a later frame (not sooner than GRID_PAUSE times the last grid's cost).
+    qtbot.waitUntil(lambda: view.grids_computed == 2)
+    land = view.landscape
+    px, py = view.path.getData()
+    # The new grid holds the whole path, start and end.
+    assert land.xs[0] <= px.min() and px.max() <= land.xs[-1]
+    assert land.ys[0] <= py.min() and py.max() <= land.ys[-1]

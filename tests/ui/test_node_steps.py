@@ -122,4 +122,4 @@ def test_a_new_forward_ends_the_replay(make_window: Any, qtbot: Any) -> None:
     assert stepper.node is not None
     press(window, qtbot, Qt.Key.Key_F)
     qtbot.waitUntil(lambda: stepper.nodes == [])
-    assert "Press Backward" in stepper.text.text()
+    assert "press Backward (B) first" in stepper.text.text()
