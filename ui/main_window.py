@@ -12,7 +12,7 @@ import importlib
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QSizePolicy, QSplitter,
     QTabWidget, QToolBar, QToolButton, QVBoxLayout, QWidget,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.window_commands import WindowCommands
+from ui.presentation import Presentation
+from ui.window_layout import BannerArea, LayoutKeeper, forget_layout, layout_is_sound
 from ui.actions import LOOP_ACTIONS, build_actions, shortcuts_dialog
 from ui.controller import SPEEDS, Controller
 from ui.messages import MessageBanner
@@ -38,11 +40,11 @@ INSPECTOR_TABS = (
 )
 #: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
-SCROLLED_TABS = ("backward(v)", "Lesson")
+#: Every tab but the table scrolls, so no tab's minimum height can squeeze the plots.
+SCROLLED_TABS = ("Graph", "Code", "backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
 TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55}
-BIG_BUTTONS_MIN_WIDTH = 760
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
 
@@ -101,6 +103,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self._build_menus()
         self._connect_controller()
         self.model_panel.preset_chosen.connect(self._on_model_panel_preset_chosen)
+        self.layout_keeper = LayoutKeeper(self)
+        self.presentation = Presentation(self)
         self._restore_settings()
         self.set_session(session)
 
@@ -129,7 +133,8 @@ class MainWindow(QMainWindow, WindowCommands):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
-        layout.addWidget(self.banner)
+        self.banner_area = BannerArea(self.banner)  # scrolls rather than squeeze the plots
+        layout.addWidget(self.banner_area)
         layout.addWidget(self.phase_strip)
         layout.addWidget(self.big_button_row)
         # Plots on top; below them one tab at a time (tensors, graph, code, backward(v),
@@ -227,6 +232,9 @@ class MainWindow(QMainWindow, WindowCommands):
         view_menu = bar.addMenu("&View")
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
             view_menu.addAction(self.action(action_id))
+        view_menu.addSeparator()
+        view_menu.addAction(self.action("actionPresentation"))
+        view_menu.addAction(self.action("actionResetLayout"))
         view_menu.addSeparator()
         view_menu.addAction(self.model_dock.toggleViewAction())
         view_menu.addSeparator()
@@ -344,6 +352,10 @@ class MainWindow(QMainWindow, WindowCommands):
     def zoom_reset(self) -> None:
         theme.apply_zoom(theme.DEFAULT_ZOOM)
 
+    def set_presentation(self, on: bool) -> None:
+        """F11: presentation mode on or off (Esc also leaves it)."""
+        self.presentation.set_active(on)
+
     def show_shortcuts(self) -> None:
         """A non-modal table of keys, commands and the PyTorch they run."""
         shortcuts_dialog(self).show()
@@ -395,6 +407,8 @@ class MainWindow(QMainWindow, WindowCommands):
     # -- settings and closing --------------------------------------------------
     def _restore_settings(self) -> None:
         self._dock_sizes_pending = False
+        self._check_restored = False
+        self._default_state = self.saveState()  # View → Reset layout comes back to it
         settings = QSettings()
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
@@ -403,6 +417,7 @@ class MainWindow(QMainWindow, WindowCommands):
             if isinstance(centre, QByteArray):
                 self.centre_splitter.restoreState(centre)
             if isinstance(state, QByteArray) and self.restoreState(state):
+                self._check_restored = True  # judged once shown, with real sizes
                 return
         else:
             self._fit_to_screen()
@@ -421,24 +436,38 @@ class MainWindow(QMainWindow, WindowCommands):
         self.move(area.x() + (area.width() - self.width()) // 2,
                   area.y() + (area.height() - self.height()) // 2)
 
+    def reset_layout(self) -> None:
+        """View → Reset layout: forget the remembered layout; the first-run layout again."""
+        if self.presentation.active:
+            self.presentation.leave()
+        forget_layout()
+        self.restoreState(self._default_state)
+        self.model_dock.setFloating(False)
+        self.model_dock.show()
+        self.setWindowState(Qt.WindowState.WindowNoState)
+        self._fit_to_screen()
+        self._splitter_user_sized = False
+        self._dock_sizes_pending = True
+        self.showEvent(QShowEvent())
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         """On the first show without saved state, give the docks sensible widths."""
         super().showEvent(event)
+        if self._check_restored:
+            self._check_restored = False
+            if not layout_is_sound(self):
+                self.reset_layout()  # a squeezed or off-screen layout is not restored
+                return
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
             side = min(440, max(375, int(self.width() * 0.26)))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
-        """Below ~760 px of centre the big buttons would show "Fo…rd": the toolbar has them."""
-        super().resizeEvent(event)
-        centre = self.centralWidget()
-        if centre is not None:
-            self.big_button_row.setVisible(centre.width() >= BIG_BUTTONS_MIN_WIDTH)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Stop auto-run, detach the views and remember the layout."""
+        if self.presentation.active:
+            self.presentation.leave()  # remember the classroom layout, not the full screen
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

@@ -1,0 +1,208 @@
+"""The window's vertical budget: the plots keep a fifth of the window's height, whatever else shows.
+
+At 1280x720 and 200 % zoom everything cannot be shown at once, so the rows
+that repeat something else give way first, in this order: the status bar
+(its text is in the window title and the Tensors tab), the big buttons (the
+toolbar has the same actions), extra lines of the phase strip's code (the Code
+tab has them all; the first line stays, with the rest in its tooltip). The
+error banner scrolls past a third of the height instead of growing. What is
+left goes to the tabs under the plots, which scroll.
+
+The rule it keeps (``tests/ui/test_layout.py`` checks it): each plot's data
+area, inside its axes, is at least ``window height / 5`` high.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QFontMetricsF, QGuiApplication
+from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QToolBar, QWidget
+
+from ui import plot_style, theme
+
+#: Data area of each plot, as a share of the window's height.
+PLOT_SHARE = 0.2
+#: Lines of text the tabs under the plots keep at least (below their tab bar).
+INSPECTOR_LINES = 4
+#: The banner scrolls beyond this share of the window's height.
+BANNER_SHARE = 0.22
+#: A model dock wider than this share of the window is not restored.
+DOCK_MAX_SHARE = 0.45
+#: Below this centre width the big buttons would show "Fo…rd": the toolbar has them.
+BIG_BUTTONS_MIN_WIDTH = 760
+SETTINGS_KEYS = ("window/geometry", "window/state", "window/centre")
+
+
+def plot_chrome(plot: Any) -> float:
+    """Height of a plot's title, legend and x axis (everything but the data area), in pixels."""
+    item = plot.getPlotItem()
+    legend = QFontMetricsF(plot_style.legend_font()).height() + 10
+    title = item.titleLabel.itemRect().height()
+    axis = item.getAxis("bottom").height()
+    _left, top, _right, bottom = item.layout.getContentsMargins()
+    return title + legend + axis + top + bottom + 6
+
+
+def plot_data_floor(window_height: int) -> int:
+    """The data-area height each plot keeps: a fifth of the window, rounded up."""
+    return math.ceil(window_height * PLOT_SHARE) + 2
+
+
+class BannerArea(QScrollArea):
+    """Holds the message banner: as tall as its text, scrolling beyond a share of the window."""
+
+    def __init__(self, banner: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bannerArea")
+        self.banner = banner
+        self.setWidget(banner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.cap = 200
+        banner.installEventFilter(self)
+        self.setVisible(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.banner and event.type() in (
+                QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            QTimer.singleShot(0, self, self.fit)
+        return False
+
+    def fit(self) -> None:
+        """Follow the banner's visibility; as tall as its text up to ``cap``."""
+        shown = not self.banner.isHidden()
+        self.setVisible(shown)
+        if shown:
+            width = max(100, self.viewport().width())
+            need = self.banner.heightForWidth(width)
+            if need <= 0:
+                need = self.banner.sizeHint().height()
+            self.setFixedHeight(min(need, self.cap))
+
+
+class LayoutKeeper(QObject):
+    """Keeps the window's rows within its height (see the module docstring).
+
+    Follows the window's resizes, the banner, the zoom, presentation mode and
+    the colour scheme; :meth:`apply` runs at most once per event-loop turn.
+    """
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.apply)
+        window.installEventFilter(self)
+        window.banner_area.installEventFilter(self)
+        theme.changes.theme_changed.connect(self.schedule)
+        #: Rows the budget hid; presentation mode hides rows of its own and must not fight it.
+        self.enabled = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+            self.schedule()
+        return False
+
+    def schedule(self) -> None:
+        """Apply the budget once control returns to the event loop."""
+        self._timer.start()
+
+    def apply(self) -> None:
+        """Size the plots' floor and choose which optional rows fit."""
+        self._timer.stop()
+        w = self.window
+        height = w.height()
+        if height <= 0:
+            return
+        for plot in w.plots.plots.values():
+            plot.getPlotItem().legend.relayout()
+            plot_style.fit_title(plot)
+        plots_min = math.ceil(max(plot_chrome(p) for p in w.plots.plots.values())
+                              + plot_data_floor(height))
+        w.plots.setMinimumHeight(plots_min)
+        w.banner_area.cap = int(height * BANNER_SHARE)
+        w.banner_area.fit()
+        if not self.enabled:
+            return
+        line = QFontMetricsF(QGuiApplication.font()).lineSpacing()
+        code_line = w.phase_strip.code_line_height()
+        tabs_min = w.inspector.tabBar().sizeHint().height() + INSPECTOR_LINES * line + 12
+        status = w.statusBar().sizeHint().height()
+        buttons = w.big_button_row.sizeHint().height()
+        spare = (height - self._fixed_height() - w.phase_strip.height_for_lines(1)
+                 - plots_min - tabs_min - w.centre_splitter.handleWidth())
+        wide = w.centralWidget().width() >= BIG_BUTTONS_MIN_WIDTH
+        # Priorities: a second line of code, the big buttons, the status bar, more code.
+        code_lines = 1
+        if spare >= code_line:
+            code_lines, spare = 2, spare - code_line
+        show_buttons = wide and spare >= buttons + self._spacing()
+        spare -= buttons + self._spacing() if show_buttons else 0
+        show_status = spare >= status
+        spare -= status if show_status else 0
+        code_lines += max(0, min(2, int(spare // code_line)))
+        w.phase_strip.set_max_code_lines(code_lines)
+        w.big_button_row.setVisible(show_buttons)
+        w.statusBar().setVisible(show_status)
+        sizes = w.centre_splitter.sizes()
+        if len(sizes) == 2 and sizes[0] < plots_min and sum(sizes) > 0:
+            w.centre_splitter.setSizes([plots_min, max(0, sum(sizes) - plots_min)])
+
+
+    def _spacing(self) -> int:
+        return max(0, self.window.centralWidget().layout().spacing())
+
+    def _fixed_height(self) -> float:
+        """Height of what is neither plots, tabs, phase strip nor optional: menus, toolbar, banner."""
+        w = self.window
+        total = 0.0
+        if not w.menuBar().isHidden():
+            total += w.menuBar().sizeHint().height()
+        for toolbar in w.findChildren(QToolBar):
+            if not toolbar.isHidden() and not toolbar.isFloating() and (
+                    w.toolBarArea(toolbar) in (Qt.ToolBarArea.TopToolBarArea,
+                                               Qt.ToolBarArea.BottomToolBarArea)):
+                total += toolbar.sizeHint().height()
+        layout = w.centralWidget().layout()
+        margins = layout.contentsMargins()
+        total += margins.top() + margins.bottom()
+        skip = (w.centre_splitter, w.big_button_row, w.phase_strip)
+        shown = 0
+        for i in range(layout.count()):
+            widget = layout.itemAt(i).widget()
+            if widget is None or widget.isHidden():
+                continue
+            shown += 1
+            if widget not in skip:
+                total += max(widget.minimumHeight(), widget.minimumSizeHint().height())
+        return total + self._spacing() * max(0, shown - 1)
+
+
+def layout_is_sound(window: Any) -> bool:
+    """Whether a restored layout keeps the rules: on screen, dock not too wide, plots not squeezed."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        frame = window.frameGeometry()
+        if frame.width() > area.width() + 8 or frame.height() > area.height() + 8:
+            return False
+        if not area.intersects(frame):
+            return False
+    dock = window.model_dock
+    if dock.isVisible() and not dock.isFloating() and dock.width() > window.width() * DOCK_MAX_SHARE:
+        return False
+    return window.centralWidget().width() >= 3 * 150
+
+
+def forget_layout() -> None:
+    """Remove the remembered window layout from QSettings (the zoom stays)."""
+    settings = QSettings()
+    for key in SETTINGS_KEYS:
+        settings.remove(key)
