@@ -194,6 +194,7 @@ class CompactLegend(pg.GraphicsWidget):
             self.more_label = make_label(f"+{len(self.hidden_names)}", font, colour)
             self.more_label.setParentItem(self)
             self.more_label.setPos(x, 0)
+            row_height = max(row_height, self.more_label.itemRect().height())
             self.more_label.setToolTip("\n".join(name for _i, name in entries))
         for sample, _label in self.shown:
             sample.setPos(sample.pos().x(), (row_height - side) / 2)
@@ -261,7 +262,9 @@ def fit_title(widget: pg.PlotWidget) -> None:
     choices = getattr(widget, "title_choices", (item.titleLabel.text,))
     font = title_font()
     metrics = QFontMetricsF(font)
-    room = max(0.0, widget.width() - 16.0)
+    # The title sits over the data column only (not over the y axis).
+    left, _top, right, _bottom = item.layout.getContentsMargins()
+    room = max(0.0, widget.width() - item.getAxis("left").width() - left - right - 4.0)
     text = next((t for t in choices if label_width(t, metrics) <= room), None)
     if text is None:
         text = metrics.elidedText(choices[-1], Qt.TextElideMode.ElideRight, max(0.0, room - 8))
@@ -270,6 +273,7 @@ def fit_title(widget: pg.PlotWidget) -> None:
     # PlotItem made its title label with size="11pt"; the theme's size replaces it.
     label.setText(html.escape(text), color=theme.colours()["fg"], size=f"{font.pointSizeF():.2f}pt",
                   bold=True)
+    label.setMinimumWidth(0)  # setText asked for the text's width: never widen the data column
     label.setToolTip(choices[0])
     label.full_text = choices[0]  # type: ignore[attr-defined]
     label.shown_text = text  # type: ignore[attr-defined]
@@ -352,7 +356,7 @@ class HeadMarkers:
         self.scatter.setZValue(10)
         item.getViewBox().addItem(self.scatter, ignoreBounds=True)
         self._watched: set[int] = set()
-        self._timer = QTimer()
+        self._timer = QTimer(self.scatter)  # dies with the plot, never fires into a dead one
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.update)

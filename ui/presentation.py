@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
@@ -32,12 +32,13 @@ CAPTION_POLL_MS = 250
 class SavedLayout:
     """Everything presentation mode changes, to put back on leaving."""
 
-    geometry: QByteArray
+    geometry: QRect
     state: QByteArray
     window_state: Qt.WindowState
     splitter: list[int]
     user_sized: bool
     visible: dict[str, bool]
+    code_lines: int
 
 
 def caption_text(panel: Any) -> str:
@@ -104,9 +105,10 @@ class Presentation(QObject):
         w = self.window
         rows = self._rows()
         self._saved = SavedLayout(
-            geometry=w.saveGeometry(), state=w.saveState(), window_state=w.windowState(),
+            geometry=w.normalGeometry() if w.isMaximized() else w.geometry(), state=w.saveState(), window_state=w.windowState(),
             splitter=w.centre_splitter.sizes(), user_sized=w._splitter_user_sized,
-            visible={name: not widget.isHidden() for name, widget in rows.items()})
+            visible={name: not widget.isHidden() for name, widget in rows.items()},
+            code_lines=w.phase_strip.max_code_lines)
         self.active = True
         w.layout_keeper.enabled = False  # its optional rows stay as presentation sets them
         for widget in rows.values():
@@ -129,19 +131,23 @@ class Presentation(QObject):
         self._poll.stop()
         self.caption.hide()
         self.leave_shortcut.setEnabled(False)
+        w.inspector.show()  # presentation hides the tabs when they do not fit
         theme.set_presentation(None)
         w.setWindowState(saved.window_state)
         if not saved.window_state & (Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized):
-            w.restoreGeometry(saved.geometry)
+            w.setGeometry(saved.geometry)
         w.restoreState(saved.state)
         for name, widget in self._rows().items():
             widget.setVisible(saved.visible[name])
-        w.centre_splitter.setSizes(saved.splitter)
         w._splitter_user_sized = saved.user_sized
         w.layout_keeper.enabled = True
-        w.layout_keeper.schedule()
         self._set_checked(False)
         self._saved = None
+        w.phase_strip.set_max_code_lines(saved.code_lines)
+        # The splitter's sizes once the layout has taken the old fonts and rows back.
+        QGuiApplication.processEvents()
+        w.centralWidget().layout().activate()
+        w.centre_splitter.setSizes(saved.splitter)
 
     def refresh_caption(self) -> None:
         """Show the lesson's current step, or nothing when no lesson runs."""
@@ -149,7 +155,9 @@ class Presentation(QObject):
         if text != self.caption.text():
             self.caption.setText(text)
             self.caption.setFont(theme.scaled_font(1.15))
-        self.caption.setVisible(bool(text))
+        if self.caption.isHidden() == bool(text):
+            self.caption.setVisible(bool(text))
+            self.window.layout_keeper.apply()  # now, before the layout makes room for it
 
     def _rows(self) -> dict[str, Any]:
         w = self.window

@@ -82,6 +82,7 @@ _ZOOM_KEY = "view/zoom"
 _base_point_size: float | None = None
 _presentation_px: float | None = None
 _forced_scheme: str | None = None
+_font_before_presentation: QFont | None = None
 
 
 class _Changes(QObject):
@@ -158,11 +159,18 @@ def font_pixels(font: QFont | None = None) -> int:
 def set_presentation(text_px: float | None) -> None:
     """Presentation mode on (text at least ``text_px`` pixels high) or off (None).
 
-    The zoom the user chose is kept and comes back unchanged when it ends.
+    Turning it off puts back the application font exactly as it was before.
     """
-    global _presentation_px
+    global _presentation_px, _font_before_presentation
+    if text_px is not None and _presentation_px is None:
+        _font_before_presentation = QFont(QGuiApplication.font())
     _presentation_px = text_px
-    apply_zoom(current_zoom())
+    if text_px is not None or _font_before_presentation is None:
+        apply_zoom(current_zoom())
+        return
+    _set_application_font(_font_before_presentation)
+    _font_before_presentation = None
+    changes.theme_changed.emit()
 
 
 def set_scheme(name: str | None) -> None:
@@ -233,6 +241,13 @@ def apply_zoom(zoom: float) -> float:
         dpi = screen.logicalDotsPerInch() if screen is not None else 96.0
         points = max(points, _presentation_px * 72.0 / dpi)
     font.setPointSizeF(points)
+    _set_application_font(font)
+    QSettings().setValue(_ZOOM_KEY, zoom)
+    changes.theme_changed.emit()
+    return zoom
+
+
+def _set_application_font(font: QFont) -> None:
     # QApplication's setFont (not QGuiApplication's) also drops the per-class fonts
     # the platform theme set (menus, labels, headers), so every widget follows the zoom.
     QApplication.setFont(font)
@@ -241,9 +256,6 @@ def apply_zoom(zoom: float) -> float:
         # A widget styled by the style sheet keeps the font it was polished with;
         # setting the sheet again re-polishes every widget with the new size.
         app.setStyleSheet(app.styleSheet())
-    QSettings().setValue(_ZOOM_KEY, zoom)
-    changes.theme_changed.emit()
-    return zoom
 
 
 def style_sheet() -> str:

@@ -26,9 +26,11 @@ from ui import plot_style, theme
 #: Data area of each plot, as a share of the window's height.
 PLOT_SHARE = 0.2
 #: Lines of text the tabs under the plots keep at least (below their tab bar).
-INSPECTOR_LINES = 4
+INSPECTOR_LINES = 5
 #: The banner scrolls beyond this share of the window's height.
 BANNER_SHARE = 0.22
+#: In presentation mode the banner scrolls sooner: the plots are the show.
+PRESENTING_BANNER_SHARE = 0.15
 #: A model dock wider than this share of the window is not restored.
 DOCK_MAX_SHARE = 0.45
 #: Below this centre width the big buttons would show "Fo…rd": the toolbar has them.
@@ -58,7 +60,9 @@ class BannerArea(QScrollArea):
         super().__init__(parent)
         self.setObjectName("bannerArea")
         self.banner = banner
-        self.setWidget(banner)
+        hidden = banner.isHidden()
+        self.setWidget(banner)  # which shows it: hide it again if it was hidden
+        banner.setHidden(hidden)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -68,8 +72,10 @@ class BannerArea(QScrollArea):
         self.setVisible(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        # ShowToParent, not Show: the banner is shown while this area is still hidden.
         if watched is self.banner and event.type() in (
-                QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+                QEvent.Type.ShowToParent, QEvent.Type.HideToParent, QEvent.Type.LayoutRequest,
+                QEvent.Type.Resize):
             QTimer.singleShot(0, self, self.fit)
         return False
 
@@ -100,13 +106,22 @@ class LayoutKeeper(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.apply)
         window.installEventFilter(self)
-        window.banner_area.installEventFilter(self)
+        window.banner.installEventFilter(self)
         theme.changes.theme_changed.connect(self.schedule)
+        # The tabs' own minimum heights (a wrapped caption, a view) must not push the plots
+        # or grow the window: the budget below gives the tabs their room instead.
+        for index in range(window.inspector.count()):
+            window.inspector.widget(index).setMinimumHeight(1)
         #: Rows the budget hid; presentation mode hides rows of its own and must not fight it.
         self.enabled = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+        if watched is self.window.banner:
+            if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+                # Now, before the layout takes the banner: a deferred budget would come
+                # after the window had grown to fit it.
+                self.apply()
+        elif event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
             self.schedule()
         return False
 
@@ -127,17 +142,24 @@ class LayoutKeeper(QObject):
         plots_min = math.ceil(max(plot_chrome(p) for p in w.plots.plots.values())
                               + plot_data_floor(height))
         w.plots.setMinimumHeight(plots_min)
-        w.banner_area.cap = int(height * BANNER_SHARE)
+        w.banner_area.cap = int(height * (PRESENTING_BANNER_SHARE if theme.presenting() else BANNER_SHARE))
         w.banner_area.fit()
         if not self.enabled:
+            # Presentation mode: no optional rows; the tabs show when they fit under the plots
+            # (a running lesson's caption usually takes their room: it is the Lesson tab's text).
+            spare = (height - self._fixed_height() - w.phase_strip.height_for_lines(1)
+                     - plots_min - w.centre_splitter.handleWidth())
+            w.inspector.setVisible(spare >= w.inspector.minimumSizeHint().height())
             return
         line = QFontMetricsF(QGuiApplication.font()).lineSpacing()
         code_line = w.phase_strip.code_line_height()
-        tabs_min = w.inspector.tabBar().sizeHint().height() + INSPECTOR_LINES * line + 12
+        tabs_min = max(w.inspector.tabBar().sizeHint().height() + INSPECTOR_LINES * line + 12,
+                       w.inspector.minimumSizeHint().height())
         status = w.statusBar().sizeHint().height()
         buttons = w.big_button_row.sizeHint().height()
+        # One line of slack: wrapped labels grow a little when their panel is shown.
         spare = (height - self._fixed_height() - w.phase_strip.height_for_lines(1)
-                 - plots_min - tabs_min - w.centre_splitter.handleWidth())
+                 - plots_min - tabs_min - w.centre_splitter.handleWidth() - line)
         wide = w.centralWidget().width() >= BIG_BUTTONS_MIN_WIDTH
         # Priorities: a second line of code, the big buttons, the status bar, more code.
         code_lines = 1
