@@ -385,6 +385,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self._splitter_user_sized = True  # from now on the user's split stands
 
     def _on_inspector_current_changed(self, index: int) -> None:
+        if hasattr(self, "layout_keeper"):
+            self.layout_keeper.apply()  # the Lesson tab asks for more room than the others
         if not self._splitter_user_sized:
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(index), 0.42))
 

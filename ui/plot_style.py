@@ -141,7 +141,6 @@ class CompactLegend(pg.GraphicsWidget):
 
     def schedule(self, *_args: Any) -> None:
         """Relayout once control returns to the event loop (many curves arrive at once)."""
-        self.setVisible(bool(self.entries()))
         self._timer.start()
 
     def relayout(self) -> None:
@@ -199,8 +198,11 @@ class CompactLegend(pg.GraphicsWidget):
         for sample, _label in self.shown:
             sample.setPos(sample.pos().x(), (row_height - side) / 2)
         self.setToolTip("\n".join(name for _i, name in entries))
-        self.setFixedHeight(row_height + 2 if entries else 0)
-        self.setVisible(bool(entries))
+        # Always one row high, entries or not: the three data areas stay level, and the
+        # height the window's budget reserves for it is the height it has.
+        self.setFixedHeight(max(row_height, label_height(font)) + 2)
+        self.updateGeometry()
+        self.plot_item.layout.invalidate()
         self.update()
 
     def labels(self) -> list[pg.LabelItem]:
@@ -211,6 +213,11 @@ class CompactLegend(pg.GraphicsWidget):
 def label_width(text: str, metrics: QFontMetricsF) -> float:
     """Width a LabelItem needs for ``text``: the text plus QGraphicsTextItem's margins."""
     return metrics.horizontalAdvance(text) + 8
+
+
+def label_height(font: QFont) -> float:
+    """Height of a one-line LabelItem in ``font`` (QGraphicsTextItem adds 4 px above and below)."""
+    return QFontMetricsF(font).height() + 8
 
 
 def make_label(text: str, font: QFont, colour: str) -> pg.LabelItem:

@@ -27,6 +27,8 @@ from ui import plot_style, theme
 PLOT_SHARE = 0.2
 #: Lines of text the tabs under the plots keep at least (below their tab bar).
 INSPECTOR_LINES = 5
+#: With the Lesson tab open the optional rows give way until the tabs have this share.
+LESSON_SHARE = 0.4
 #: The banner scrolls beyond this share of the window's height.
 BANNER_SHARE = 0.22
 #: In presentation mode the banner scrolls sooner: the plots are the show.
@@ -41,7 +43,7 @@ SETTINGS_KEYS = ("window/geometry", "window/state", "window/centre")
 def plot_chrome(plot: Any) -> float:
     """Height of a plot's title, legend and x axis (everything but the data area), in pixels."""
     item = plot.getPlotItem()
-    legend = QFontMetricsF(plot_style.legend_font()).height() + 10
+    legend = plot_style.label_height(plot_style.legend_font()) + 2
     title = item.titleLabel.itemRect().height()
     axis = item.getAxis("bottom").height()
     _left, top, _right, bottom = item.layout.getContentsMargins()
@@ -155,6 +157,8 @@ class LayoutKeeper(QObject):
         code_line = w.phase_strip.code_line_height()
         tabs_min = max(w.inspector.tabBar().sizeHint().height() + INSPECTOR_LINES * line + 12,
                        w.inspector.minimumSizeHint().height())
+        if w.inspector.tabText(w.inspector.currentIndex()) == "Lesson":
+            tabs_min = max(tabs_min, LESSON_SHARE * height)  # a lesson wants room to read
         status = w.statusBar().sizeHint().height()
         buttons = w.big_button_row.sizeHint().height()
         # One line of slack: wrapped labels grow a little when their panel is shown.
