@@ -35,7 +35,7 @@ TWIN_SUFFIX = " (twin)"
 HINT_PREFIX = "…"
 ZERO_GRAD = "zero_grad"
 #: Gap between legend entries, in units of the font's height.
-ENTRY_GAP = 0.6
+ENTRY_GAP = 0.5
 
 
 def title_font() -> QFont:
@@ -164,7 +164,7 @@ class CompactLegend(pg.GraphicsWidget):
         gap = height * ENTRY_GAP
         entries = self.entries()
         width = self.plot_item.getViewBox().width()
-        side = height * 0.9
+        side = height * 0.8
         widths = [side * 1.6 + 4 + label_width(name, metrics) for _item, name in entries]
         count = len(entries)
         if sum(widths) + gap * max(0, count - 1) > width:

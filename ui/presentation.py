@@ -115,6 +115,9 @@ class Presentation(QObject):
             widget.hide()
         theme.set_presentation(self.text_px())
         w.showFullScreen()
+        screen = w.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            w.setGeometry(screen.geometry())  # also without a window manager (a bare X server)
         self.leave_shortcut.setEnabled(True)
         self._set_checked(True)
         self.refresh_caption()
@@ -139,6 +142,7 @@ class Presentation(QObject):
         w.restoreState(saved.state)
         for name, widget in self._rows().items():
             widget.setVisible(saved.visible[name])
+        w.statusBar().reformat()  # it kept the presentation font's height while hidden
         w._splitter_user_sized = saved.user_sized
         w.layout_keeper.enabled = True
         self._set_checked(False)

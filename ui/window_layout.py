@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetricsF, QGuiApplication
-from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from ui import plot_style, theme
 
@@ -110,6 +110,11 @@ class LayoutKeeper(QObject):
         window.installEventFilter(self)
         window.banner.installEventFilter(self)
         theme.changes.theme_changed.connect(self.schedule)
+        for button in window.toolbar.findChildren(QToolButton, "qt_toolbar_ext_button"):
+            # The style sheet leaves Qt's overflow button a blank 12 px sliver: say what it is.
+            button.setText("»")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setToolTip("More of the toolbar")
         # The tabs' own minimum heights (a wrapped caption, a view) must not push the plots
         # or grow the window: the budget below gives the tabs their room instead.
         for index in range(window.inspector.count()):
@@ -151,7 +156,10 @@ class LayoutKeeper(QObject):
             # (a running lesson's caption usually takes their room: it is the Lesson tab's text).
             spare = (height - self._fixed_height() - w.phase_strip.height_for_lines(1)
                      - plots_min - w.centre_splitter.handleWidth())
-            w.inspector.setVisible(spare >= w.inspector.minimumSizeHint().height())
+            lesson_told = (w.presentation.caption.isVisible()
+                           and w.inspector.tabText(w.inspector.currentIndex()) == "Lesson")
+            w.inspector.setVisible(not lesson_told
+                                   and spare >= w.inspector.minimumSizeHint().height())
             return
         line = QFontMetricsF(QGuiApplication.font()).lineSpacing()
         code_line = w.phase_strip.code_line_height()

@@ -222,7 +222,7 @@ def test_presentation_mode_comes_and_goes_by_key_and_restores_the_layout_exactly
         return (window.geometry(), window.model_dock.geometry(), window.centre_splitter.sizes(),
                 QGuiApplication.font().pointSizeF(), window.toolbar.isVisible(),
                 window.menuBar().isVisible(), window.statusBar().isVisible(),
-                window.big_button_row.isVisible(), theme.curve_width())
+                window.big_button_row.isVisible(), theme.curve_width(), window.statusBar().height(), window.toolbar.height(), window.menuBar().height())
 
     before = layout()
     qtbot.keyClick(window, Qt.Key.Key_F11)
@@ -241,7 +241,8 @@ def test_presentation_mode_comes_and_goes_by_key_and_restores_the_layout_exactly
     settle(qtbot)
     assert not window.isFullScreen() and not window.presentation.active
     assert not window.action("actionPresentation").isChecked()
-    assert layout() == before
+    after = layout()
+    assert after == before, f"{before}\n{after}"
 
 
 def test_presentation_shows_the_lesson_step_as_a_large_caption(
