@@ -163,7 +163,7 @@ class CompactLegend(pg.GraphicsWidget):
         height = metrics.height()
         gap = height * ENTRY_GAP
         entries = self.entries()
-        width = self.plot_item.getViewBox().width()
+        width = self.geometry().width() or self.plot_item.getViewBox().width()
         side = height * 0.8
         widths = [side * 1.6 + 4 + label_width(name, metrics) for _item, name in entries]
         count = len(entries)
@@ -253,7 +253,8 @@ def make_plot(object_name: str, titles: tuple[str, ...], y_label: str) -> pg.Plo
     item.setDownsampling(auto=True, mode="peak")
     legend = CompactLegend(item)
     item.layout.removeItem(item.getAxis("top"))  # hidden anyway; its cell takes the legend
-    item.layout.addItem(legend, 1, 1)
+    # Over the y axis too: the row is the plot's whole width, the data area stays below it.
+    item.layout.addItem(legend, 1, 0, 1, 2)
     item.legend = legend  # PlotItem.addItem / removeItem keep it in step
     item.head_markers = HeadMarkers(item)  # type: ignore[attr-defined]
     widget.setMinimumHeight(60)

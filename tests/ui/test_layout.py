@@ -95,7 +95,7 @@ def assert_legend_fits(plot: pg.PlotWidget) -> None:
         rect = label.mapRectToScene(label.itemRect())
         text = label.item.toPlainText()
         assert metrics.horizontalAdvance(text) <= rect.width() + TOL, f"legend {text!r} cut"
-        assert rect.left() >= data.left() - TOL and rect.right() <= plot.width() + TOL, (
+        assert rect.left() >= -TOL and rect.right() <= plot.width() + TOL, (
             f"legend entry {text!r} outside the plot")
         assert not rect.intersects(data.adjusted(TOL, TOL, -TOL, -TOL)), "legend inside the data area"
         assert all(not rect.intersects(other) for other in rects), f"legend {text!r} overlaps"
