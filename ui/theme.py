@@ -17,7 +17,9 @@ from importlib import resources
 from string import Template
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QGuiApplication, QIcon
+from PySide6.QtGui import (
+    QColor, QFont, QFontDatabase, QFontInfo, QGuiApplication, QIcon, QPalette,
+)
 from PySide6.QtWidgets import QApplication
 
 #: Okabe-Ito, reordered so the first curves are the most distinct on white.
@@ -174,9 +176,28 @@ def set_presentation(text_px: float | None) -> None:
 
 
 def set_scheme(name: str | None) -> None:
-    """Force "light" or "dark" (None: follow the system again) and restyle."""
+    """Force "light" or "dark" (None: follow the system again) and restyle.
+
+    A forced scheme also sets the widgets' palette (the system's follows on its own).
+    """
     global _forced_scheme
     _forced_scheme = name
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        palette = app.style().standardPalette()
+        if name == "dark":
+            c = SCHEMES["dark"]
+            for role, colour in ((QPalette.ColorRole.Window, c["panel"]),
+                                 (QPalette.ColorRole.Base, c["bg"]),
+                                 (QPalette.ColorRole.AlternateBase, c["code_bg"]),
+                                 (QPalette.ColorRole.Button, c["panel"]),
+                                 (QPalette.ColorRole.Highlight, c["selection"])):
+                palette.setColor(role, QColor(colour))
+            for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                         QPalette.ColorRole.ButtonText, QPalette.ColorRole.HighlightedText,
+                         QPalette.ColorRole.ToolTipText):
+                palette.setColor(role, QColor(c["fg"]))
+        app.setPalette(palette)
     refresh_style()
 
 
