@@ -58,6 +58,83 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+def _default_session(**kw: object) -> object:
+    """The default model of the window: w·x summed, 3 weights."""
+    from playground import Session
+
+    return Session(params={"w": "ones(3)"}, inputs={"x": [1.0, 2.0, 3.0]},
+                   forward="out = (w * x).sum()", lr=0.001, auto_zero_grad=True, **kw)
+
+
+def bench_iterate_ratio(blocks: int, size: int = 500) -> None:
+    """Session.iterate() against a bare torch loop of the same model, in alternating blocks."""
+    import torch
+
+    s = _default_session()
+    w = torch.ones(3, requires_grad=True)
+    x = torch.tensor([1.0, 2.0, 3.0])
+    opt = torch.optim.SGD([w], lr=0.001)
+    engine = bare = 0.0
+    for _ in range(blocks):
+        t = time.perf_counter()
+        for _ in range(size):
+            s.iterate()
+        engine += time.perf_counter() - t
+        t = time.perf_counter()
+        for _ in range(size):
+            out = (w * x).sum()
+            out.backward()
+            opt.step()
+            opt.zero_grad(set_to_none=False)
+        bare += time.perf_counter() - t
+    n = blocks * size
+    print(f"iterate, blocks of {size}: Session {n / engine:6.0f} iterations/s, bare torch "
+          f"{n / bare:6.0f} iterations/s, ratio {bare / engine:.2f} (goal >= 0.5)")
+    # The same, one iteration each in turn (both see the same machine load at once;
+    # the bare loop loses its warm caches, so this ratio reads higher).
+    engine_times, bare_times = [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        s.iterate()
+        t2 = time.perf_counter()
+        out = (w * x).sum()
+        out.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=False)
+        bare_times.append(time.perf_counter() - t2)
+        engine_times.append(t2 - t)
+    print(f"iterate, interleaved: median Session {_ms(statistics.median(engine_times))}, bare "
+          f"{_ms(statistics.median(bare_times))}, ratio "
+          f"{statistics.median(bare_times) / statistics.median(engine_times):.2f}")
+
+
+def bench_time_travel(sizes: list[int]) -> None:
+    """goto latency and memory per action as one run grows to each size."""
+    import random
+
+    s = _default_session()
+    rng = random.Random(0)
+    rss0 = _rss_mb()
+    for size in sizes:
+        while len(s.history) < size:
+            s.iterate()
+        n = len(s.history)
+        times = []
+        for _ in range(60):
+            index = rng.randrange(-1, n)
+            t = time.perf_counter()
+            s.goto(index)
+            times.append(time.perf_counter() - t)
+        s.goto(n - 1)
+        times.sort()
+        store = s.columns.nbytes() / n
+        rss = (_rss_mb() - rss0) * 1e6 / n
+        print(f"time travel at {n:>8} actions: goto median {_ms(statistics.median(times))}, p95 "
+              f"{_ms(times[int(0.95 * len(times))])}, max {_ms(times[-1])} (goal <= 50 ms); "
+              f"store {store:5.1f} bytes/action, RSS growth {rss:6.1f} bytes/action "
+              f"(goal <= 100), {len(s._checkpoints)} checkpoints")
+
+
 def bench_long_run(iterations: int) -> None:
     from playground import Session
 
@@ -71,8 +148,7 @@ def bench_long_run(iterations: int) -> None:
             s.iterate()
         dt = time.perf_counter() - t
         print(f"engine run {(part + 1) * chunk:>7} iterations: {chunk / dt:6.0f} iterations/s, "
-              f"RSS {_rss_mb():6.1f} MB, history {len(s.history):>6} records (cap "
-              f"{s._history_limit}), script log {len(s.log.entries)} entries")
+              f"RSS {_rss_mb():6.1f} MB, history {len(s.history):>6} records, script log {len(s.log.entries)} entries")
     t = time.perf_counter()
     text = s.to_script()
     print(f"to_script after {iterations} iterations: {len(text)} chars in {_ms(time.perf_counter() - t)}")
@@ -130,6 +206,8 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     bench_import()
     bench_presses(200 * scale)
+    bench_iterate_ratio(4 * scale)
+    bench_time_travel([1_000, 10_000, 100_000] + ([] if args.quick else [1_000_000]))
     bench_long_run(5_000 * scale)
     bench_ui(6.0 * scale)
 

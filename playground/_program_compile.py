@@ -32,8 +32,10 @@ TORCH_FUNCTIONS: frozenset[str] = frozenset(
     """matmul mm mv dot sum mean prod sigmoid tanh relu exp log log1p abs sqrt rsqrt
     square neg reciprocal sin cos pow clamp maximum minimum max min amax amin
     softmax log_softmax norm var std add sub mul div ones_like zeros_like
-    reshape flatten squeeze unsqueeze transpose t permute""".split()
+    reshape flatten squeeze unsqueeze transpose t permute cat stack where""".split()
 )
+#: Functions whose first argument is a list of tensors, like torch.cat([a, b]).
+SEQUENCE_FUNCTIONS: frozenset[str] = frozenset({"cat", "stack"})
 #: ``torch.nn.functional.<name>`` / ``F.<name>`` functions the program may call.
 FUNCTIONAL: frozenset[str] = frozenset(
     """mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
@@ -54,6 +56,9 @@ _BINOPS: dict[type[ast.operator], str] = {
     ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@",
 }
 _UNARY: dict[type[ast.unaryop], str] = {ast.USub: "-", ast.UAdd: "+"}
+_COMPARE: dict[type[ast.cmpop], str] = {
+    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
+}
 _BUILTINS = frozenset(dir(builtins))
 _REFUSED_NODES: dict[type[ast.AST], str] = {
     ast.Lambda: "lambda expressions are not allowed",
@@ -124,6 +129,8 @@ class ExpressionCompiler:
             return self._attribute(node)
         if isinstance(node, ast.Subscript):
             return self._subscript(node)
+        if isinstance(node, ast.Compare):
+            return self._compare(node)
         if isinstance(node, ast.List | ast.Tuple):
             raise refuse("lists and tuples are only allowed as arguments, like x.sum(dim=(0, 1))")
         message = _REFUSED_NODES.get(type(node), f"`{type(node).__name__}` expressions are not allowed")
@@ -165,6 +172,17 @@ class ExpressionCompiler:
         left, right = self._expr(node.left), self._expr(node.right)
         return lambda env: ops.binary(symbol, left(env), right(env))
 
+    def _compare(self, node: ast.Compare) -> Evaluator:
+        """``x > 0``: a bool tensor (for torch.where); one comparison, no chains."""
+        if len(node.ops) != 1:
+            raise refuse("chained comparisons like `a < x < b` are not allowed: write one "
+                         "comparison, like x > 0")
+        symbol = _COMPARE.get(type(node.ops[0]))
+        if symbol is None:
+            raise refuse("`is` and `in` are not allowed; comparisons are < <= > >= == !=")
+        left, right = self._expr(node.left), self._expr(node.comparators[0])
+        return lambda env: ops.compare(symbol, left(env), right(env))
+
     def _unary(self, node: ast.UnaryOp) -> Evaluator:
         symbol = _UNARY.get(type(node.op))
         if symbol is None:
@@ -194,7 +212,9 @@ class ExpressionCompiler:
     def _call(self, node: ast.Call) -> Evaluator:
         target = _function_target(node.func)
         receiver = None if target is not None else self._method_receiver(node.func)
-        args = [self._argument(a, keyword=False) for a in node.args]
+        takes_sequence = target is not None and target[1] in SEQUENCE_FUNCTIONS
+        args = [self._sequence(a) if takes_sequence and i == 0 and isinstance(a, ast.List | ast.Tuple)
+                else self._argument(a, keyword=False) for i, a in enumerate(node.args)]
         kwargs = [(self._keyword_name(k), self._argument(k.value, keyword=True)) for k in node.keywords]
 
         def evaluate_arguments(env: Env) -> tuple[list[object], dict[str, object]]:
@@ -217,6 +237,13 @@ class ExpressionCompiler:
             return ops.call_method(obj, method, positional, named)
 
         return call_method
+
+    def _sequence(self, node: ast.List | ast.Tuple) -> Evaluator:
+        """The tensor list of torch.cat([a, b]) / torch.stack((a, b))."""
+        if not node.elts:
+            raise refuse("torch.cat and torch.stack need at least one tensor, like [a, b]")
+        items = [self._expr(e) for e in node.elts]
+        return lambda env: [item(env) for item in items]
 
     def _method_receiver(self, func: ast.expr) -> Evaluator:
         if isinstance(func, ast.Name):

@@ -32,6 +32,12 @@ BINARY_OPS: dict[str, Callable[[object, object], object]] = {
     "@": operator.matmul,
 }
 UNARY_OPS: dict[str, Callable[[object], object]] = {"-": operator.neg, "+": operator.pos}
+COMPARE_OPS: dict[str, Callable[[object, object], object]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne,
+}
+#: Functions joining a list of tensors: their result has the operands' total size.
+_JOINS = frozenset({"cat", "stack"})
 _MATMULS = frozenset({"matmul", "mm", "mv", "dot"})
 _NAMESPACES: dict[str, object] = {"torch": torch, "F": F}
 
@@ -65,6 +71,17 @@ def binary(symbol: str, left: object, right: object) -> object:
         else:
             _check_broadcast([left, right])
     return checked(BINARY_OPS[symbol](left, right))
+
+
+def compare(symbol: str, left: object, right: object) -> object:
+    """``left <symbol> right`` on tensors: a bool tensor, after the size check."""
+    if not isinstance(left, torch.Tensor) and not isinstance(right, torch.Tensor):
+        raise Refused(
+            f"`{_kind(left)} {symbol} {_kind(right)}` compares no tensor",
+            hint="Comparisons make a bool tensor for torch.where, like torch.where(x > 0, x, 0.1 * x).",
+        )
+    _check_broadcast([t for t in (left, right) if isinstance(t, torch.Tensor)])
+    return checked(COMPARE_OPS[symbol](left, right))
 
 
 def unary(symbol: str, operand: object) -> object:
@@ -159,6 +176,9 @@ def _check_call(name: str, operands: list[object], kwargs: Mapping[str, object],
     if linear:
         _check_linear(operands, kwargs)
         return
+    if name in _JOINS:
+        _check_join(operands)
+        return
     if name in _MATMULS:
         pair = [t for t in operands if isinstance(t, torch.Tensor)][:2]
         if len(pair) == 2:
@@ -168,17 +188,51 @@ def _check_call(name: str, operands: list[object], kwargs: Mapping[str, object],
     _check_broadcast(tensors)
 
 
+def _check_join(operands: list[object]) -> None:
+    """torch.cat / torch.stack: the result holds every element of every operand."""
+    first = operands[0] if operands else None
+    if not isinstance(first, list | tuple):
+        return  # not a list of tensors: PyTorch explains that itself
+    tensors = [t for t in first if isinstance(t, torch.Tensor)]
+    if len(tensors) != len(first):
+        raise Refused("torch.cat and torch.stack join tensors: every item of the list must be "
+                      "a tensor", hint="Write the names of tensors, like torch.cat([a, b]).")
+    numel = sum(t.numel() for t in tensors)
+    if numel > MAX_ELEMENTS:
+        raise _too_big(numel)
+
+
 def _check_broadcast(tensors: list[torch.Tensor]) -> None:
     """Elementwise results have the broadcast shape of their operands."""
     if len(tensors) < 2:
         return
-    try:
-        shape = torch.broadcast_shapes(*(t.shape for t in tensors))
-    except RuntimeError:
+    shapes = [tuple(t.shape) for t in tensors]
+    if all(s == shapes[0] for s in shapes):
+        return  # same shape: the result is no bigger than an operand
+    shape = broadcast_shape(shapes)
+    if shape is None:
         return  # not broadcastable: PyTorch raises its own message when the op runs
     numel = math.prod(shape)
     if numel > MAX_ELEMENTS:
         raise _too_big(numel)
+
+
+def broadcast_shape(shapes: list[tuple[int, ...]]) -> tuple[int, ...] | None:
+    """The broadcast of ``shapes`` by PyTorch's rules, or None if they do not broadcast.
+
+    By hand: ``torch.broadcast_shapes`` costs more than the op itself on a
+    training loop's small tensors (and its first call imports torch._refs, ~1 s).
+    """
+    size = max(len(s) for s in shapes)
+    out = []
+    for axis in range(size, 0, -1):
+        dims = {s[-axis] for s in shapes if len(s) >= axis}
+        if len(dims) > 1:
+            dims.discard(1)
+        if len(dims) > 1:
+            return None
+        out.append(dims.pop())
+    return tuple(out)
 
 
 def _check_matmul(left: torch.Tensor, right: torch.Tensor) -> None:
@@ -205,9 +259,8 @@ def matmul_estimate(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, int] |
         return None
     rows = (a[-2],) if len(a) > 1 else ()
     cols = (b[-1],) if len(b) > 1 else ()
-    try:
-        batch = tuple(torch.broadcast_shapes(torch.Size(a[:-2]), torch.Size(b[:-2])))
-    except RuntimeError:
+    batch = broadcast_shape([tuple(a[:-2]), tuple(b[:-2])])
+    if batch is None:
         return None
     numel = math.prod(batch + rows + cols)
     return numel, numel * max(inner, 1)

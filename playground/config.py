@@ -8,6 +8,7 @@ from typing import Any, Union
 
 from ._ast_guard import check_user_name
 from .errors import PlaygroundError
+from .optimizers import check_optimizer
 
 Spec = Union[float, int, str, list[Any]]
 
@@ -32,9 +33,19 @@ class SessionConfig:
     update: str = "optimizer"
     zero_grad_mode: str = "zeros"
     auto_zero_grad: bool = False
+    #: One of playground.optimizers.OPTIMIZER_NAMES (sgd, adam, adamw, rmsprop, adagrad).
+    optimizer: str = "sgd"
+    #: Its other keyword settings, e.g. {"betas": (0.9, 0.99)}; checked and made canonical
+    #: (lower-case name, floats, betas as a tuple even when JSON gave a list).
+    optimizer_options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_config(self)
+        # Canonical form, so a config read back from JSON equals the one saved.
+        clean = check_optimizer(self.optimizer, self.optimizer_options,
+                                momentum=self.momentum, update=self.update)
+        object.__setattr__(self, "optimizer", self.optimizer.lower())
+        object.__setattr__(self, "optimizer_options", clean)
 
 
 def check_name(name: object, field_name: str) -> None:

@@ -35,3 +35,12 @@ class PlaygroundError(Exception):
         self.line = line
         self.hint = hint
         self.torch_message = torch_message
+
+    def __str__(self) -> str:
+        """The message, then PyTorch's own words when PyTorch raised and the message
+        does not already quote them: a notebook user who prints the error sees what
+        torch said as well as the explanation."""
+        said = (self.torch_message or "").strip().split("\n")[0]
+        if said and said not in self.message:
+            return f"{self.message} (PyTorch says: {said})"
+        return self.message

@@ -34,6 +34,8 @@ class Signal:
         The first exception is raised again once all callbacks ran, so a broken
         view never hides an event from the views after it.
         """
+        if not self._callbacks:
+            return
         first: BaseException | None = None
         for callback in list(self._callbacks):
             try:
@@ -54,3 +56,6 @@ class SessionEvents:
     def __init__(self) -> None:
         self.action_done = Signal()  #: after every successful action, with its Record
         self.reset = Signal()  #: after reset(), no arguments
+        #: after goto/undo/redo, and before the first action_done of a branch (a press
+        #: from the past dropped the records after it); no arguments: re-read everything
+        self.moved = Signal()

@@ -37,21 +37,34 @@ ACTIONS: dict[str, frozenset[str]] = {
     "set_requires_grad": frozenset({"name", "flag"}),
     "set_retain_grad": frozenset({"flag"}),
     "reset": frozenset(),
+    "set_lr": frozenset({"value"}),
+    "set_momentum": frozenset({"value"}),
 }
-_REQUIRED_ARGS = {"set_requires_grad": ("name", "flag"), "set_retain_grad": ("flag",)}
+_REQUIRED_ARGS = {"set_requires_grad": ("name", "flag"), "set_retain_grad": ("flag",),
+                  "set_lr": ("value",), "set_momentum": ("value",)}
 _BOOL_ARGS = frozenset({"no_grad", "retain_graph", "set_to_none", "flag"})
 
 TOP_KEYS = frozenset({"lesson", "model", "step"})
 LESSON_KEYS = frozenset({"title", "description", "tolerance"})
 MODEL_KEYS = frozenset(
     {"params", "inputs", "forward", "lr", "momentum", "weight_decay", "seed", "update",
-     "zero_grad_mode", "auto_zero_grad"}
+     "zero_grad_mode", "auto_zero_grad", "optimizer", "optimizer_options"}
 )
 STEP_KEYS = frozenset({"do", "say", "ask", "answer", "expect", "expect_error"})
 #: What an expect key may read after ``<tensor>.``; the empty string means the value.
 TENSOR_ATTRS = frozenset({"", "grad", "requires_grad", "grad_fn", "is_leaf", "shape"})
+#: A param's optimizer state as torch keeps it, read as ``<param>.<key>`` (``w.exp_avg``).
+OPTIMIZER_STATE_ATTRS = frozenset(
+    {"momentum_buffer", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "step", "square_avg",
+     "grad_avg", "sum"}
+)
 #: Expect keys that read the session rather than one tensor.
-SESSION_KEYS = frozenset({"record.note", "record.action", "graph.freed"})
+SESSION_KEYS = frozenset({"record.note", "record.action", "graph.freed", "optimizer.lr",
+                          "optimizer.momentum"})
+#: What ``trace.<i>.<field>`` reads of the last backward's node i (s.backward_trace()).
+TRACE_FIELDS = {"label": str, "tensor": str, "grad_in": list, "grads_out": list,
+                "old_grad": list, "new_grad": list}
+_TRACE_KEY = re.compile(r"^trace\.(\d+)\.(\w+)$")
 #: Written in an expect table where Python would say None (TOML has no null).
 NONE = "None"
 
@@ -66,10 +79,49 @@ def error(
     return PlaygroundError(message, line=line, hint=hint, field=field)
 
 
+#: Deepest bracket nesting and longest dotted key a lesson may use (real lessons use
+#: 3 and 3); beyond them tomllib recurses (RecursionError) or slows down (seconds).
+MAX_NESTING = 40
+MAX_KEY_PARTS = 20
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_TOKENS = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?P<dotted>(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS},}})"
+    r'|"""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:\\.|[^"\\\n])*"'
+    r"|'[^'\n]*'"
+    r"|\#[^\n]*"
+    r"|(?P<open>[\[{])|(?P<close>[\]}])"
+)
+
+
+def check_shape(text: str) -> None:
+    """Refuse, in one linear pass, nesting and dotted keys no lesson needs: they would
+    make tomllib (and the walks after it) recurse too deep or take seconds."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise error(f"Brackets nest more than {MAX_NESTING} deep",
+                            text.count("\n", 0, match.start()) + 1,
+                            hint="A lesson needs a few levels: [[step]], arrays and { } tables.")
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        elif kind == "dotted":
+            raise error(f"A dotted key has more than {MAX_KEY_PARTS} parts",
+                        text.count("\n", 0, match.start()) + 1,
+                        hint='Keys look like w.grad or "w.grad".')
+
+
 def parse_toml(text: str) -> dict[str, Any]:
     """``tomllib.loads`` with its error turned into a PlaygroundError carrying the line."""
+    check_shape(text)
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise error("The lesson file nests too deeply", None) from None
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.search(str(exc))
         raise error(
@@ -77,6 +129,9 @@ def parse_toml(text: str) -> dict[str, Any]:
             int(found.group(1)) if found else None,
             hint="Check the quotes, brackets and `key = value` pairs on that line.",
         ) from None
+    except (ValueError, OverflowError) as exc:  # an int of thousands of digits
+        raise error(f"The lesson file holds a number PyTorch cannot use: {str(exc).split(';')[0]}",
+                    None, hint="Write large numbers as floats, like 1e20.") from None
 
 
 class Locator:
@@ -237,19 +292,26 @@ def check_expect(key: str, value: object, names: Iterable[str], step: int, locat
     owner = f"step{step}"
     head, _, attr = key.partition(".")
     line = locate.key_line(attr or head, owner)
+    trace = _TRACE_KEY.match(key)
     if key in SESSION_KEYS:
-        kind = bool if key == "graph.freed" else str
-    elif head in set(names) and attr in TENSOR_ATTRS:
+        kind = {"graph.freed": bool, "optimizer.lr": list, "optimizer.momentum": list}.get(key, str)
+    elif trace is not None and trace.group(2) in TRACE_FIELDS:
+        kind = TRACE_FIELDS[trace.group(2)]
+    elif head in set(names) and attr in TENSOR_ATTRS | OPTIMIZER_STATE_ATTRS:
         kind = {"requires_grad": bool, "is_leaf": bool, "grad_fn": str}.get(attr, list)
     else:
         raise error(
             f"step {step + 1}: cannot check `{key}`",
             line,
             hint="Use <tensor>, <tensor>.grad, .requires_grad, .grad_fn, .is_leaf or .shape, "
-            "with a param, input or program name; or record.note, record.action, graph.freed.",
+            "with a param, input or program name; <param>.exp_avg and other optimizer state; "
+            "record.note, record.action, graph.freed, optimizer.lr, optimizer.momentum; or "
+            "trace.<i>.label / .tensor / .grad_in / .grads_out / .old_grad / .new_grad.",
         )
     if kind is list:
-        ok = _is_numbers(value) or (attr in ("grad", "") and value == NONE)
+        ok = _is_numbers(value) or (value == NONE and (
+            attr in ("grad", "") or trace is not None)) or (
+            trace is not None and trace.group(2) == "grads_out" and isinstance(value, list))
     else:
         ok = isinstance(value, kind)
     if not ok:
@@ -324,6 +386,9 @@ def step_fields(raw: object, k: int, locate: Locator, session: Session,
 def check_action_values(action: str, kwargs: dict[str, Any], where: str, locate: Locator,
                         owner: str, session: Session) -> None:
     """Refuse at load what the action would refuse later: a bad vector v, an unknown param."""
+    if action in ("set_lr", "set_momentum") and (
+            isinstance(kwargs["value"], bool) or not isinstance(kwargs["value"], (int, float))):
+        raise error(f"{where}: `{action}` needs a number as `value`", locate.key_line("value", owner))
     if action == "set_requires_grad" and kwargs["name"] not in session.param_names:
         raise error(f"{where}: `{kwargs['name']}` is not a param of this model",
                     locate.key_line("name", owner),

@@ -1,10 +1,16 @@
 """Sessions on disk: JSON with a version field, written atomically.
 
 A session is saved as its config plus its action log (every successful call,
-in order) plus the history of plain numbers. Loading rebuilds the session from
-the config and replays the log, so the reopened session has the same tensors,
-graph, optimizer state and history, bit for bit, and continues exactly.
-See docs/session_format.md.
+in order). Loading rebuilds the session from the config and replays the log, so
+the reopened session has the same tensors, graph, optimizer state and history,
+bit for bit, and continues exactly. Version 2 files leave the per-record history
+out (replay rebuilds it), so the file of a long run stays small; version 1 files,
+which carry it, still open. See docs/session_format.md.
+
+Reading is defensive: whatever a file holds (deep nesting, huge numbers, wrong
+types, unknown actions, absurd repeat counts) ends in a :class:`PlaygroundError`
+before any replay starts, and replay runs in slices (:class:`SessionLoad`) so a
+window can show progress and let the user cancel.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import json
 import math
 import os
 import tempfile
-from dataclasses import asdict
+from collections.abc import Mapping
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,15 +30,34 @@ if TYPE_CHECKING:
     from .session import Record, Session
 
 FORMAT = "training-loop-playground/session"
-VERSION = 1
+VERSION = 2
+#: Versions this app reads (1 carries the history, which loading ignores).
+READABLE_VERSIONS = (1, 2)
 MAX_BYTES = 50_000_000
-_REPLAYABLE = {
-    "forward", "backward", "step", "zero_grad", "set_requires_grad", "set_retain_grad",
+#: Most actions a file may ask to replay: a million iterations of four phases (hours of
+#: auto-run; minutes of replay, which a window runs in slices with a Cancel button).
+#: Auto-run folds identical iterations into one entry, so a short file may stand for
+#: a long run; a count beyond this is refused before anything runs.
+MAX_REPLAY_ACTIONS = 4_000_000
+#: The public Session methods a log may call, with the keyword arguments each takes.
+REPLAYABLE: dict[str, frozenset[str]] = {
+    "forward": frozenset({"no_grad"}),
+    "backward": frozenset({"gradient", "retain_graph", "of"}),
+    "step": frozenset(),
+    "zero_grad": frozenset({"set_to_none"}),
+    "set_requires_grad": frozenset({"name", "flag"}),
+    "set_retain_grad": frozenset({"flag"}),
+    "set_lr": frozenset({"value"}),
+    "set_momentum": frozenset({"value"}),
 }
+_BOOL_ARGS = frozenset({"no_grad", "retain_graph", "set_to_none", "flag"})
+#: How a non-finite float is written inside config and log (JSON has no inf or nan).
+_FLOAT_TAG = "float"
+_NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
 
 def _plain(value: Any) -> Any:
-    """numpy arrays and non-finite floats as JSON-safe plain data."""
+    """numpy arrays and non-finite floats as JSON-safe plain data (the history's form)."""
     if value is None:
         return None
     if hasattr(value, "tolist"):
@@ -41,6 +67,30 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # "inf", "-inf", "nan": JSON has no such numbers
     return value
+
+
+def encode(value: Any) -> Any:
+    """Config and log data as JSON: a non-finite float becomes ``{"float": "inf"}``.
+
+    A tagged object (not a bare string) because a string is itself a value spec;
+    :func:`decode_object` turns it back into the float on load.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return {_FLOAT_TAG: "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    if isinstance(value, Mapping):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if hasattr(value, "tolist"):
+        return encode(value.tolist())
+    return value
+
+
+def decode_object(pairs: dict[str, Any]) -> Any:
+    """``json.loads`` object hook: ``{"float": "inf"}`` -> inf; other objects unchanged."""
+    if len(pairs) == 1 and isinstance(pairs.get(_FLOAT_TAG), str) and pairs[_FLOAT_TAG] in _NON_FINITE:
+        return _NON_FINITE[pairs[_FLOAT_TAG]]
+    return pairs
 
 
 def _record_json(record: Record) -> dict[str, Any]:
@@ -54,21 +104,30 @@ def _record_json(record: Record) -> dict[str, Any]:
     }
 
 
-def session_json(session: Session) -> dict[str, Any]:
-    """The documented JSON form of a session."""
-    log = [
-        {"calls": [[name, kwargs] for name, kwargs in e.calls], "count": e.count,
-         "iteration": e.iteration}
-        for e in session.log.entries
-    ]
-    return {
+def log_json(session: Session) -> list[dict[str, Any]]:
+    """The action log as JSON-ready entries (non-finite floats tagged)."""
+    return [entry_json(e) for e in session.log.entries]
+
+
+def entry_json(entry: Any) -> dict[str, Any]:
+    """One log entry as JSON-ready data."""
+    return {"calls": encode([[name, kwargs] for name, kwargs in entry.calls]),
+            "count": entry.count, "iteration": entry.iteration}
+
+
+def session_json(session: Session, *, history: bool = False) -> dict[str, Any]:
+    """The documented JSON form of a session (version 2; ``history=True`` adds the
+    per-record history as version 1 wrote it, for people and tools reading the file)."""
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "config": asdict(session.config),
-        "log": log,
-        "history": [_record_json(r) for r in session.history],
-        "final": {n: _plain(session.value(n)) for n in session.param_names},
+        "config": encode(asdict(session.config)),
+        "log": log_json(session),
     }
+    if history:
+        data["history"] = [_record_json(r) for r in session.history]
+    data["final"] = {n: _plain(session.value(n)) for n in session.param_names}
+    return data
 
 
 def save_session(session: Session, path: Path) -> None:
@@ -100,54 +159,180 @@ def _bad(message: str) -> PlaygroundError:
     )
 
 
-def load_session(path: Path) -> Session:
-    """Rebuild and replay a saved session."""
-    from .session import Session
+def parse_json(text: str, what: str = "invalid JSON") -> Any:
+    """``json.loads`` whose every failure (syntax, nesting too deep, a 5,000-digit
+    int) is a PlaygroundError; non-finite floats come back from their tags."""
+    try:
+        return json.loads(text, object_hook=decode_object)
+    except json.JSONDecodeError as exc:
+        raise _bad(f"{what} at line {exc.lineno}") from None
+    except RecursionError:
+        raise _bad("its brackets nest too deeply") from None
+    except (ValueError, OverflowError) as exc:  # e.g. an int of thousands of digits
+        raise _bad(f"{what}: {str(exc).split(';')[0]}") from None
 
+
+def read_file_text(path: str | Path) -> str:
+    """The file's UTF-8 text, refusing huge, unreadable or non-UTF-8 files."""
     try:
         if Path(path).stat().st_size > MAX_BYTES:
             raise _bad("it is larger than 50 MB")
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlaygroundError(f"Could not read {path}: {exc}", field="file") from None
-    except json.JSONDecodeError as exc:
-        raise _bad(f"invalid JSON at line {exc.lineno}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _bad("the format field is missing or wrong")
-    if data.get("version") != VERSION:
-        raise _bad(f"version {data.get('version')!r} is not supported (this app reads {VERSION})")
-    config = data.get("config")
+        return Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad("it is not UTF-8 text") from None
+    except OSError as exc:
+        raise PlaygroundError(f"Could not read {path}: {exc.strerror or exc}", field="file") from None
+
+
+def checked_config(config: Any) -> dict[str, Any]:
+    """The file's config as Session keyword arguments, types checked (values are
+    checked by Session itself)."""
+    from .config import SessionConfig
+
     if not isinstance(config, dict):
         raise _bad("the config is missing")
+    known = {f.name for f in fields(SessionConfig)}
+    unknown = sorted(set(config) - known)
+    if unknown:
+        raise _bad(f"the config has an unknown key `{unknown[0][:40]}`")
+    for key in ("params", "inputs"):
+        if key in config and not isinstance(config[key], dict):
+            raise _bad(f"the config's {key} must be a table of name: value")
+    if "params" not in config:
+        raise _bad("the config has no params")
+    return config
+
+
+def build_session(config: dict[str, Any]) -> Session:
+    """``Session(**config)``, every failure a PlaygroundError."""
+    from .session import Session
+
     try:
-        session = Session(**config)
-    except TypeError as exc:
-        raise _bad(str(exc)) from None
-    replay(session, data.get("log", []))
-    return session
+        return Session(**config)
+    except PlaygroundError as exc:
+        exc.message = f"The file's model is refused: {exc.message}"
+        exc.args = (exc.message,)
+        raise
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        raise _bad(f"the config is malformed ({type(exc).__name__})") from None
 
 
-def replay(session: Session, log: Any) -> None:
-    """Run a saved action log on a fresh session, regrouping iterations as they were."""
+Plan = list[tuple[list[tuple[str, dict[str, Any]]], int, bool]]
+
+
+def checked_log(log: Any) -> tuple[Plan, int]:
+    """Validate a whole log before anything runs: (entries, total actions)."""
     if not isinstance(log, list):
         raise _bad("the log is not a list")
+    plan: Plan = []
+    total = 0
     for entry in log:
-        try:
-            calls = [(str(name), dict(kwargs)) for name, kwargs in entry["calls"]]
-            count = int(entry.get("count", 1))
-            iteration = bool(entry.get("iteration", False))
-        except (TypeError, KeyError, ValueError):
-            raise _bad("a log entry is malformed") from None
-        if any(name not in _REPLAYABLE for name, _ in calls) or not 1 <= count <= 10_000_000:
-            raise _bad("a log entry names an unknown action")
-        for _ in range(count):
+        if not isinstance(entry, dict) or not isinstance(entry.get("calls"), list):
+            raise _bad("a log entry is malformed")
+        count = entry.get("count", 1)
+        iteration = entry.get("iteration", False)
+        if isinstance(count, bool) or not isinstance(count, int) or not isinstance(iteration, bool):
+            raise _bad("a log entry's count or iteration has the wrong type")
+        calls = []
+        for call in entry["calls"]:
+            if not (isinstance(call, list) and len(call) == 2 and isinstance(call[0], str)
+                    and isinstance(call[1], dict)):
+                raise _bad("a log call is not [name, {arguments}]")
+            name, kwargs = call
+            if name not in REPLAYABLE:
+                raise _bad(f"a log entry names an unknown action `{name[:40]}`")
+            for key, value in kwargs.items():
+                if key not in REPLAYABLE[name]:
+                    raise _bad(f"`{name}` takes no argument `{key[:40]}`")
+                if key in _BOOL_ARGS and not isinstance(value, bool):
+                    raise _bad(f"`{name}`'s `{key}` must be true or false")
+            calls.append((name, dict(kwargs)))
+        if not calls or count < 1:
+            raise _bad("a log entry repeats nothing")
+        total += count * len(calls)
+        if total > MAX_REPLAY_ACTIONS:
+            raise _bad(f"its log asks for more than {MAX_REPLAY_ACTIONS:,} actions")
+        plan.append((calls, count, iteration))
+    return plan, total
+
+
+class SessionLoad:
+    """A session being rebuilt from a file, replayed a slice at a time.
+
+    ``advance(budget)`` runs at most ``budget`` actions and returns whether the
+    replay is finished, so a window can replay between paints with a progress
+    bar and a Cancel button. ``session`` is only complete once ``done``.
+    """
+
+    def __init__(self, session: Session, plan: Plan, total: int) -> None:
+        self.session = session
+        self.total_actions = total
+        self.done_actions = 0
+        self._plan = plan
+        self._entry = 0
+        self._repeat = 0
+
+    @property
+    def done(self) -> bool:
+        return self._entry >= len(self._plan)
+
+    def advance(self, budget: int) -> bool:
+        """Replay up to ``budget`` more actions (whole iterations); True when finished."""
+        session = self.session
+        while not self.done and budget > 0:
+            calls, count, iteration = self._plan[self._entry]
             if iteration:
                 session.log.begin_iteration()
             try:
                 for name, kwargs in calls:
                     getattr(session, name)(**kwargs)
-            except TypeError:
-                raise _bad(f"bad arguments for {name}") from None
+            except PlaygroundError as exc:
+                raise PlaygroundError(
+                    f"The file's log does not replay: action {self.done_actions + 1} "
+                    f"({calls[0][0]}…) was refused: {exc.message}",
+                    field="file", hint="The file was changed by hand or by another program.",
+                    torch_message=exc.torch_message,
+                ) from None
+            except (TypeError, ValueError, OverflowError, RecursionError):
+                raise _bad(f"bad arguments in action {self.done_actions + 1}") from None
             finally:
                 if iteration:
                     session.log.end_iteration()
+            self.done_actions += len(calls)
+            budget -= len(calls)
+            self._repeat += 1
+            if self._repeat >= count:
+                self._entry += 1
+                self._repeat = 0
+        return self.done
+
+    def finish(self) -> Session:
+        """Replay whatever is left, at once, and return the session."""
+        self.advance(self.total_actions + 1)
+        return self.session
+
+
+def begin_load(path: str | Path) -> SessionLoad:
+    """Read and check a session file; nothing is replayed yet (see :class:`SessionLoad`)."""
+    text = read_file_text(path)
+    data = parse_json(text)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise _bad("the format field is missing or wrong")
+    version = data.get("version")
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        raise _bad(f"version {str(version)[:20]!r} is not supported (this app reads "
+                   f"{', '.join(map(str, READABLE_VERSIONS))})")
+    config = checked_config(data.get("config"))
+    plan, total = checked_log(data.get("log", []))
+    return SessionLoad(build_session(config), plan, total)
+
+
+def load_session(path: Path) -> Session:
+    """Rebuild and replay a saved session."""
+    return begin_load(path).finish()
+
+
+def replay(session: Session, log: Any) -> None:
+    """Run a saved action log on a fresh session, regrouping iterations as they were."""
+    plan, total = checked_log(log)
+    SessionLoad(session, plan, total).finish()

@@ -9,11 +9,14 @@ exported script reads like the notebooks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .action_log import ActionLog, LogEntry  # noqa: F401 - re-exported (moved there)
+from .optimizers import optimizer_line
 from .values import spec_is_random, value_code
 
 if TYPE_CHECKING:
@@ -25,17 +28,6 @@ if TYPE_CHECKING:
 INDENT = "    "
 
 
-@dataclass
-class LogEntry:
-    """One action (or one folded run of identical iterations) and its code."""
-
-    calls: list[tuple[str, dict[str, Any]]]
-    lines: list[str]
-    record_index: int | None
-    count: int = 1
-    iteration: bool = False
-
-
 @dataclass(frozen=True)
 class CodeLine:
     """A line for the code panel; record_index is None for set-up lines."""
@@ -44,49 +36,13 @@ class CodeLine:
     record_index: int | None
 
 
-@dataclass
-class ActionLog:
-    """Every successful action since the last reset, in order, replayable."""
-
-    entries: list[LogEntry] = field(default_factory=list)
-    _group: LogEntry | None = None
-
-    def add(
-        self, action: str, kwargs: dict[str, Any], lines: list[str], record_index: int | None
-    ) -> None:
-        if self._group is not None:
-            self._group.calls.append((action, kwargs))
-            self._group.lines.extend(lines)
-            self._group.record_index = record_index
-            return
-        self.entries.append(LogEntry([(action, kwargs)], list(lines), record_index))
-
-    def begin_iteration(self) -> None:
-        self._group = LogEntry([], [], None, iteration=True)
-
-    def discard_iteration(self) -> None:
-        """Forget the iteration begun (it failed and was rolled back)."""
-        self._group = None
-
-    def end_iteration(self) -> None:
-        group, self._group = self._group, None
-        if group is None or not group.calls:
-            return
-        last = self.entries[-1] if self.entries else None
-        if (
-            last is not None
-            and last.iteration
-            and last.calls == group.calls
-            and last.lines == group.lines
-        ):
-            last.count += 1
-            last.record_index = group.record_index
-        else:
-            self.entries.append(group)
-
-
 def number(value: float) -> str:
-    """The shortest text that reads back as the same float32."""
+    """The shortest text that reads back as the same float32 (``float("inf")`` and
+    ``float("nan")`` for the non-finite ones: Python has no bare inf or nan)."""
+    if np.isnan(value):
+        return 'float("nan")'
+    if np.isinf(value):
+        return 'float("inf")' if value > 0 else '-float("inf")'
     text = np.format_float_positional(np.float32(value), unique=True, trim="-")
     if "." not in text and "e" not in text and "inf" not in text and "nan" not in text:
         text += ".0"
@@ -122,14 +78,18 @@ def setup_lines(config: SessionConfig) -> list[str]:
     for name, spec in config.inputs.items():
         lines.append(f"{name} = {value_code(spec, generator_name='g')}")
     if config.update == "optimizer":
-        extra = ""
-        if config.momentum:
-            extra += f", momentum={config.momentum!r}"
-        if config.weight_decay:
-            extra += f", weight_decay={config.weight_decay!r}"
-        names = ", ".join(config.params)
-        lines.append(f"optimizer = torch.optim.SGD([{names}], lr={config.lr!r}{extra})")
+        lines.append(optimizer_line(
+            config.optimizer, list(config.params), lr=config.lr, momentum=config.momentum,
+            weight_decay=config.weight_decay, options=config.optimizer_options,
+        ))
     return lines
+
+
+def setting_lines(key: str, value: float, *, manual: bool) -> list[str]:
+    """A mid-run change of lr or momentum, as the code a user would write."""
+    if manual:  # the manual update writes lr as a literal in each step's code
+        return [f"# lr is {value!r} from here on"]
+    return [f'optimizer.param_groups[0]["{key}"] = {value!r}']
 
 
 def forward_lines(program: Program, *, no_grad: bool, retained: list[str]) -> list[str]:
@@ -174,17 +134,36 @@ def manual_zero_lines(names: list[str], to_none: bool) -> list[str]:
     return [*(f"{n}.grad.zero_()" for n in names), *(f"print({n}.grad)" for n in names)]
 
 
-def _entry_lines(entry: LogEntry) -> list[str]:
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+
+def loop_name(setup: list[str], log: ActionLog) -> str:
+    """``epoch``, or ``epoch_``, ``epoch__``… when the script already uses that name
+    (a param, input or program name ``epoch`` must not be overwritten by the loop)."""
+    used: set[str] = set()
+    for line in setup:
+        used.update(_IDENTIFIER.findall(line))
+    for entry in log.entries:
+        for line in entry.lines:
+            used.update(_IDENTIFIER.findall(line))
+    name = "epoch"
+    while name in used:
+        name += "_"
+    return name
+
+
+def _entry_lines(entry: LogEntry, loop: str = "epoch") -> list[str]:
     if entry.count == 1:
         return list(entry.lines)
-    return [f"for epoch in range({entry.count}):", *(INDENT + line for line in entry.lines)]
+    return [f"for {loop} in range({entry.count}):", *(INDENT + line for line in entry.lines)]
 
 
 def code_lines(setup: list[str], log: ActionLog) -> list[CodeLine]:
     """Set-up lines, then every logged action's lines tagged with its record index."""
     out = [CodeLine(text, None) for text in setup]
+    loop = loop_name(setup, log)
     for entry in log.entries:
-        out.extend(CodeLine(text, entry.record_index) for text in _entry_lines(entry))
+        out.extend(CodeLine(text, entry.record_index) for text in _entry_lines(entry, loop))
     return out
 
 
@@ -196,6 +175,37 @@ def to_script(setup: list[str], log: ActionLog, params: list[str]) -> str:
         *setup,
         "",
     ]
+    loop = loop_name(setup, log)
     for entry in log.entries:
-        lines.extend(_entry_lines(entry))
+        lines.extend(_entry_lines(entry, loop))
     return "\n".join(lines) + "\n"
+
+
+def two_runs_script(
+    first: str, second: str, first_label: str, second_label: str, params: list[str]
+) -> str:
+    """Two exported scripts (a run and its compare twin) as one runnable file.
+
+    Each script becomes the body of a function (``run_1``, ``run_2``) that
+    returns its params, so the two runs cannot see each other's tensors; the
+    file then runs both, one after the other, and keeps their params in
+    ``run_1_params`` / ``run_2_params``.
+    """
+    out = [
+        "# Exported from Training Loop Playground: two runs from the same start,",
+        f"# differing in one setting: {first_label} (run 1) vs {second_label} (run 2).",
+        "",
+    ]
+    returned = "{" + ", ".join(f"{name!r}: {name}" for name in params) + "}"
+    for number_, (script, label) in enumerate(((first, first_label), (second, second_label)), 1):
+        out.append(f"def run_{number_}():")
+        out.append(f"{INDENT}# {label}")
+        out.extend(INDENT + line if line.strip() else "" for line in script.splitlines())
+        out.append(f"{INDENT}return {returned}")
+        out.append("")
+        out.append("")
+    out.append('print("run 1:", ' + repr(first_label) + ")")
+    out.append("run_1_params = run_1()")
+    out.append('print("run 2:", ' + repr(second_label) + ")")
+    out.append("run_2_params = run_2()")
+    return "\n".join(out) + "\n"

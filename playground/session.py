@@ -9,33 +9,37 @@ session exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
-from . import script
+from . import script, trace
 from .config import SessionConfig, Spec
 from .errors import PlaygroundError
 from .events import SessionEvents
 from .explain import torch_error
 from .inspection import PHASES, Inspection
+from .optimizers import build_optimizer, checked_setting, current_setting
 from .program import Program, parse_program
-from .records import Record, TensorInfo, snapshot
-from .values import parse_value
+from .records import Record, TensorInfo
+from .time_travel import TimeTravel
+from .values import parse_value, spec_is_random
 
-__all__ = ["DIVERGED", "HISTORY_LIMIT", "PHASES", "Record", "Session", "TensorInfo"]
+__all__ = ["DIVERGED", "PHASES", "Record", "Session", "TensorInfo"]
 #: How a record's note starts when training has just diverged (the window pauses on it).
 DIVERGED = "Diverged: "
-#: Records kept before the oldest tenth is dropped, so a long run stays bounded.
-HISTORY_LIMIT = 50_000
 
 
-class Session(Inspection):
+class Session(TimeTravel, Inspection):
     """A tiny model and its training loop; see ``docs/engine_api.md``."""
+
+    #: Whether backward() hooks its graph's nodes for :meth:`backward_trace` (about 40 us a
+    #: backward on the presets; a caller running a very long fast run may switch it off).
+    trace_backward: bool = True
 
     def __init__(
         self,
@@ -49,7 +53,8 @@ class Session(Inspection):
         update: str = "optimizer",
         zero_grad_mode: str = "zeros",
         auto_zero_grad: bool = False,
-        history_limit: int = HISTORY_LIMIT,
+        optimizer: str = "sgd",
+        optimizer_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.config = SessionConfig(
             params=dict(params),
@@ -62,14 +67,17 @@ class Session(Inspection):
             update=update,
             zero_grad_mode=zero_grad_mode,
             auto_zero_grad=auto_zero_grad,
+            optimizer=optimizer,
+            optimizer_options=optimizer_options or {},  # type: ignore[arg-type]  # checked there
         )
         self.program: Program = parse_program(forward)
         self._check_program_names()
         self._initial_params, self._initial_inputs = self._build_tensors()
         self._check_program_runs()
         self.events = SessionEvents()
-        self._history_limit = max(10, int(history_limit))
         self._retain_grad = False
+        self._runs_before: list[Any] = []  # runs put aside by reset(), for undo
+        self._runs_after: list[Any] = []  # runs undone past their reset, for redo
         self._start()
 
     # ----------------------------------------------------------------- set-up
@@ -112,6 +120,13 @@ class Session(Inspection):
             for name, spec in specs.items():
                 try:
                     tensors[name] = parse_value(spec, generator=generator)
+                    if kind == "params" and not tensors[name].is_floating_point():
+                        raise PlaygroundError(
+                            f"The param `{name}` is an integer tensor; only floats have gradients",
+                            field=f"params.{name}",
+                            hint="Make integers (such as class targets) an input, or drop "
+                                 "dtype=torch.long.",
+                        )
                 except PlaygroundError as exc:
                     exc.field = exc.field or f"{kind}.{name}"
                     if not exc.field.startswith(kind):
@@ -128,66 +143,58 @@ class Session(Inspection):
         self.inputs: dict[str, torch.Tensor] = {
             n: t.clone() for n, t in self._initial_inputs.items()
         }
-        self.optimizer: torch.optim.SGD | None = None
+        self.optimizer: torch.optim.Optimizer | None = None
         if self.config.update == "optimizer":
-            self.optimizer = torch.optim.SGD(
+            self.optimizer = build_optimizer(
+                self.config.optimizer,
                 list(self.params.values()),
                 lr=self.config.lr,
                 momentum=self.config.momentum,
                 weight_decay=self.config.weight_decay,
+                options=self.config.optimizer_options,
             )
+        self._manual_lr = self.config.lr  # what set_lr changes for the manual update
+        self._trace: trace.Capture | None = None  # what the last backward's node hooks saw
         self._results: dict[str, torch.Tensor] = {}
         self._output: torch.Tensor | None = None
         self._graph_freed = False
-        self.history: list[Record] = []
-        self._count = 0
         self._pending: list[Record] | None = None
         self._diverged = False
-        self.log = script.ActionLog()
+        self._new_run()  # history columns, action log, first checkpoint (time_travel.py)
 
     @classmethod
     def from_config(cls, config: SessionConfig, **extra: Any) -> Session:
-        """Build a session from a :class:`SessionConfig` (plus e.g. history_limit)."""
+        """Build a session from a :class:`SessionConfig` (plus any extra constructor args)."""
         return cls(**asdict(config), **extra)
 
     # ------------------------------------------------------------- recording
     def _record(self, action: str, code: list[str], note: str | None = None) -> Record:
-        record = Record(
-            index=self._count,
-            action=action,
-            values={n: snapshot(t) for n, t in self.params.items()},  # type: ignore[misc]
-            grads={n: snapshot(t.grad) for n, t in self.params.items()},
-            output=self.output,
-            note=note,
-            code=code,
-        )
-        self._count += 1
-        self.history.append(record)
-        if len(self.history) > self._history_limit:
-            del self.history[: self._history_limit // 10]
+        if self._replaying:  # time travel re-runs recorded calls: nothing new to record
+            return None  # type: ignore[return-value]
+        record = self._store.append(action, self.params, self._output, note, code,
+                                    self.log.last_call, self._retain_grad)
+        self._count = len(self._store)
         return record
 
     def _done(self, record: Record) -> Record:
+        if self._replaying:
+            return record
         if self._pending is not None:  # inside iterate(): emitted once all phases succeed
             self._pending.append(record)
         else:
+            self._emit_branched()
             self.events.action_done.emit(record)
         return record
 
-    @contextlib.contextmanager
-    def _grads_restored_on_error(self) -> Iterator[None]:
-        """Undo a half-done backward: PyTorch may accumulate into some leaves first."""
-        saved = {n: (None if t.grad is None else t.grad.clone()) for n, t in self.params.items()}
-        try:
-            yield
-        except BaseException:
-            for name, tensor in self.params.items():
-                tensor.grad = saved[name]
-            raise
+    def _grads_restored_on_error(self) -> _GradsRestored:
+        """Undo a half-done backward: PyTorch may accumulate into some leaves first,
+        and into intermediates that retain their grad (see :class:`_GradsRestored`)."""
+        return _GradsRestored(self)
 
     # ---------------------------------------------------------------- actions
     def forward(self, no_grad: bool = False) -> Record:
         """Run the forward program, building the autograd graph (unless no_grad)."""
+        self._maybe_checkpoint()
         env = {**self.inputs, **self.params}
         with torch.no_grad() if no_grad else contextlib.nullcontext():
             results = self.program.run(env)
@@ -234,26 +241,37 @@ class Session(Inspection):
         retain = bool(retain_graph)
         with self._grads_restored_on_error():
             try:
-                self._results[start_name].backward(gradient=vector, retain_graph=retain)
+                named = {**self.params, **self.inputs, **self._results}
+                hooked = self.trace_backward
+                with trace.capture(self._results[start_name], named) if hooked \
+                        else contextlib.nullcontext() as captured:
+                    self._results[start_name].backward(gradient=vector, retain_graph=retain)
             except RuntimeError as exc:
                 error = torch_error(exc, f"{start_name}.backward()")
                 if vector is not None and "shape" in str(exc):
                     error.field = "gradient"
                 raise error from None
+        self._trace = captured
         if not retain:
             self._graph_freed = True
         code = script.backward_lines(
             start_name, vector, retain, self._params_with_grad(), spec=gradient
         )
+        if vector is not None and spec_is_random(gradient):
+            gradient = vector.tolist()  # the numbers drawn, so a replay gets them again
         kwargs: dict[str, Any] = {"gradient": gradient, "retain_graph": retain}
         if of is not None:
             kwargs["of"] = start_name
         self.log.add("backward", kwargs, code, self._count)
+        if vector is not None and spec_is_random(gradient):  # time travel replays this v
+            self.log.last_call = ("backward", {**kwargs, "gradient": vector.tolist()})
         return self._done(self._record("backward", code))
 
     def _divergence_note(self) -> str | None:
         """A note the first time a param stops being finite (inf or nan), else None."""
-        broken = [n for n, t in self.params.items() if not bool(torch.isfinite(t).all())]
+        # numpy, not torch.isfinite: a tenth of the cost on a loop's small tensors
+        view = self._store.view
+        broken = [n for n, t in self.params.items() if not np.isfinite(view(t)).all()]
         was, self._diverged = self._diverged, bool(broken)
         if broken and not was:
             return (DIVERGED + ", ".join(broken) + " now holds inf or nan. The updates "
@@ -264,7 +282,7 @@ class Session(Inspection):
         return [n for n, t in self.params.items() if t.grad is not None]
 
     def step(self) -> Record:
-        """One SGD update: ``optimizer.step()`` or ``w -= lr * w.grad`` under no_grad."""
+        """One update: ``optimizer.step()`` (SGD, Adam, ...) or ``w -= lr * w.grad`` under no_grad."""
         missing = [n for n, t in self.params.items() if t.grad is None]
         if self.optimizer is None:
             if len(missing) == len(self.params):
@@ -276,8 +294,8 @@ class Session(Inspection):
             with torch.no_grad():
                 for name in updated:
                     param = self.params[name]
-                    param -= self.config.lr * param.grad  # type: ignore[operator]
-            code = script.manual_step_lines(updated, self.config.lr)
+                    param -= self._manual_lr * param.grad  # type: ignore[operator]
+            code = script.manual_step_lines(updated, self._manual_lr)
         else:
             self.optimizer.step()
             code = script.optimizer_step_lines(list(self.params))
@@ -315,7 +333,12 @@ class Session(Inspection):
         All or nothing: if a phase fails, the phases before it are rolled back,
         nothing is recorded or emitted, and the error names the failing phase.
         """
-        saved = self._state()
+        # Only forward and backward can fail, and before step nothing but the
+        # output, the graph and the records changed: put those back, and never
+        # write the params (a copy_ would bump their version counters and break
+        # a graph built before, where PyTorch's would still work).
+        saved = (self._results, self._output, self._graph_freed, self._diverged, self._count)
+        future = self._future()  # from the past, forward branches; a failure undoes that
         self._pending = []
         self.log.begin_iteration()
         try:
@@ -324,34 +347,22 @@ class Session(Inspection):
                 records.append(self.zero_grad())
         except BaseException:
             self.log.discard_iteration()
+            stepped = len(self._pending) >= 2
             self._pending = None
-            self._restore(saved)
+            self._results, self._output, self._graph_freed, self._diverged, count = saved
+            self._store.truncate(count)
+            self._count = count
+            if future is not None:
+                self._restore_future(future)
+            if stepped:  # step or zero_grad was interrupted: rebuild the state exactly
+                self._travel(count - 1)
             raise
         pending, self._pending = self._pending, None
         self.log.end_iteration()
+        self._emit_branched()
         for record in pending:
             self.events.action_done.emit(record)
         return records
-
-    def _state(self) -> tuple[Any, ...]:
-        """What an iteration can change (params and optimizer state are small)."""
-        tensors = {n: (t.detach().clone(), None if t.grad is None else t.grad.clone())
-                   for n, t in self.params.items()}
-        optimizer = None if self.optimizer is None else copy.deepcopy(self.optimizer.state_dict())
-        return (tensors, optimizer, self._results, self._output, self._graph_freed, self._count,
-                self._diverged)
-
-    def _restore(self, saved: tuple[Any, ...]) -> None:
-        tensors, optimizer, self._results, self._output, self._graph_freed, count, \
-            self._diverged = saved
-        with torch.no_grad():
-            for name, (value, grad) in tensors.items():
-                self.params[name].copy_(value)
-                self.params[name].grad = grad
-        if optimizer is not None and self.optimizer is not None:
-            self.optimizer.load_state_dict(optimizer)
-        self.history = [r for r in self.history if r.index < count]
-        self._count = count
 
     @contextlib.contextmanager
     def iteration(self) -> Iterator[None]:
@@ -389,11 +400,52 @@ class Session(Inspection):
         """From the next forward on, intermediates keep their .grad (``y.retain_grad()``)."""
         self._retain_grad = bool(flag)
         self.log.add("set_retain_grad", {"flag": bool(flag)}, [], None)
+        self._emit_branched()  # no record follows: tell the views now if the future went
+
+    @property
+    def lr(self) -> float:
+        """The learning rate the next step uses (changed by :meth:`set_lr`)."""
+        return current_setting(self.optimizer, "lr", self._manual_lr)
+
+    @property
+    def momentum(self) -> float:
+        """The momentum the next step uses (changed by :meth:`set_momentum`)."""
+        return current_setting(self.optimizer, "momentum", 0.0)
+
+    def set_lr(self, value: float) -> Record:
+        """Change the learning rate mid-run: ``optimizer.param_groups[0]["lr"] = value``."""
+        value = checked_setting(self.config, self.optimizer, "lr", value)
+        if self.optimizer is None:
+            self._manual_lr = value
+        else:
+            self.optimizer.param_groups[0]["lr"] = value
+        code = script.setting_lines("lr", value, manual=self.optimizer is None)
+        self.log.add("set_lr", {"value": value}, code, self._count)
+        return self._done(self._record("set_lr", code))
+
+    def set_momentum(self, value: float) -> Record:
+        """Change the momentum mid-run: ``optimizer.param_groups[0]["momentum"] = value``
+        (SGD and RMSprop; refused, saying what to use instead, for the others)."""
+        value = checked_setting(self.config, self.optimizer, "momentum", value)
+        self.optimizer.param_groups[0]["momentum"] = value  # type: ignore[union-attr]
+        code = script.setting_lines("momentum", value, manual=False)
+        self.log.add("set_momentum", {"value": value}, code, self._count)
+        return self._done(self._record("set_momentum", code))
+
+    def backward_trace(self) -> list[trace.TraceNode]:
+        """The last backward's grad_fn nodes in the order PyTorch ran them, with the
+        gradients each received and passed on, captured by node hooks during that
+        backward (see playground/trace.py); [] before any backward."""
+        return trace.trace_nodes(self._trace)
 
     def reset(self) -> None:
-        """Back to the initial values; history, output and code cleared."""
-        self._start()
+        """Back to the initial values (lr and momentum too); history, output and code cleared.
+
+        Undoable: :meth:`undo` right after brings the run back as it was.
+        """
+        self._keep_run_for_undo()
         self._retain_grad = False
+        self._start()
         self.events.reset.emit()
 
     # ---------------------------------------------------------------- export
@@ -426,3 +478,34 @@ class Session(Inspection):
             f"Session(params={self.param_names}, inputs={self.input_names}, "
             f"output={self.output_name!r}, records={self._count})"
         )
+
+
+class _GradsRestored:
+    """Context manager: a backward that raises leaves every .grad as it was.
+
+    Params' grads are not cloned up front (that cost a tenth of an iteration):
+    a grad that backward replaced or changed in place (its version moved) is
+    put back from the last record, which holds the grads as they are now.
+    (A class, not @contextmanager: a generator costs more per backward.)
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.before = [(t, t.grad, None if t.grad is None else t.grad._version)
+                       for t in session.params.values()]
+        self.retained = [(t, None if t.grad is None else t.grad.clone())
+                         for t in session._results.values() if t.retains_grad]
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is None:
+            return
+        session = self.session
+        row = session._count - 1
+        for (name, tensor), (_, grad, version) in zip(session.params.items(), self.before):
+            if tensor.grad is not grad or (grad is not None and grad._version != version):
+                tensor.grad = session._store.grad_tensor(name, row)
+        for tensor, saved in self.retained:
+            tensor.grad = saved

@@ -30,6 +30,11 @@ _SIZED = ("ones", "zeros", "randn", "rand")
 _RANDOM = frozenset({"randn", "rand"})
 FACTORIES: frozenset[str] = frozenset({*_SIZED, "eye", "full", "arange", "linspace", "tensor"})
 _FLOAT_DTYPES = frozenset({"float32", "float"})
+#: ``dtype=torch.long`` makes an integer tensor (class targets for F.cross_entropy).
+_INT_DTYPES = frozenset({"long", "int64"})
+_INT_FACTORIES = frozenset({"tensor", "arange", "zeros", "ones", "full"})
+#: Largest whole number an integer value may hold (exact as a float, far past any class index).
+MAX_INT_VALUE = 2**31
 _EXAMPLES = "a number, a list like [1, 2, 3], or ones(3), randn(2, 3), eye(3), full((2, 2), 0.5), arange(4), linspace(0, 1, 5)"
 
 Number = int | float
@@ -47,6 +52,8 @@ class _Recipe:
 
     kind: str
     args: tuple[object, ...]
+    #: "float32", or "int64" for ``dtype=torch.long`` (args are then whole numbers).
+    dtype: str = "float32"
 
 
 def parse_value(spec: object, *, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -70,7 +77,7 @@ def parse_value(spec: object, *, generator: torch.Generator | None = None) -> to
         If the spec is malformed, ragged, empty or larger than :data:`MAX_ELEMENTS`.
     """
     recipe = _recipe(spec)
-    f32 = torch.float32
+    f32 = torch.int64 if recipe.dtype == "int64" else torch.float32
     kind, args = recipe.kind, recipe.args
     try:
         if kind == "literal":
@@ -110,6 +117,8 @@ def value_code(spec: object, *, generator_name: str = "g") -> str:
     """
     recipe = _recipe(spec)
     kind, args = recipe.kind, recipe.args
+    if recipe.dtype == "int64":
+        return f"torch.{_int_call(recipe, code=True)[:-1]}, dtype=torch.long)"
     if kind == "literal":
         return f"torch.tensor({_format_nested(args[0], code=True)})"
     if kind in _SIZED:
@@ -124,6 +133,23 @@ def value_code(spec: object, *, generator_name: str = "g") -> str:
     return f"torch.{kind}({numbers})"
 
 
+def spec_is_integer(spec: object) -> bool:
+    """Return whether ``spec`` makes an integer tensor (``dtype=torch.long``)."""
+    return _recipe(spec).dtype == "int64"
+
+
+def _int_call(recipe: _Recipe, *, code: bool) -> str:
+    """``tensor([0, 1])`` / ``arange(3)`` / ``zeros(2)`` / ``full((2,), 1)`` with whole numbers."""
+    kind, args = recipe.kind, recipe.args
+    if kind == "literal":
+        return f"tensor({_format_nested(args[0], code=code, whole=True)})"
+    if kind in _SIZED:
+        return f"{kind}({_format_size_args(args)})"
+    if kind == "full":
+        return f"full({_format_tuple(args[0])}, {int(args[1])})"  # type: ignore[arg-type, call-overload]
+    return f"{kind}({', '.join(str(int(a)) for a in args)})"  # type: ignore[call-overload]
+
+
 def spec_is_random(spec: object) -> bool:
     """Return whether ``spec`` draws random numbers (``randn``/``rand``)."""
     return _recipe(spec).kind in _RANDOM
@@ -136,6 +162,8 @@ def format_value_spec(spec: object) -> str:
     """
     recipe = _recipe(spec)
     kind, args = recipe.kind, recipe.args
+    if recipe.dtype == "int64":
+        return f"{_int_call(recipe, code=False)[:-1]}, dtype=torch.long)"
     if kind == "literal":
         return _format_nested(args[0], code=False)
     if kind in _SIZED:
@@ -248,8 +276,41 @@ def _number_node(node: ast.AST) -> Number:
 def _recipe_from_call(call: ast.Call, text: str) -> _Recipe:
     """Read ``ones(4)``, ``torch.randn(5, 3)`` and friends."""
     name = _factory_name(call.func)
-    for kw in call.keywords:
-        _check_factory_keyword(kw)
+    dtypes = {_check_factory_keyword(kw) for kw in call.keywords}
+    recipe = _float_recipe_from_call(call, name)
+    if "int64" not in dtypes:
+        return recipe
+    if name not in _INT_FACTORIES:
+        raise PlaygroundError(
+            f"`{name}` makes floats; dtype=torch.long works with tensor, arange, zeros, ones "
+            "and full",
+            hint="Integer inputs are class indices, like tensor([0, 2, 1], dtype=torch.long).",
+        )
+    return _Recipe(recipe.kind, _whole_args(recipe), "int64")
+
+
+def _whole_args(recipe: _Recipe) -> tuple[object, ...]:
+    """The recipe's numbers as ints, refusing fractions and huge values."""
+
+    def whole(value: object) -> object:
+        if isinstance(value, list):
+            return [whole(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(whole(v) for v in value)
+        number = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(number) or number != int(number) or abs(number) > MAX_INT_VALUE:
+            raise PlaygroundError(
+                f"`{_format_number(value, code=False)}` is not a whole number up to 2**31; "  # type: ignore[arg-type]
+                "an integer tensor holds whole numbers",
+                hint="Class targets are 0, 1, 2, ...",
+            )
+        return int(number)
+
+    return tuple(whole(a) for a in recipe.args)
+
+
+def _float_recipe_from_call(call: ast.Call, name: str) -> _Recipe:
+    """The recipe of a factory call, dtype aside."""
     if name == "tensor":
         if len(call.args) != 1:
             raise PlaygroundError("`tensor(...)` takes one list of numbers, like tensor([1.0, 2.0])")
@@ -291,14 +352,22 @@ def _factory_name(func: ast.AST) -> str:
     return name
 
 
-def _check_factory_keyword(kw: ast.keyword) -> None:
-    """Allow only ``dtype=torch.float32``; explain the others."""
+def _check_factory_keyword(kw: ast.keyword) -> str:
+    """Allow only ``dtype=torch.float32`` or ``dtype=torch.long``; explain the others.
+
+    Returns the dtype named ("float32" or "int64").
+    """
     if kw.arg == "dtype":
         value = kw.value
         if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
             if value.value.id == "torch" and value.attr in _FLOAT_DTYPES:
-                return
-        raise PlaygroundError("the playground works in float32: use dtype=torch.float32 or leave dtype out")
+                return "float32"
+            if value.value.id == "torch" and value.attr in _INT_DTYPES:
+                return "int64"
+        raise PlaygroundError(
+            "the playground works in float32, with integer inputs for class targets: use "
+            "dtype=torch.float32, dtype=torch.long, or leave dtype out"
+        )
     if kw.arg == "requires_grad":
         raise PlaygroundError(
             "leave out requires_grad: the playground sets it",
@@ -306,7 +375,10 @@ def _check_factory_keyword(kw: ast.keyword) -> None:
         )
     if kw.arg == "generator":
         raise PlaygroundError("leave out generator: the playground draws from its own seeded generator")
-    raise PlaygroundError(f"the keyword `{kw.arg}=` is not allowed in a value; only dtype=torch.float32 is")
+    raise PlaygroundError(
+        f"the keyword `{kw.arg}=` is not allowed in a value; only dtype=torch.float32 or "
+        "dtype=torch.long is"
+    )
 
 
 def _factory_arg(node: ast.AST, name: str) -> Number | tuple[Number, ...]:
@@ -345,11 +417,11 @@ def _format_number(value: Number, *, code: bool) -> str:
     return repr(value)
 
 
-def _format_nested(data: Nested, *, code: bool) -> str:
-    """Nested floats as list text."""
+def _format_nested(data: Nested, *, code: bool, whole: bool = False) -> str:
+    """Nested floats (or, ``whole``, ints) as list text."""
     if isinstance(data, list):
-        return "[" + ", ".join(_format_nested(item, code=code) for item in data) + "]"
-    return _format_number(data, code=code)
+        return "[" + ", ".join(_format_nested(item, code=code, whole=whole) for item in data) + "]"
+    return str(int(data)) if whole else _format_number(data, code=code)
 
 
 def _format_tuple(values: tuple[int, ...]) -> str:

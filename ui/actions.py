@@ -109,9 +109,51 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionShowVjp", "&backward(v) tab", "Ctrl+4", "", "", "show_vjp_tab"),
     ActionSpec("actionShowLesson", "&Lesson tab", "Ctrl+5", "", "",
                "show_lesson_tab"),
+    ActionSpec("actionShowLandscape", "L&andscape tab", "Ctrl+6", "", "", "show_landscape_tab"),
+    ActionSpec("actionShowData", "&Data tab", "Ctrl+7", "", "", "show_data_tab"),
+    ActionSpec("actionOpenData", "Open &data…", "Ctrl+D", "",
+               "a CSV file: its columns become the model's inputs", "open_data"),
+    ActionSpec("actionNextNode", "&Next node", "N", "",
+               "backward node by node: the next grad_fn PyTorch ran (Graph tab)", "next_node"),
+    ActionSpec("actionPreviousNode", "&Previous node", "Shift+N", "",
+               "backward node by node: one node back", "previous_node"),
 )
 
-ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS
+#: File → Export (handlers in ui/export.py's ExportCommands): every picture, the run, the window.
+EXPORT_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionExportWeightPlot", "&Parameter values plot…", "Ctrl+Shift+W", "",
+               "the plot as PNG or SVG", "export_weight_plot"),
+    ActionSpec("actionExportGradPlot", "&Gradients plot…", "Ctrl+Shift+G", "",
+               "the plot as PNG or SVG", "export_grad_plot"),
+    ActionSpec("actionExportOutputPlot", "&Output plot…", "Ctrl+Shift+O", "",
+               "the plot as PNG or SVG", "export_output_plot"),
+    ActionSpec("actionExportLandscape", "&Landscape…", "Ctrl+Shift+L", "",
+               "the loss landscape as PNG or SVG", "export_landscape"),
+    ActionSpec("actionExportData", "&Data and fit…", "Ctrl+Shift+D", "",
+               "the data plot as PNG or SVG", "export_data_plot"),
+    ActionSpec("actionExportTrajectories", "&Trajectories as CSV…", "Ctrl+Shift+T", "",
+               "one column per element: values and grads, every record", "export_trajectories"),
+    ActionSpec("actionExportWindow", "&Window as PNG…", "Ctrl+Shift+P", "",
+               "the whole window, for a slide", "export_window"),
+)
+
+# -- undo, redo and the timeline (H6: ui/undo.py, ui/timeline.py, ui/window_undo.py) --------
+#: Undo and redo for every change of the run and every replaced session; the timeline's keys.
+UNDO_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionUndo", "&Undo", "Ctrl+Z", "",
+               "s.undo(): back one action (or to the session that Apply, a preset, a lesson "
+               "or Open replaced)", "undo"),
+    ActionSpec("actionRedo", "&Redo", "Ctrl+Shift+Z", "", "s.redo()   (also Ctrl+Y)", "redo"),
+    ActionSpec("actionTimelineBack", "Timeline: &back one action", "[", "",
+               "s.goto(s.position - 1)", "timeline_back"),
+    ActionSpec("actionTimelineForward", "Timeline: &forward one action", "]", "",
+               "s.goto(s.position + 1)", "timeline_forward"),
+    ActionSpec("actionTimelineLatest", "Timeline: &latest action", "Ctrl+]", "",
+               "s.goto(len(s.history) - 1)", "timeline_latest"),
+)
+# -- end of the undo block ------------------------------------------------------------------
+
+ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS + EXPORT_ACTIONS + UNDO_ACTIONS
 
 
 def build_actions(parent: QObject, target: object,

@@ -16,6 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ui.compare import CompareSetting, describe, twin_config, twin_label
+from ui.undo import ControllerUndo, SessionStack
+
 #: How the engine's note starts when training diverges (playground.session.DIVERGED;
 #: not imported from there, which would import torch before the window paints).
 DIVERGED = "Diverged: "
@@ -30,6 +33,11 @@ FRAME_MS = 33
 class FrameThrottle(QObject):
     """Coalesce many "something changed" calls into one callback per frame.
 
+    The first change after a quiet spell is drawn at the next turn of the event
+    loop (a single press repaints at once); changes that follow within
+    ``FRAME_MS`` wait for the rest of that frame (auto-run repaints ~30 times a
+    second instead of once per action).
+
     Parameters
     ----------
     callback:
@@ -38,33 +46,52 @@ class FrameThrottle(QObject):
 
     def __init__(self, callback: Callable[[], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._callback = callback
+        self._last = -1.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(callback)
+        self._timer.timeout.connect(self._fire)
 
     def mark(self) -> None:
         """Schedule the callback unless one is already pending."""
         if not self._timer.isActive():
-            self._timer.start()
+            waited_ms = (time.perf_counter() - self._last) * 1000
+            self._timer.start(max(0, round(FRAME_MS - waited_ms)))
 
     def stop(self) -> None:
         """Drop a pending callback."""
         self._timer.stop()
 
+    def _fire(self) -> None:
+        self._last = time.perf_counter()
+        self._callback()
+
 
 def connect_session(session: Any, on_action: Callable[[Any], None],
-                    on_reset: Callable[[], None]) -> None:
-    """Subscribe ``on_action(record)`` and ``on_reset()`` to a session's events."""
+                    on_reset: Callable[[], None],
+                    on_moved: Callable[..., None] | None = None) -> None:
+    """Subscribe ``on_action(record)`` and ``on_reset()`` to a session's events.
+
+    ``on_moved`` (default: ``on_reset``) follows ``events.moved``, which an engine
+    with time travel emits after goto, undo and redo: the session shows another
+    moment of its run, so a view refreshes as after a reset.
+    """
     session.events.action_done.connect(on_action)
     session.events.reset.connect(on_reset)
+    moved = getattr(session.events, "moved", None)
+    if moved is not None:
+        moved.connect(on_moved or on_reset)
 
 
 def disconnect_session(session: Any, on_action: Callable[[Any], None],
-                       on_reset: Callable[[], None]) -> None:
+                       on_reset: Callable[[], None],
+                       on_moved: Callable[..., None] | None = None) -> None:
     """Undo :func:`connect_session`; tolerant of callbacks already gone."""
-    for signal, callback in ((session.events.action_done, on_action),
-                             (session.events.reset, on_reset)):
+    pairs = [(session.events.action_done, on_action), (session.events.reset, on_reset)]
+    moved = getattr(session.events, "moved", None)
+    if moved is not None:
+        pairs.append((moved, on_moved or on_reset))
+    for signal, callback in pairs:
         try:
             signal.disconnect(callback)
         except (ValueError, RuntimeError, TypeError, KeyError):
@@ -78,7 +105,7 @@ def build_session(config: Mapping[str, Any]) -> Any:
     return Session(**config)
 
 
-class Controller(QObject):
+class Controller(QObject, ControllerUndo):
     """Owns the live session, the optional twin and auto-run.
 
     Signals
@@ -109,6 +136,8 @@ class Controller(QObject):
         self._session: Any = None
         self._twin: Any = None
         self._compare = False
+        #: The one setting the twin differs in (auto zero_grad flipped unless the user picks).
+        self.compare_setting = CompareSetting()
         self.auto_zero_grad = False
         self.gradient: str | None = None
         self.retain_graph = False
@@ -116,6 +145,10 @@ class Controller(QObject):
         self._speed: int | None = 10
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
+        #: Sessions replaced by Apply, a preset, a lesson or Open, for Undo (ui/undo.py).
+        self.sessions = SessionStack()
+        self._restoring = False
+        self._floor: tuple[Any, int] = (None, -1)
         if session is not None:
             self.set_session(session)
 
@@ -134,11 +167,16 @@ class Controller(QObject):
         """Make ``session`` live (the twin is rebuilt from it when compare is on)."""
         self.pause()
         if self._session is not None:
-            disconnect_session(self._session, self._on_session_action_done, _noop)
+            disconnect_session(self._session, self._on_session_action_done, self._on_session_reset,
+                               _noop)
+            if session is not self._session and not self._restoring:
+                self.sessions.replaced(self._state())  # Undo brings it back as it is now
         self._session = session
+        if not self._restoring:
+            self._floor = (None, -1) if session is None else (session.columns, session.position)
         if session is not None:
             self.auto_zero_grad = bool(session.config.auto_zero_grad)
-            connect_session(session, self._on_session_action_done, _noop)
+            connect_session(session, self._on_session_action_done, self._on_session_reset, _noop)
         self.session_changed.emit(session)
         self._rebuild_twin()
 
@@ -168,10 +206,32 @@ class Controller(QObject):
             self.info.emit("Compare on: both runs restart from the initial values so they line up.")
         self._rebuild_twin()
 
+    def set_compare_setting(self, setting: CompareSetting) -> None:
+        """Let the twin differ in ``setting``; with compare on, both runs restart together."""
+        self.compare_setting = setting
+        if self._compare:
+            self.set_compare(True)
+
+    def main_config(self) -> dict[str, Any]:
+        """The main session's settings as keyword arguments (empty without a session)."""
+        if self._session is None:
+            return {}
+        return {**asdict(self._session.config), "auto_zero_grad": self.auto_zero_grad}
+
+    def compare_description(self) -> str:
+        """What differs between the runs, main first: "lr 0.1 vs 0.01"."""
+        return describe(self.main_config(), self.compare_setting) if self._session else ""
+
+    def twin_label(self) -> str:
+        """The twin's tag for legends, tables and files: "twin, lr 0.01"."""
+        if self._session is None:
+            return "twin"
+        return f"twin, {twin_label(self.main_config(), self.compare_setting)}"
+
     def _rebuild_twin(self) -> None:
         self._twin = None
         if self._compare and self._session is not None:
-            config = {**asdict(self._session.config), "auto_zero_grad": not self.auto_zero_grad}
+            config = twin_config(self.main_config(), self.compare_setting)
             try:
                 self._twin = build_session(config)
             except Exception as exc:  # noqa: BLE001
@@ -181,7 +241,9 @@ class Controller(QObject):
     def set_auto_zero_grad(self, on: bool) -> None:
         """Whether Iterate ends with zero_grad (the twin does the opposite)."""
         self.auto_zero_grad = bool(on)
-        for session, flag in ((self._session, on), (self._twin, not on)):
+        twin_flag = twin_config(self.main_config(), self.compare_setting)["auto_zero_grad"] \
+            if self._session is not None else not on
+        for session, flag in ((self._session, on), (self._twin, twin_flag)):
             if session is not None:
                 session.set_auto_zero_grad(bool(flag))
 
@@ -201,7 +263,7 @@ class Controller(QObject):
         """Apply one action to the session, then the twin; report instead of raising.
 
         ``action`` is "forward", "backward", "step", "zero_grad", "iterate",
-        "reset" or "set_requires_grad" (with ``args``).
+        "reset", or "set_requires_grad", "set_lr", "set_momentum" (with ``args``).
 
         Returns
         -------
@@ -229,8 +291,14 @@ class Controller(QObject):
 
     def _lockstep(self, action: str, *args: Any) -> None:
         self._call(self._session, action, args)
-        if self._twin is not None:
+        if self._twin is not None and self._twin_follows(action):
             self._call_twin(action, args)
+
+    def _twin_follows(self, action: str) -> bool:
+        """A mid-run lr / momentum change leaves the twin alone when that is what differs."""
+        key = self.compare_setting.key
+        return not ((action == "set_lr" and key == "lr")
+                    or (action == "set_momentum" and key in ("momentum", "optimizer")))
 
     def _iterate(self) -> None:
         twin = self._twin
@@ -247,10 +315,10 @@ class Controller(QObject):
                     stack.enter_context(session.iteration())
             for phase in ("forward", "backward", "step"):
                 self._lockstep(phase)
-            # The twin does the opposite of the main session: exactly one of them zeroes.
+            # Each run zeroes by its own auto zero_grad (they differ when that is compared).
             if self.auto_zero_grad:
                 self._call(self._session, "zero_grad", ())
-            elif twin is not None:
+            if twin is not None and twin.config.auto_zero_grad:
                 self._call_twin("zero_grad", ())
 
     def _plain(self, session: Any, zero: bool) -> bool:
@@ -274,6 +342,7 @@ class Controller(QObject):
             getattr(session, action)(*args)
 
     def _on_session_action_done(self, record: Any) -> None:
+        self.sessions.drop_redo()
         note = getattr(record, "note", None)
         if note:
             self._notes.append(str(note))
@@ -323,9 +392,11 @@ class Controller(QObject):
         """Stop timers and drop the sessions (called when the window closes)."""
         self.pause()
         if self._session is not None:
-            disconnect_session(self._session, self._on_session_action_done, _noop)
+            disconnect_session(self._session, self._on_session_action_done, self._on_session_reset,
+                               _noop)
         self._session = None
         self._twin = None
+        self.sessions.clear()
 
 
 def _noop() -> None:

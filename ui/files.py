@@ -8,6 +8,7 @@ the running session.
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSettings
@@ -74,18 +75,39 @@ def save_session(parent: QWidget, session: Any, path: str | None = None) -> str 
     return path
 
 
-def open_session(parent: QWidget, path: str | None = None) -> Any:
-    """Load a saved session (asking which unless ``path``); None when cancelled or failed."""
+def open_session(parent: QWidget, on_opened: Callable[[Any], None],
+                 path: str | None = None) -> Any:
+    """Open a saved session (asking which unless ``path``), replayed in slices.
+
+    ``on_opened(session)`` is called once it is rebuilt: at once for a short run,
+    later for a long one (a progress dialog with Cancel shows meanwhile). A
+    refused or cancelled file keeps the running session. Returns the
+    :class:`ui.loading.SlicedLoad` (None when no file was chosen or it was refused).
+    """
     path = path or ask_open_path(parent, "session", "Open session", SESSION_FILTER)
     if path is None:
         return None
-    from playground import Session  # torch: only once a file is chosen
+    from playground.persist import begin_load  # torch: only once a file is chosen
 
     try:
-        return Session.load(path)
+        load = begin_load(path)
     except Exception as exc:  # noqa: BLE001 - reported; the running session is kept
         show_error(parent, "Could not open the session", exc)
         return None
+    return run_sliced(parent, load, on_opened, "Could not open the session",
+                      f"Opening {Path(path).name}…")
+
+
+def run_sliced(parent: QWidget, load: Any, on_done: Callable[[Any], None], failure: str,
+               title: str) -> Any:
+    """Replay ``load`` in slices (see ui/loading.py); errors shown as ``failure``."""
+    from ui.loading import SlicedLoad
+
+    sliced = SlicedLoad(load, parent, title)
+    sliced.finished.connect(on_done)
+    sliced.failed.connect(lambda exc: show_error(parent, failure, exc))
+    sliced.start()
+    return sliced
 
 
 def export_script(parent: QWidget, session: Any, path: str | None = None) -> str | None:

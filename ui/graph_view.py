@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.graph_layout import place
+from ui.node_steps import NodeStepper
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 # Node kinds also differ in outline width and title text, never colour alone.
@@ -40,6 +41,8 @@ OUT_FILL, OUT_EDGE = QColor("#FBE3D6"), QColor("#D55E00")
 INK = QColor("#1A1A1A")
 ARROW = QColor("#333333")
 FREED_INK, FREED_FILL = QColor("#8C8C8C"), QColor("#F2F2F2")
+CURRENT_EDGE = QColor("#CC0077")  # the node being replayed (node by node), and what it passes on
+NOT_YET_OPACITY = 0.3  # nodes the replayed backward has not reached yet
 
 TITLE_PT, DETAIL_PT, LABEL_PT = 17, 14, 14
 X_GAP, Y_GAP, PAD = 44.0, 30.0, 10.0
@@ -119,6 +122,7 @@ class _NodeItem(QGraphicsRectItem):
         if freed:
             pen.setStyle(Qt.PenStyle.DashLine)
         self.setPen(pen)
+        self.base_pen = pen  # restored when node-by-node highlighting moves on
         self.setBrush(QBrush(FREED_FILL if freed else fill))
 
     def _text(self, text: str, points: int, bold: bool, ink: QColor) -> QGraphicsSimpleTextItem:
@@ -208,6 +212,8 @@ class GraphView(QWidget):
         self.empty_label.setFont(_font(20))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        self.stepper = NodeStepper()
+        self.stepper.moved.connect(self._on_stepper_moved)
         self.view = _ZoomView()
         self.view.setScene(QGraphicsScene(self))
         self.view.fitted.connect(self._on_view_fitted)
@@ -221,6 +227,7 @@ class GraphView(QWidget):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.caption)
+        box.addWidget(self.stepper)
         box.addWidget(self._stack, 1)
         self.refresh()
 
@@ -269,7 +276,7 @@ class GraphView(QWidget):
             self.refresh()
 
     def _on_view_fitted(self, clipped: bool) -> None:
-        self.legend.setText(LEGEND + ("   · more off-screen: scroll, or Ctrl+wheel" if clipped else ""))
+        self.legend.setText(LEGEND + ("  · more: scroll, Ctrl+wheel" if clipped else ""))
 
     def _on_retain_toggled(self, flag: bool) -> None:
         if self._session is not None:
@@ -292,6 +299,8 @@ class GraphView(QWidget):
         scene.clear()
         self._nodes: list[_NodeItem] = []
         self._edges: list[QGraphicsPathItem] = []
+        self._edge_ends: list[tuple[int, int]] = []
+        self._marks: list[Any] = []
         s = self._session
         graph = s.graph() if s is not None and s.output is not None else None
         self.caption.setVisible(bool(graph is not None and graph.nodes and graph.freed))
@@ -301,11 +310,14 @@ class GraphView(QWidget):
                 EMPTY_NO_SESSION if s is None else EMPTY_NO_FORWARD if s.output is None else EMPTY_NO_GRAPH
             )
             self._stack.setCurrentWidget(self.empty_label)
+            self.stepper.set_trace([])
             return
         infos = {t.name: t for t in s.tensors()}
         self._draw(graph, infos)
         self._stack.setCurrentWidget(self.view)
         self.view.fit_all()
+        self._sync_trace()
+        self._highlight()
 
     def _draw(self, graph: Any, infos: dict[str, Any]) -> None:
         scene = self.view.scene()
@@ -323,6 +335,7 @@ class GraphView(QWidget):
         # x * x gives two parallel edges: bow them apart symmetrically.
         total = Counter(graph.edges)
         seen: Counter[tuple[int, int]] = Counter()
+        self._edge_ends = list(graph.edges)
         for (i, j), route in zip(graph.edges, placed.routes):
             offset = seen[(i, j)] - (total[(i, j)] - 1) / 2
             seen[(i, j)] += 1
@@ -339,6 +352,9 @@ class GraphView(QWidget):
         if info is not None:
             details.append(f"value: {format_numbers(info.value, NODE_ITEMS)}")
             details.append(f"grad: {self._grad_text(info)}")
+            # Beside each param, what its optimizer keeps (momentum_buffer, exp_avg, step...).
+            for key, value in (getattr(info, "optimizer_state", None) or {}).items():
+                details.append(f"{key}: {format_numbers(value, NODE_ITEMS)}")
         return title, details
 
     def _grad_text(self, info: Any) -> str:
@@ -370,6 +386,7 @@ class GraphView(QWidget):
         if freed:
             pen.setStyle(Qt.PenStyle.DashLine)
         edge = self.view.scene().addPath(path, pen)
+        edge.setData(0, pen)  # its own pen, restored when node by node moves on
         head = QGraphicsPolygonItem(QPolygonF([b, b + QPointF(14, -7), b + QPointF(14, 7)]))
         head.setBrush(QBrush(colour))
         head.setPen(QPen(colour))
@@ -379,3 +396,91 @@ class GraphView(QWidget):
     def scene_rect(self) -> QRectF:
         """Bounding box of everything drawn (for tests and fitting)."""
         return self.view.scene().itemsBoundingRect()
+
+    # -- backward, node by node ------------------------------------------------------
+    def _sync_trace(self) -> None:
+        """Give the stepper the last backward's nodes while the graph drawn is that backward's."""
+        s = self._session
+        nodes = s.backward_trace() if s is not None and _graph_is_last_backwards(s) else []
+        key = [(n.index, n.label, n.grad_in, n.old_grad) for n in nodes]
+        if key != getattr(self, "_trace_key", None):
+            self._trace_key = key
+            self.stepper.set_trace(nodes)
+
+    def next_node(self) -> None:
+        """Replay the next grad_fn node of the last backward (key N)."""
+        if self._dirty:
+            self.refresh()
+        self.stepper.next_node()
+
+    def previous_node(self) -> None:
+        """Back one node (key Shift+N)."""
+        self.stepper.previous_node()
+
+    def _on_stepper_moved(self, _index: int) -> None:
+        self._highlight()
+
+    def _highlight(self) -> None:
+        """Outline the replayed node, fade the ones not reached yet, label what it passes on."""
+        for mark in getattr(self, "_marks", []):
+            self.view.scene().removeItem(mark)
+        self._marks = []
+        for edge in getattr(self, "_edges", []):
+            edge.setPen(edge.data(0))
+        nodes = self.stepper.nodes
+        current = self.stepper.node
+        reached = {n.graph_index: n.index for n in nodes}
+        for g, item in enumerate(getattr(self, "_nodes", [])):
+            done = current is None or reached.get(g, -1) <= current.index
+            item.setOpacity(1.0 if done else NOT_YET_OPACITY)
+            if current is not None and g == current.graph_index:
+                item.setPen(QPen(CURRENT_EDGE, 6))
+                item.setZValue(2)
+            elif item.zValue() == 2:
+                item.setPen(item.base_pen)
+                item.setZValue(0)
+        if current is None:
+            return
+        self.caption.setVisible(False)  # while replaying, the numbers matter more than "freed"
+        if current.is_leaf:
+            return
+        outgoing = [k for k, (i, _j) in enumerate(self._edge_ends) if i == current.graph_index]
+        passed = [g for g, target in zip(current.grads_out, current.targets) if target is not None]
+        seen: Counter[int] = Counter()
+        for k, grad in zip(outgoing, passed):
+            edge = self._edges[k]
+            edge.setPen(QPen(CURRENT_EDGE, 4))
+            target = self._edge_ends[k][1]
+            # Parallel edges (y * y) bow apart: first label above its edge, the next below.
+            below = seen[target] % 2 == 1
+            seen[target] += 1
+            self._marks.append(self._edge_label(edge, format_numbers(grad, NODE_ITEMS), below))
+
+    def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
+        label = QGraphicsSimpleTextItem(text)
+        label.setFont(_font(DETAIL_PT, bold=True))
+        label.setBrush(QBrush(CURRENT_EDGE))
+        point = edge.path().pointAtPercent(0.5)
+        rect = label.boundingRect()
+        y = point.y() + 4 if below else point.y() - rect.height() - 4
+        label.setPos(point.x() - rect.width() / 2, y)
+        back = QGraphicsRectItem(label.boundingRect().adjusted(-3, -1, 3, 1), label)
+        back.setBrush(QBrush(QColor(255, 255, 255, 225)))
+        back.setPen(QPen(Qt.PenStyle.NoPen))
+        back.setFlag(QGraphicsRectItem.GraphicsItemFlag.ItemStacksBehindParent)
+        label.setZValue(3)
+        self.view.scene().addItem(label)
+        return label
+
+
+def _graph_is_last_backwards(session: Any) -> bool:
+    """Whether the graph on screen is the one the last backward ran through (no forward since)."""
+    history = session.history
+    position = getattr(session, "position", len(history) - 1)
+    for index in range(position, max(-1, position - 50), -1):
+        action = history[index].action
+        if action == "backward":
+            return True
+        if action in ("forward", "reset"):
+            return False
+    return False

@@ -61,8 +61,25 @@ def error_text(exc: BaseException) -> tuple[str, str | None, str | None]:
     if isinstance(exc, PlaygroundError):
         named = exc.line is None or f"line {exc.line}" in exc.message.lower()
         what = exc.message if named else f"Line {exc.line}: {exc.message}"
-        return what, exc.torch_message, exc.hint
+        said = exc.torch_message
+        if said and said in what:  # the message already quotes PyTorch: say it once
+            said = None
+        return what, said, exc.hint
     return describe(exc)
+
+
+def _rehearse(lesson: Any) -> None:
+    """Run every step of ``lesson`` headless on a throwaway session: a step that fails
+    raises here, naming it, before the running lesson and session are replaced."""
+    trial = lesson.new_session()
+    for i, step in enumerate(lesson.steps):
+        try:
+            lesson.run_step(trial, i)
+        except PlaygroundError as exc:
+            exc.message = f"Step {i + 1} of the lesson fails: {exc.message}"
+            exc.args = (exc.message,)
+            exc.line = exc.line or step.line
+            raise
 
 
 def _gradient_code(spec: Any) -> str:
@@ -291,6 +308,8 @@ class LessonPanel(QWidget):
 
     def _start(self, source: Any) -> None:
         lesson = load_lesson(source)  # raises before anything running is touched
+        if isinstance(source, Path):
+            _rehearse(lesson)  # a teacher's file whose step fails keeps the running lesson
         if isinstance(source, Path) and self.lesson_combo.findData(source) < 0:
             self.lesson_combo.addItem(f"{lesson.title} ({source.name})", source)
         self.lesson_combo.setCurrentIndex(self.lesson_combo.findData(source))

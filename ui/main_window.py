@@ -22,8 +22,11 @@ from ui import theme
 from ui.window_commands import WindowCommands
 from ui.presentation import Presentation
 from ui.window_layout import BannerArea, LayoutKeeper, forget_layout, layout_is_sound
-from ui.actions import LOOP_ACTIONS, build_actions, shortcuts_dialog
+from ui.window_undo import UndoCommands
+from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, build_actions, shortcuts_dialog
+from ui.compare import CompareBar
 from ui.controller import SPEEDS, Controller
+from ui.export import ExportCommands
 from ui.messages import MessageBanner
 from ui.model_panel import FieldError, ModelPanel
 from ui.phase_strip import PhaseStrip
@@ -37,6 +40,8 @@ INSPECTOR_TABS = (
     ("Code", "ui.code_view", "CodePanel"),
     ("backward(v)", "ui.vjp_view", "VjpPanel"),
     ("Lesson", "ui.lesson_view", "LessonPanel"),
+    ("Landscape", "ui.landscape_view", "LandscapeView"),
+    ("Data", "ui.data_view", "DataView"),
 )
 #: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
@@ -45,7 +50,8 @@ INSPECTOR_TABS = (
 SCROLLED_TABS = ("Code", "backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
-TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55}
+TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55,
+             "Landscape": 0.6, "Data": 0.6}
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
 
@@ -71,7 +77,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return scroll
 
 
-class MainWindow(QMainWindow, WindowCommands):
+class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     """The playground window.
 
     Parameters
@@ -90,6 +96,8 @@ class MainWindow(QMainWindow, WindowCommands):
         for action in self.actions_by_id.values():
             self.addAction(action)  # window-wide shortcuts even with menus hidden
         self.banner = MessageBanner()
+        self.compare_bar = CompareBar()
+        self.compare_bar.hide()  # shown while compare is on
         self.phase_strip = PhaseStrip()
         self.plots = PlotsPanel()
         self.state_table = StateTable(self._on_state_table_requires_grad)
@@ -103,7 +111,11 @@ class MainWindow(QMainWindow, WindowCommands):
         self._build_toolbar()
         self._build_menus()
         self._connect_controller()
+        self._build_undo()  # Edit menu, undo buttons, timeline (ui/window_undo.py)
         self.model_panel.preset_chosen.connect(self._on_model_panel_preset_chosen)
+        block = self.model_panel.optimizer_block
+        block.lr_changed.connect(lambda v: self.controller.run("set_lr", v))
+        block.momentum_changed.connect(lambda v: self.controller.run("set_momentum", v))
         self.layout_keeper = LayoutKeeper(self)
         self.presentation = Presentation(self)
         self._restore_settings()
@@ -138,6 +150,7 @@ class MainWindow(QMainWindow, WindowCommands):
         layout.addWidget(self.banner_area)
         layout.addWidget(self.phase_strip)
         layout.addWidget(self.big_button_row)
+        layout.addWidget(self.compare_bar)
         # Plots on top; below them one tab at a time (tensors, graph, code, backward(v),
         # lesson), all with the full centre width: a DAG and code lines are wide.
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical)
@@ -218,8 +231,13 @@ class MainWindow(QMainWindow, WindowCommands):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action_id in ("actionOpenSession", "actionSaveSession", "actionExportScript"):
+        for action_id in ("actionOpenSession", "actionSaveSession", "actionExportScript",
+                          "actionOpenData"):
             file_menu.addAction(self.action(action_id))
+        export_menu = file_menu.addMenu("E&xport")
+        export_menu.setObjectName("exportMenu")
+        for spec in EXPORT_ACTIONS:
+            export_menu.addAction(self.action(spec.id))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionOpenLesson"))
         file_menu.addSeparator()
@@ -229,6 +247,9 @@ class MainWindow(QMainWindow, WindowCommands):
             loop_menu.addAction(self.action(spec.id))
         loop_menu.addSeparator()
         for action_id in ("actionAutoZeroGrad", "actionCompare", "actionApply"):
+            loop_menu.addAction(self.action(action_id))
+        loop_menu.addSeparator()
+        for action_id in ("actionNextNode", "actionPreviousNode"):
             loop_menu.addAction(self.action(action_id))
         view_menu = bar.addMenu("&View")
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
@@ -240,7 +261,8 @@ class MainWindow(QMainWindow, WindowCommands):
         view_menu.addAction(self.model_dock.toggleViewAction())
         view_menu.addSeparator()
         for action_id in ("actionShowTensors", "actionShowGraph", "actionShowCode",
-                          "actionShowVjp", "actionShowLesson"):
+                          "actionShowVjp", "actionShowLesson", "actionShowLandscape",
+                          "actionShowData"):
             view_menu.addAction(self.action(action_id))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.action("actionShortcuts"))
@@ -248,7 +270,8 @@ class MainWindow(QMainWindow, WindowCommands):
     def _connect_controller(self) -> None:
         c = self.controller
         c.session_changed.connect(self._on_controller_session_changed)
-        c.twin_changed.connect(self.plots.set_twin)
+        c.twin_changed.connect(self._on_controller_twin_changed)
+        self.compare_bar.setting_changed.connect(self._on_compare_bar_setting_changed)
         c.failed.connect(self._on_controller_failed)
         c.info.connect(self.banner.show_info)
         c.succeeded.connect(self.banner.clear_error)
@@ -293,7 +316,8 @@ class MainWindow(QMainWindow, WindowCommands):
             self.banner.show_info("Loading PyTorch…")
 
     def _show_in_views(self, session: Any) -> None:
-        for view in (self.phase_strip, self.plots, self.state_table, *self.inspector_panels.values()):
+        for view in (self.phase_strip, self.plots, self.state_table, self.model_panel.optimizer_block,
+                     *self.inspector_panels.values()):
             setter = getattr(view, "set_session", None)
             if setter is not None:
                 self._safely(setter, session)
@@ -372,6 +396,19 @@ class MainWindow(QMainWindow, WindowCommands):
         play.setText("&Pause" if playing else "&Play")
         play.setIcon(theme.icon("pause" if playing else "play"))
 
+    def _on_controller_twin_changed(self, twin: Any) -> None:
+        """Every view with a ``set_twin(twin, label)`` shows the twin; the bar says what differs."""
+        label = self.controller.twin_label()
+        for view in (self.plots, self.state_table, *self.inspector_panels.values()):
+            setter = getattr(view, "set_twin", None)
+            if setter is not None:
+                self._safely(setter, twin, label)
+        self.compare_bar.set_config(self.controller.main_config(), self.controller.compare_setting)
+        self.compare_bar.setVisible(self.action("actionCompare").isChecked())
+
+    def _on_compare_bar_setting_changed(self, setting: Any) -> None:
+        self._safely(self.controller.set_compare_setting, setting)
+
     def _on_speed_combo_changed(self, index: int) -> None:
         self.controller.set_speed(self.speed_combo.itemData(index))
 
@@ -435,7 +472,7 @@ class MainWindow(QMainWindow, WindowCommands):
         area = screen.availableGeometry()
         width = max(1024, min(int(area.width() * 0.96), 1920))
         height = max(700, min(int(area.height() * 0.94), 1200))
-        self.resize(min(width, area.width()), min(height, area.height()))
+        self.layout_keeper.resize_window(min(width, area.width()), min(height, area.height()))
         self.move(area.x() + (area.width() - self.width()) // 2,
                   area.y() + (area.height() - self.height()) // 2)
 
@@ -478,5 +515,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.controller.shutdown()
         self._show_in_views(None)
         self.plots.set_twin(None)
+        recovery = getattr(self, "recovery", None)
+        if recovery is not None:  # a clean exit: no autosaved run to offer next time
+            recovery.close()
         super().closeEvent(event)
 

@@ -23,7 +23,10 @@ def describe(exc: BaseException) -> tuple[str, str | None, str | None]:
         said = exc.message.startswith(f"line {exc.line}") or f"at line {exc.line}" in exc.message
         where = f" (line {exc.line})" if exc.line and not said else ""
         what = f"{exc.message}{where}"
-        return (f"{what} {notes}".strip(), exc.torch_message, exc.hint)
+        said = exc.torch_message
+        if said and said in what:  # the message already quotes PyTorch: say it once
+            said = None
+        return (f"{what} {notes}".strip(), said, exc.hint)
     what = f"Unexpected {type(exc).__name__}: {exc} {notes}".strip()
     hint = "This is a bug in the playground, not in your model. The session is unchanged; carry on."
     return (what, None, hint)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from playground.errors import PlaygroundError  # torch-free
 from ui import theme
+from ui.optimizer_panel import FieldValueError, OptimizerBlock
 from ui.presets import Preset, presets
 
 UPDATE_MODES = (("torch.optim.SGD", "optimizer"), ("manual: w -= lr * w.grad", "manual"))
@@ -168,6 +169,8 @@ class ModelPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_model_group())
         layout.addWidget(self._build_training_group())
+        self.optimizer_block = OptimizerBlock()  # ui/optimizer_panel.py: optimizer, options, live lr
+        layout.addWidget(self.optimizer_block)
         layout.addWidget(self._build_backward_group())
         self.apply_button = QPushButton("Apply  (Ctrl+Return)")
         self.apply_button.setObjectName("applyButton")
@@ -276,6 +279,7 @@ class ModelPanel(QWidget):
             self.zero_grad_combo.findData(config.get("zero_grad_mode", "zeros")))
         self._auto_action.setChecked(bool(config.get("auto_zero_grad", False)))
         self.seed_spin.setValue(int(config.get("seed", 0)))
+        self.optimizer_block.load_config(config)
         self.gradient_edit.setText(_spec_text(gradient) if gradient is not None else "")
         self.retain_graph_check.setChecked(retain_graph)
 
@@ -288,7 +292,13 @@ class ModelPanel(QWidget):
             except ValueError:
                 raise FieldError(f"{key} must be a number, not {edit.text()!r}", key,
                                  hint="Type a number, like 0.1.") from None
+        try:
+            optimizer = self.optimizer_block.config()
+        except FieldValueError as exc:
+            raise FieldError(str(exc), "optimizer_options",
+                             hint="Type the number(s) torch expects, or clear to the default.") from None
         return {
+            **optimizer,
             "params": self.params.specs(),
             "inputs": self.inputs.specs(),
             "forward": self.forward_edit.toPlainText(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,9 +12,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui import theme
+from ui.controller import connect_session, disconnect_session
 from ui.session_view import FollowsSession
 
-COLUMNS = ("name", "kind", "value", "grad", "requires_grad", "is_leaf", "grad_fn", "shape")
+COLUMNS = ("name", "kind", "value", "grad", "requires_grad", "is_leaf", "grad_fn", "shape",
+           "optimizer state")
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")
 _KIND_COLOURS = {"param": theme.PHASE_COLOURS["step"], "output": theme.PHASE_COLOURS["forward"]}
 _Index = QModelIndex | QPersistentModelIndex
@@ -39,6 +42,13 @@ def format_array(value: Any, *, threshold: int = 12) -> str:
                            max_line_width=1_000_000,
                            formatter={"float_kind": format_number, "int_kind": str})
     return " ".join(line.strip() for line in text.splitlines())
+
+
+def format_state(state: Any) -> str:
+    """A param's optimizer state in one line: ``step 3 · exp_avg [0.1, 0.2] · …`` ("" when empty)."""
+    if not state:
+        return ""
+    return " · ".join(f"{key} {format_array(value)}" for key, value in state.items())
 
 
 class TensorTableModel(QAbstractTableModel):
@@ -92,6 +102,9 @@ class TensorTableModel(QAbstractTableModel):
         info, column = self._rows[index.row()], COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(info, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "optimizer state":
+            return "\n".join(f"{k}: {np.array2string(np.asarray(v), threshold=200)}"
+                             for k, v in (getattr(info, "optimizer_state", None) or {}).items()) or None
         if role == Qt.ItemDataRole.ToolTipRole and column in ("value", "grad"):
             value = getattr(info, column)
             return None if value is None else np.array2string(np.asarray(value), threshold=200)
@@ -108,6 +121,8 @@ class TensorTableModel(QAbstractTableModel):
             return format_array(getattr(info, column))
         if column == "requires_grad" and info.kind == "param":
             return ""  # the checkbox says it
+        if column == "optimizer state":
+            return format_state(getattr(info, "optimizer_state", None))
         if column == "shape":
             return "(" + ", ".join(str(n) for n in info.shape) + ")"
         return str(getattr(info, column))
@@ -151,9 +166,29 @@ class StateTable(QTableView, FollowsSession):
         grad_fn = COLUMNS.index("grad_fn")
         header.setSectionResizeMode(grad_fn, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(grad_fn, 18 * self.fontMetrics().averageCharWidth())
+        # Adam's state is long ("step 3 · exp_avg [...] · exp_avg_sq [...]"): a fixed width,
+        # elided, the full text in the tooltip, so it never starves value and grad.
+        state = COLUMNS.index("optimizer state")
+        header.setSectionResizeMode(state, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(state, 22 * self.fontMetrics().averageCharWidth())
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # the first numbers matter most
         self._follow_init()
 
     def refresh(self) -> None:
-        """Re-read the session's tensors now."""
-        self.table_model.set_rows([] if self.session is None else self.session.tensors())
+        """Re-read the session's tensors now (and the compare twin's params under them)."""
+        rows = [] if self.session is None else list(self.session.tensors())
+        twin, label = getattr(self, "_twin", None), getattr(self, "_twin_label", "twin")
+        if twin is not None:
+            rows += [dataclasses.replace(t, name=f"{t.name}  ({label})", kind="twin param")
+                     for t in twin.tensors() if t.kind == "param"]
+        self.table_model.set_rows(rows)
+
+    def set_twin(self, twin: Any, label: str = "twin") -> None:
+        """List the compare twin's params too, tagged with what differs ("w  (twin, lr 0.01)")."""
+        old = getattr(self, "_twin", None)
+        if old is not None:
+            disconnect_session(old, self._on_session_action_done, self._on_session_reset)
+        self._twin, self._twin_label = twin, label
+        if twin is not None:
+            connect_session(twin, self._on_session_action_done, self._on_session_reset)
+        self._throttle.mark()

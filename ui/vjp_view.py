@@ -163,13 +163,17 @@ class VjpPanel(SessionView):
             return
         self.error.setText("")
         try:
-            jac = self.session.jacobian(name)
-            vjp = self.session.vjp(name, self.v_edit.text())
+            # Only the corner shown is computed (one backward per row shown), so a
+            # 10,000-element output costs what an 8-element one does.
+            jac, shape = self.session.jacobian_block(name, MAX_SHOWN, MAX_SHOWN)
+            # The default v is ones: say so instead of parsing thousands of "1.0"s.
+            untouched = not self._v_touched and self.default_v is None
+            vjp = self.session.vjp(name, None if untouched else self.v_edit.text())
         except Exception as exc:  # noqa: BLE001 - shown inline, never raised from a slot
             self._show_error(exc)
             self._clear_numbers()
             return
-        self._fill_table(name, jac)
+        self._fill_table(name, jac, shape)
         grad = self.session.grad(name)
         self.result.setText(
             f"vᵀJ = {format_value(vjp)}\n"
@@ -178,17 +182,14 @@ class VjpPanel(SessionView):
         )
         self.result.setFont(theme.scaled_font(1.1, bold=True))
 
-    def _fill_table(self, name: str, jac: list[list[float]]) -> None:
+    def _fill_table(self, name: str, jac: list[list[float]], shape: tuple[int, int]) -> None:
+        total_rows, total_cols = shape
         rows, cols = len(jac), len(jac[0]) if jac else 0
         out = self.session.output_name
-        if rows > MAX_SHOWN or cols > MAX_SHOWN:
-            self.table.setRowCount(0)
-            self.table.setColumnCount(0)
-            self.table_caption.setText(
-                f"J is {rows}×{cols}: too big to show here (up to {MAX_SHOWN}×{MAX_SHOWN})."
-            )
-            return
-        self.table_caption.setText(f"J[i, j] = ∂{out}[i] / ∂{name}[j]  ({rows}×{cols})")
+        caption = f"J[i, j] = ∂{out}[i] / ∂{name}[j]  ({total_rows}×{total_cols})"
+        if (rows, cols) != (total_rows, total_cols):
+            caption += f": the top-left {rows}×{cols} shown (up to {MAX_SHOWN}×{MAX_SHOWN})"
+        self.table_caption.setText(caption)
         self.table.setRowCount(rows)
         self.table.setColumnCount(cols)
         self.table.setHorizontalHeaderLabels([f"{name}[{j}]" for j in range(cols)])

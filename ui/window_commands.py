@@ -22,10 +22,11 @@ class WindowCommands:
 
     def open_session(self) -> None:
         """File → Open session: the running session is kept if the file is refused."""
-        session = files.open_session(self)
-        if session is not None:
-            self.set_session(session)
-            self.banner.show_info(f"Opened a session with {len(session.history)} records.")
+        files.open_session(self, self._on_session_opened)
+
+    def _on_session_opened(self, session: Any) -> None:
+        self.set_session(session)
+        self.banner.show_info(f"Opened a session with {len(session.history)} records.")
 
     def save_session(self) -> None:
         if self.session is not None:

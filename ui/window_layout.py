@@ -83,16 +83,28 @@ class BannerArea(QScrollArea):
             QTimer.singleShot(0, self, self.fit)
         return False
 
-    def fit(self) -> None:
-        """Follow the banner's visibility; as tall as its text up to ``cap``."""
-        shown = not self.banner.isHidden()
-        self.setVisible(shown)
-        if shown:
-            width = max(100, self.viewport().width())
-            need = self.banner.heightForWidth(width)
+    def fit(self, show: bool = True) -> None:
+        """As tall as the banner's text up to ``cap``; then (``show``) follow its visibility.
+
+        The height is set before the area is shown: showing a child of a visible window
+        lays the window out at once, and a stale height would grow it.
+        """
+        wanted = not self.banner.isHidden()
+        if wanted:
+            # While hidden the viewport's width is stale: the centre's width is the banner's.
+            parent = self.parentWidget()
+            width = self.viewport().width() if self.isVisible() or parent is None else (
+                parent.contentsRect().width() - 16)
+            need = self.banner.heightForWidth(max(100, width))
             if need <= 0:
                 need = self.banner.sizeHint().height()
             self.setFixedHeight(min(need, self.cap))
+        if show:
+            self.setVisible(wanted)
+
+    def room(self) -> int:
+        """The height this area takes once the banner's visibility is followed."""
+        return self.height() if not self.banner.isHidden() else 0
 
 
 class ExtensionStyle(QProxyStyle):
@@ -121,7 +133,17 @@ class LayoutKeeper(QObject):
         self._timer.timeout.connect(self.apply)
         window.installEventFilter(self)
         window.banner.installEventFilter(self)
-        theme.changes.theme_changed.connect(self.schedule)
+        # Rows that come and go (the compare bar, the caption): budget again at once.
+        self._rows: list[QWidget] = []
+        layout = window.centralWidget().layout()
+        for i in range(layout.count()):
+            row = layout.itemAt(i).widget()
+            if row is not None and row is not window.centre_splitter:
+                row.installEventFilter(self)
+                self._rows.append(row)
+        # At once, not deferred: the layout would otherwise grow the window for the new
+        # fonts before the budget hides what no longer fits.
+        theme.changes.theme_changed.connect(self.apply)
         self._extension_style = ExtensionStyle()
         for button in window.toolbar.findChildren(QToolButton, "qt_toolbar_ext_button"):
             # Qt's overflow button is a 12 px sliver whatever the zoom: as wide as a letter,
@@ -140,7 +162,7 @@ class LayoutKeeper(QObject):
         self.enabled = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.window.banner:
+        if watched is self.window.banner or watched in self._rows:
             if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
                 # Now, before the layout takes the banner: a deferred budget would come
                 # after the window had grown to fit it.
@@ -153,21 +175,28 @@ class LayoutKeeper(QObject):
         """Apply the budget once control returns to the event loop."""
         self._timer.start()
 
-    def apply(self) -> None:
-        """Size the plots' floor and choose which optional rows fit."""
+    def resize_window(self, width: int, height: int) -> None:
+        """Resize the window, budgeting for ``height`` first (Qt never shrinks a window
+        below its minimum, so rows that would not fit must go before, not after)."""
+        self.apply(height)
+        self.window.resize(width, height)
+        self.apply()
+
+    def apply(self, height: int | None = None) -> None:
+        """Size the plots' floor and choose which optional rows fit ``height`` (default: now)."""
         self._timer.stop()
         w = self.window
-        height = w.height()
+        height = w.height() if height is None else height
         if height <= 0:
             return
         for plot in w.plots.plots.values():
             plot.getPlotItem().legend.relayout()
             plot_style.fit_title(plot)
         plots_min = math.ceil(max(plot_chrome(p) for p in w.plots.plots.values())
-                              + plot_data_floor(height))
+                              + plot_data_floor(height) + self._plots_extra())
         w.plots.setMinimumHeight(plots_min)
         w.banner_area.cap = int(height * (PRESENTING_BANNER_SHARE if theme.presenting() else BANNER_SHARE))
-        w.banner_area.fit()
+        w.banner_area.fit(show=False)  # shown last, once the rows that do not fit are gone
         if not self.enabled:
             # Presentation mode: no optional rows; the tabs show when they fit under the plots
             # (a running lesson's caption usually takes their room: it is the Lesson tab's text).
@@ -177,6 +206,7 @@ class LayoutKeeper(QObject):
                            and w.inspector.tabText(w.inspector.currentIndex()) == "Lesson")
             w.inspector.setVisible(not lesson_told
                                    and spare >= w.inspector.minimumSizeHint().height())
+            w.banner_area.fit()
             return
         line = QFontMetricsF(QGuiApplication.font()).lineSpacing()
         code_line = w.phase_strip.code_line_height()
@@ -202,10 +232,23 @@ class LayoutKeeper(QObject):
         w.phase_strip.set_max_code_lines(code_lines)
         w.big_button_row.setVisible(show_buttons)
         w.statusBar().setVisible(show_status)
+        w.banner_area.fit()
         sizes = w.centre_splitter.sizes()
         if len(sizes) == 2 and sizes[0] < plots_min and sum(sizes) > 0:
             w.centre_splitter.setSizes([plots_min, max(0, sum(sizes) - plots_min)])
 
+
+    def _plots_extra(self) -> int:
+        """Height of what the plots panel holds besides the plots (the timeline strip)."""
+        layout = self.window.plots.layout()
+        extra = 0
+        for i in range(layout.count()):
+            widget = layout.itemAt(i).widget()
+            if widget is None or widget.isHidden() or any(
+                    widget.isAncestorOf(p) for p in self.window.plots.plots.values()):
+                continue
+            extra += max(widget.minimumHeight(), widget.sizeHint().height()) + layout.spacing()
+        return extra
 
     def _spacing(self) -> int:
         return max(0, self.window.centralWidget().layout().spacing())
@@ -228,6 +271,11 @@ class LayoutKeeper(QObject):
         shown = 0
         for i in range(layout.count()):
             widget = layout.itemAt(i).widget()
+            if widget is w.banner_area:  # counted as it will be, shown or not yet
+                room = w.banner_area.room()
+                shown += 1 if room else 0
+                total += room
+                continue
             if widget is None or widget.isHidden():
                 continue
             shown += 1

@@ -32,6 +32,10 @@ EXPECTED_ORDER = [
     "09_weighted_backward",
     "10_bce_with_logits",
     "11_retain_graph",
+    "12_loss_landscape_line_fit",
+    "13_momentum_vs_sgd",
+    "14_adam_first_steps",
+    "15_backward_node_by_node",
 ]
 
 

@@ -215,7 +215,7 @@ def test_number_results_are_given_as_tensors() -> None:
         ("a = x // 2", 1, "`//`"),
         ("a = x % 2", 1, "`%`"),
         ("a = not x", 1, "`not`"),
-        ("a = x < 2", 1, "comparisons"),
+        ("a = 0 < x < 2", 1, "chained comparisons"),
         ("a = x and w", 1, "`and`"),
         ("a = x if b else w", 1, "if ... else"),
         ("a = {1: x}", 1, "dicts"),
@@ -309,3 +309,20 @@ def test_every_tensor_method_matches_python_and_leaves_its_input_unchanged(metho
     expected = oracle(text, {k: v.clone() for k, v in env.items()})["out"]
     assert torch.equal(source, before)
     torch.testing.assert_close(result, as_tensor(expected), rtol=0, atol=0, equal_nan=True)
+
+
+def test_broadcast_shape_by_hand_equals_torch() -> None:
+    """The size check broadcasts shapes itself (torch.broadcast_shapes is slow): torch decides."""
+    import random
+
+    from playground._program_ops import broadcast_shape
+
+    rng = random.Random(0)
+    for _ in range(3000):
+        shapes = [tuple(rng.choice([0, 1, 2, 3]) for _ in range(rng.randrange(0, 4)))
+                  for _ in range(rng.randrange(1, 4))]
+        try:
+            expected: tuple[int, ...] | None = tuple(torch.broadcast_shapes(*shapes))
+        except RuntimeError:
+            expected = None
+        assert broadcast_shape(shapes) == expected, shapes

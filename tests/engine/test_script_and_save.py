@@ -100,7 +100,7 @@ def test_saved_session_continues_exactly(kwargs: dict, tmp_path: Path) -> None:
     for name in s.param_names:
         assert t.value(name) == s.value(name)
     data = json.loads(path.read_text())
-    assert data["version"] == 1 and data["format"] == "training-loop-playground/session"
+    assert data["version"] == 2 and "history" not in data and data["format"] == "training-loop-playground/session"
     assert not list(tmp_path.glob(".*.tmp"))
 
 

@@ -143,7 +143,7 @@ def test_size_limit_is_inclusive() -> None:
         ("ones(10**9)", "is not a number"),
         ("ones(3, requires_grad=True)", "requires_grad"),
         ("randn(3, generator=g)", "generator"),
-        ("ones(3, dtype=torch.int64)", "float32"),
+        ("ones(3, dtype=torch.int8)", "float32"),
         ("ones(n=3)", "`n=`"),
         ("full(3, 1)", "full((2, 2), 0.5)"),
         ("tensor(1, 2)", "one list"),

@@ -103,7 +103,7 @@ def test_save_then_open_session_continues_exactly(
     target = tmp_path / "run.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     trigger(window, "actionSaveSession")
-    assert json.loads(target.read_text())["version"] == 1
+    assert json.loads(target.read_text())["version"] == 2
     other = make_window(None)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
     trigger(other, "actionOpenSession")

@@ -17,7 +17,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRectF, QSettings, Qt
 from PySide6.QtGui import QFontInfo, QFontMetricsF, QGuiApplication, QImage, QPainter
-from PySide6.QtWidgets import QApplication, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from playground.errors import PlaygroundError
 from ui import plot_style, theme
@@ -152,6 +152,18 @@ def assert_toolbar_whole(window: Any) -> None:
     assert not overflow or extension, "items left the toolbar but there is no overflow menu"
 
 
+def rows_report(window: Any) -> str:
+    """Minimum and actual heights of the window's rows (for a failure message)."""
+    layout = window.centralWidget().layout()
+    rows = [layout.itemAt(i).widget() for i in range(layout.count())]
+    parts = [f"{r.objectName() or type(r).__name__}={r.minimumSizeHint().height()}/{r.height()}"
+             for r in rows if r is not None and r.isVisible()]
+    parts += [f"plots={window.plots.minimumHeight()}", f"tabs={window.inspector.minimumSizeHint().height()}",
+              f"menu={window.menuBar().height()}", f"toolbar={window.toolbar.height()}",
+              f"status={window.statusBar().isVisible()}"]
+    return " ".join(parts)
+
+
 def assert_layout_holds(window: Any, qtbot: Any, height: int, what: str) -> dict[str, int]:
     settle(qtbot)
     window.plots.redraw()
@@ -175,11 +187,7 @@ def test_plots_keep_a_fifth_of_the_height_and_nothing_is_clipped(
     """One window per zoom and mode; each size, model and tab in turn (window creation is slow)."""
     theme.apply_zoom(zoom)
     window = make_window()
-    # A 40 px strip under the plots, as the timeline will be: the budget must make room for it.
-    timeline = QWidget()
-    timeline.setFixedHeight(40)
-    central = window.centralWidget().layout()
-    central.insertWidget(central.indexOf(window.centre_splitter) + 1, timeline)
+    assert window.plots.timeline.isVisible()  # the budget makes room for the timeline strip
     if presenting:
         window.action("actionPresentation").trigger()
         settle(qtbot)
@@ -196,7 +204,7 @@ def test_plots_keep_a_fifth_of_the_height_and_nothing_is_clipped(
         for width, height in SIZES:
             # In presentation mode the offscreen screen (800x800) stands in for the projector:
             # the full-screen window is resized to the projector's size.
-            window.resize(width, height)
+            window.layout_keeper.resize_window(width, height)  # as the window sizes itself
             show_banner(window)  # after the actions: a successful one clears an error
             settle(qtbot)
             assert window.banner_area.isVisible()
@@ -204,7 +212,8 @@ def test_plots_keep_a_fifth_of_the_height_and_nothing_is_clipped(
                 window.inspector.setCurrentIndex(index)
                 what = f"{width}x{height}, {model}, {window.inspector.tabText(index)} tab"
                 assert_layout_holds(window, qtbot, height, what)
-                assert (window.width(), window.height()) == (width, height), f"{what}: window grew"
+                assert (window.width(), window.height()) == (width, height), (
+                    f"{what}: window grew: {rows_report(window)}")
         widths = {pg.mkPen(c.opts["pen"]).width() for c in window.plots.curves("weights")
                   if c.opts.get("pen") is not None and not c.name().startswith("zero_grad")}
         assert min(widths) >= (4 if presenting else 3)

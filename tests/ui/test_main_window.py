@@ -490,9 +490,9 @@ def test_an_unreadable_number_is_explained_not_unexpected(window: Any) -> None:
     assert "Unexpected" not in window.banner.text
 
 
-def test_inspector_has_the_tensor_table_and_four_panels(window: Any) -> None:
+def test_inspector_has_the_tensor_table_and_six_panels(window: Any) -> None:
     titles = [window.inspector.tabText(i) for i in range(window.inspector.count())]
-    assert titles == ["Tensors", "Graph", "Code", "backward(v)", "Lesson"]
+    assert titles == ["Tensors", "Graph", "Code", "backward(v)", "Lesson", "Landscape", "Data"]
     for title in titles[1:]:
         assert window.inspector_panels[title].objectName() != ""  # loaded, not a fallback label
 

@@ -1,0 +1,179 @@
+"""The Landscape tab, driven from the keyboard; plain torch is the oracle for every number drawn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import Qt
+
+CTRL, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
+X = [0.0, 1.0, 2.0, 3.0]
+Y = [1.0, 3.1, 4.9, 7.2]
+LINE_FIT = {"params": {"w": "0.0", "b": "0.0"},
+            "inputs": {"x": str(X), "y": str(Y)},
+            "forward": "loss = ((w * x + b - y) ** 2).mean()", "lr": 0.05}
+
+
+def loss_at(w: float, b: float) -> float:
+    x, y = torch.tensor(X), torch.tensor(Y)
+    return ((torch.tensor(w) * x + torch.tensor(b) - y) ** 2).mean().item()
+
+
+def press(window: Any, qtbot: Any, *keys: Any) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # window shortcuts need the active window
+    for key in keys:
+        if isinstance(key, tuple):
+            qtbot.keyClick(window, key[0], key[1])
+        else:
+            qtbot.keyClick(window, key)
+
+
+def landscape(window: Any, qtbot: Any) -> Any:
+    press(window, qtbot, (Qt.Key.Key_6, CTRL))
+    view = window.inspector_panels["Landscape"]
+    assert view.isVisible() and view.x_combo.hasFocus()
+    qtbot.waitUntil(lambda: view.landscape is not None)
+    return view
+
+
+def drawn(view: Any, qtbot: Any) -> None:
+    """Let the frame throttle bring the picture up to date."""
+    view.refresh()
+
+
+def test_grid_drawn_is_the_torch_loss(make_window: Any, qtbot: Any) -> None:
+    window = make_window(LINE_FIT)
+    view = landscape(window, qtbot)
+    land = view.landscape
+    assert (land.x_name, land.y_name) == ("w", "b")
+    image = view.image.image
+    assert image.shape == (101, 101)
+    for i in (0, 37, 100):
+        for j in (0, 50, 99):
+            assert image[i, j] == pytest.approx(loss_at(land.xs[j], land.ys[i]), rel=1e-5)
+    # The current point is drawn where the session's params are.
+    x, y = view.point.getData()
+    assert (x[0], y[0]) == (0.0, 0.0)
+    axis = view.plot.getPlotItem().getAxis("bottom")
+    assert axis.labelText == "w"
+
+
+def test_grad_arrow_grows_3_6_9_and_step_arrow_is_the_step(make_window: Any, qtbot: Any) -> None:
+    window = make_window(LINE_FIT)
+    view = landscape(window, qtbot)
+    w, b = torch.tensor(0.0, requires_grad=True), torch.tensor(0.0, requires_grad=True)
+    x, y = torch.tensor(X), torch.tensor(Y)
+    for k in (1, 2, 3):  # forward + backward, no zero_grad: the grads accumulate
+        press(window, qtbot, Qt.Key.Key_F, Qt.Key.Key_B)
+        ((w * x + b - y) ** 2).mean().backward()
+        drawn(view, qtbot)
+        x0, y0, x1, y1 = view.grad_arrow.ends
+        assert (x0, y0) == (0.0, 0.0)
+        assert (x1, y1) == pytest.approx((-0.05 * w.grad.item(), -0.05 * b.grad.item()), rel=1e-6)
+        if k == 1:
+            first = np.hypot(x1, y1)
+        assert np.hypot(x1, y1) == pytest.approx(k * first, rel=1e-5)
+        assert not view.step_arrow.visible
+    press(window, qtbot, Qt.Key.Key_S)
+    with torch.no_grad():
+        w -= 0.05 * w.grad
+        b -= 0.05 * b.grad
+    drawn(view, qtbot)
+    assert not view.grad_arrow.visible
+    assert view.step_arrow.ends == pytest.approx((0.0, 0.0, w.item(), b.item()), rel=1e-6)
+    px, py = view.path.getData()
+    assert (px[-1], py[-1]) == pytest.approx((w.item(), b.item()), rel=1e-6)
+
+
+def test_choosing_elements_from_the_keyboard(make_window: Any, qtbot: Any) -> None:
+    window = make_window({"params": {"w": "[0.5, -0.5]", "b": "0.0"},
+                          "inputs": {"x": str(X), "y": str(Y)},
+                          "forward": "loss = ((w[0] * x + w[1] * x * x + b - y) ** 2).mean()"})
+    view = landscape(window, qtbot)
+    assert (view.landscape.x_name, view.landscape.y_name) == ("w[0]", "w[1]")
+    press(window, qtbot, (Qt.Key.Key_Y, ALT))
+    assert view.y_combo.hasFocus()
+    qtbot.keyClick(view.y_combo, Qt.Key.Key_End)  # b, the last element
+    qtbot.waitUntil(lambda: view.landscape.y_name == "b")
+    land = view.landscape
+    i, j = 10, 80
+
+    def oracle(w0: float, bias: float) -> float:
+        xx, yy = torch.tensor(X), torch.tensor(Y)
+        return ((w0 * xx + -0.5 * xx * xx + bias - yy) ** 2).mean().item()
+    assert view.image.image[i, j] == pytest.approx(oracle(land.xs[j], land.ys[i]), rel=1e-5)
+    assert view.plot.getPlotItem().getAxis("left").labelText == "b"
+
+
+def test_twin_path_is_dashed_and_follows_the_twin(make_window: Any, qtbot: Any) -> None:
+    window = make_window({**LINE_FIT, "auto_zero_grad": True})
+    window.action("actionAutoZeroGrad").setChecked(True)
+    from ui.compare import CompareSetting
+
+    window.controller.set_compare_setting(CompareSetting("lr", 0.01))
+    press(window, qtbot, Qt.Key.Key_C)
+    view = landscape(window, qtbot)
+    press(window, qtbot, Qt.Key.Key_I, Qt.Key.Key_I)
+    drawn(view, qtbot)
+    assert view.twin_path.opts["pen"].style() == Qt.PenStyle.DashLine
+    tx, ty = view.twin_path.getData()
+    twin = window.controller.twin
+    assert (tx[-1], ty[-1]) == (twin.value("w"), twin.value("b"))
+    w, b = torch.tensor(0.0, requires_grad=True), torch.tensor(0.0, requires_grad=True)
+    opt = torch.optim.SGD([w, b], lr=0.01)
+    for _ in range(2):
+        ((w * torch.tensor(X) + b - torch.tensor(Y)) ** 2).mean().backward()
+        opt.step()
+        opt.zero_grad()
+    assert (tx[-1], ty[-1]) == pytest.approx((w.item(), b.item()), rel=1e-6)
+    labels = [label.text for _, label in view.legend.items]
+    assert "path (twin, lr 0.01)" in labels
+
+
+def test_hidden_tab_computes_nothing_and_grid_is_reused(make_window: Any, qtbot: Any) -> None:
+    window = make_window({**LINE_FIT, "auto_zero_grad": True})
+    view = window.inspector_panels["Landscape"]
+    for _ in range(5):
+        window.controller.run("iterate")
+    qtbot.wait(60)
+    assert view.grids_computed == 0  # the Tensors tab is shown
+    view = landscape(window, qtbot)
+    assert view.grids_computed == 1
+    # Two params only: the surface cannot change; it is recomputed only if the path leaves it.
+    for _ in range(3):
+        window.controller.run("iterate")
+        drawn(view, qtbot)
+    land = view.landscape
+    x, y = window.session.value("w"), window.session.value("b")
+    inside = land.xs[0] < x < land.xs[-1] and land.ys[0] < y < land.ys[-1]
+    assert inside and view.grids_computed == 1
+
+
+def test_a_model_without_a_landscape_says_why(make_window: Any, qtbot: Any) -> None:
+    window = make_window({"params": {"w": "[1.0, 2.0]"}, "forward": "y = w * 2"})
+    press(window, qtbot, (Qt.Key.Key_6, CTRL))
+    view = window.inspector_panels["Landscape"]
+    qtbot.waitUntil(lambda: view.stack.currentWidget() is view.message
+                    and "one-number output" in view.message.text())
+
+
+def test_the_grid_follows_the_path_when_it_leaves_the_view(make_window: Any, qtbot: Any) -> None:
+    window = make_window({**LINE_FIT, "auto_zero_grad": True, "lr": 0.1})
+    view = landscape(window, qtbot)
+    first = view.landscape
+    assert first.xs[0] <= 0.0 <= first.xs[-1]
+    for _ in range(40):
+        window.controller.run("iterate")
+    w = window.session.value("w")
+    assert w > first.xs[-1]  # the run left the first grid
+    # Recomputed on a later frame (not sooner than GRID_PAUSE times the last grid's cost).
+    qtbot.waitUntil(lambda: view.grids_computed == 2)
+    land = view.landscape
+    px, py = view.path.getData()
+    # The new grid holds the whole path, start and end.
+    assert land.xs[0] <= px.min() and px.max() <= land.xs[-1]
+    assert land.ys[0] <= py.min() and py.max() <= land.ys[-1]

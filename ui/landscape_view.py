@@ -1,0 +1,418 @@
+"""The Landscape tab: the loss over two param elements, the run's path on it, −grad and step arrows.
+
+The engine computes the grid (``Session.landscape``: one batched torch
+evaluation under no_grad); this view only draws it. It stays cheap while the
+run goes on: nothing is computed while the tab is hidden; redraws are
+coalesced to one per frame; the grid itself is recomputed only when it can
+have changed (another element moved, or the path left the middle of the
+view) and, during a fast run, at most every ``GRID_PAUSE`` times the last
+computation took, so the window keeps most of its time for painting.
+The arrows are the learner's questions made visible: after a backward the
+arrow is −lr·grad (what plain SGD would do; it grows 3, 6, 9 while grads
+accumulate), after a step the arrow is the step the optimizer really took.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+import pyqtgraph as pg
+
+from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.plots import element_names
+
+GRID_N = 101
+#: After a grid took t seconds, the next one waits at least GRID_PAUSE * t.
+GRID_PAUSE = 4.0
+#: The grid is recomputed when the point leaves this central share of it.
+KEEP_INSIDE = 0.8
+#: Elements offered in the x / y choosers (a huge tensor would make a useless list).
+MAX_CHOICES = 200
+PATH_COLOUR, TWIN_COLOUR = "#FFFFFF", "#FFD23F"
+GRAD_COLOUR, STEP_COLOUR = "#D55E00", "#00A86B"
+ISOCURVES = 8
+EMPTY_NO_SESSION = "No session loaded"
+HIDDEN_TEXT = "The landscape is drawn while this tab is shown."
+
+
+class _Arrow:
+    """A line with a pixel-sized head, in data coordinates (pg.ArrowItem draws the head)."""
+
+    def __init__(self, plot: pg.PlotItem, colour: str, name: str) -> None:
+        self.line = pg.PlotDataItem(pen=pg.mkPen(colour, width=4), name=name)
+        self.head = pg.ArrowItem(pen=pg.mkPen(colour), brush=pg.mkBrush(colour),
+                                 headLen=18, tipAngle=35, tailLen=0)
+        self.plot = plot
+        plot.addItem(self.line)
+        plot.addItem(self.head)
+        self.ends: tuple[float, float, float, float] | None = None
+        self.hide()
+
+    def show(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        """From (x0, y0) to (x1, y1); hidden when it has no length."""
+        if not np.all(np.isfinite([x0, y0, x1, y1])) or (x0, y0) == (x1, y1):
+            self.hide()
+            return
+        self.ends = (x0, y0, x1, y1)
+        self.line.setData([x0, x1], [y0, y1])
+        self.head.setPos(x1, y1)
+        self.aim()
+        self.head.show()
+
+    def aim(self) -> None:
+        """Point the head along the line as it appears on screen (axes may be scaled)."""
+        if self.ends is None:
+            return
+        x0, y0, x1, y1 = self.ends
+        vb = self.plot.getViewBox()
+        a, b = vb.mapViewToScene(QPointF(x0, y0)), vb.mapViewToScene(QPointF(x1, y1))
+        # ArrowItem's angle 0 points left; the angle turns clockwise on screen (y down).
+        angle = np.degrees(np.arctan2(a.y() - b.y(), a.x() - b.x()))
+        self.head.setStyle(angle=float(angle))
+
+    def hide(self) -> None:
+        self.ends = None
+        self.line.setData([], [])  # kept shown, so its legend entry stays a plain line
+        self.head.hide()
+
+    @property
+    def visible(self) -> bool:
+        return self.ends is not None
+
+
+class LandscapeView(QWidget):
+    """Loss surface over two elements with the path, −lr·grad and step arrows (main and twin)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("landscapeView")
+        self.session: Any = None
+        self.twin: Any = None
+        self.twin_label = "twin"
+        self.landscape: Any = None  # the engine's last Landscape
+        self._choice: tuple[str, str] | None = None
+        self.grid_text = ""
+        self.compute_seconds = 0.0
+        self.grids_computed = 0
+        self._next_grid_at = 0.0
+        self._grid_dirty = True
+        self._others: np.ndarray | None = None  # the other elements' values the grid was made at
+        self._throttle = FrameThrottle(self._refresh_if_visible, self)
+        self.x_combo, self.y_combo = QComboBox(), QComboBox()
+        for combo, axis in ((self.x_combo, "x"), (self.y_combo, "y")):
+            combo.setObjectName(f"landscape{axis.upper()}Combo")
+            combo.setToolTip(f"The element on the {axis} axis; the others stay at their values")
+            combo.activated.connect(self._on_combo_activated)
+        self.status = QLabel()
+        self.status.setObjectName("landscapeStatus")
+        self.status.setWordWrap(True)
+        top = QHBoxLayout()
+        for text, combo in (("&x", self.x_combo), ("&y", self.y_combo)):
+            label = QLabel(text)
+            label.setBuddy(combo)  # Alt+X / Alt+Y
+            top.addWidget(label)
+            top.addWidget(combo)
+        top.addWidget(self.status, 1)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("landscapePlot")
+        item = self.plot.getPlotItem()
+        item.setAspectLocked(True)  # −grad is drawn at right angles to the contours only then
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setPen("k")
+            axis.setTextPen("k")
+            axis.enableAutoSIPrefix(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        item.addItem(self.image)
+        self.colour_map = pg.colormap.get("viridis")
+        self.image.setColorMap(self.colour_map)
+        self.colour_bar = pg.ColorBarItem(colorMap=self.colour_map, interactive=False, width=14,
+                                          label="loss")
+        self.colour_bar.setImageItem(self.image, insert_in=item)
+        self.isocurves: list[pg.IsocurveItem] = []
+        for _ in range(ISOCURVES):
+            curve = pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 110), width=1))
+            curve.setParentItem(self.image)
+            self.isocurves.append(curve)
+        # A dark legend: the path is drawn white on the colour map, and must show in the key too.
+        legend = item.addLegend(offset=(8, 8), labelTextColor="w", brush=pg.mkBrush(30, 30, 30, 210),
+                                pen=pg.mkPen("#888"))
+        self.legend = legend
+        self.path = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOUR, width=3), symbol="o", symbolSize=6,
+                                    symbolBrush=PATH_COLOUR, symbolPen=pg.mkPen("k"), name="path")
+        self.twin_path = pg.PlotDataItem(pen=pg.mkPen(TWIN_COLOUR, width=3,
+                                                      style=Qt.PenStyle.DashLine), name="twin")
+        self.point = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(PATH_COLOUR), pen=pg.mkPen("k", width=2))
+        for it in (self.path, self.twin_path, self.point):
+            item.addItem(it)
+        legend.removeItem(self.twin_path)
+        self.grad_arrow = _Arrow(item, GRAD_COLOUR, "−lr·grad")
+        self.step_arrow = _Arrow(item, STEP_COLOUR, "step")
+        item.getViewBox().sigTransformChanged.connect(self._on_view_transform_changed)
+        self.message = QLabel(EMPTY_NO_SESSION)
+        self.message.setObjectName("landscapeMessage")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message)
+        self.stack.addWidget(self.plot)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.stack, 1)
+
+    # -- sessions ---------------------------------------------------------------------
+    def set_session(self, session: Any) -> None:
+        """Show ``session``'s landscape (default elements: the first two trainable)."""
+        if self.session is not None:
+            disconnect_session(self.session, self._on_action_done, self._on_reset)
+        self.session = session
+        self.landscape = None
+        self._choice: tuple[str, str] | None = None
+        self._fill_combos()
+        if session is not None:
+            connect_session(session, self._on_action_done, self._on_reset)
+        self._mark(grid=True)
+
+    def set_twin(self, twin: Any, label: str = "twin") -> None:
+        """Draw the compare twin's path dashed (None: no twin)."""
+        if self.twin is not None:
+            disconnect_session(self.twin, self._on_twin_action_done, self._on_twin_action_done)
+        self.twin, self.twin_label = twin, label
+        self.legend.removeItem(self.twin_path)
+        if twin is not None:
+            connect_session(twin, self._on_twin_action_done, self._on_twin_action_done)
+            self.legend.addItem(self.twin_path, f"path ({label})")
+        self._mark()
+
+    def _fill_combos(self) -> None:
+        names: list[str] = []
+        if self.session is not None:
+            for param in self.session.param_names:
+                names += element_names(param, tuple(np.shape(self.session.value(param))))
+        names = names[:MAX_CHOICES]
+        for combo in (self.x_combo, self.y_combo):
+            combo.clear()
+            combo.addItems(names)
+
+    def _on_action_done(self, record: Any) -> None:
+        # A reset or undo can move the point anywhere: check the grid then.
+        self._mark(grid=record.action in ("reset", "requires_grad"))
+
+    def _on_reset(self) -> None:
+        self._mark(grid=True)
+
+    def _on_twin_action_done(self, _record: Any = None) -> None:
+        self._mark()
+
+    def _on_combo_activated(self, _index: int) -> None:
+        self._choice = (self.x_combo.currentText(), self.y_combo.currentText())
+        self._mark(grid=True, now=True)
+
+    def _mark(self, grid: bool = False, now: bool = False) -> None:
+        self._grid_dirty |= grid
+        if now:
+            self._next_grid_at = 0.0
+        self._throttle.mark()
+
+    def _refresh_if_visible(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._throttle.mark()
+
+    def _on_view_transform_changed(self, *_: Any) -> None:
+        self.grad_arrow.aim()
+        self.step_arrow.aim()
+
+    # -- drawing ----------------------------------------------------------------------
+    def chosen(self) -> tuple[str | None, str | None]:
+        """The x and y element names the user chose (None, None: the engine's defaults)."""
+        return self._choice or (None, None)
+
+    def refresh(self) -> None:
+        """Bring the picture up to date now (the grid only if it needs it and may)."""
+        self._throttle.stop()
+        s = self.session
+        if s is None:
+            self.message.setText(EMPTY_NO_SESSION)
+            self.stack.setCurrentWidget(self.message)
+            return
+        if self._needs_grid():
+            if time.perf_counter() < self._next_grid_at:
+                self._throttle.mark()  # too soon after the last grid: try again next frame
+            elif not self._compute():
+                return
+        if self.landscape is not None:
+            self._draw_overlays()
+
+    def _other_values(self) -> np.ndarray:
+        s = self.session
+        return np.concatenate([np.asarray(s.value(p), dtype=np.float64).ravel()
+                               for p in s.param_names])
+
+    def _needs_grid(self) -> bool:
+        land = self.landscape
+        if self._grid_dirty or land is None:
+            return True
+        x, y = self._current_xy()
+        # Everything but the two chosen elements must be where the grid was made.
+        others = self._other_values()
+        mask = self._other_mask(len(others))
+        if self._others is None or not np.array_equal(others[mask], self._others[mask], equal_nan=True):
+            return True
+        return not (_inside(x, land.xs) and _inside(y, land.ys))
+
+    def _other_mask(self, size: int) -> np.ndarray:
+        mask = np.ones(size, dtype=bool)
+        names = [n for p in self.session.param_names
+                 for n in element_names(p, tuple(np.shape(self.session.value(p))))]
+        for name in (self.landscape.x_name, self.landscape.y_name):
+            if name in names:
+                mask[names.index(name)] = False
+        return mask
+
+    def _compute(self) -> bool:
+        s = self.session
+        x, y = self.chosen()
+        start = time.perf_counter()
+        try:
+            land = s.landscape(x, y, n=GRID_N)
+        except Exception as exc:  # noqa: BLE001 - the tab says why, the run goes on
+            self.landscape = None
+            self.message.setText(f"No landscape for this model: {getattr(exc, 'message', exc)}"
+                                 + (f"\n{exc.hint}" if getattr(exc, "hint", None) else ""))
+            self.stack.setCurrentWidget(self.message)
+            self._grid_dirty = False
+            return False
+        self.compute_seconds = time.perf_counter() - start
+        self.grids_computed += 1
+        self._next_grid_at = time.perf_counter() + GRID_PAUSE * self.compute_seconds
+        self.landscape = land
+        self._grid_dirty = False
+        self._others = self._other_values()
+        for combo, name in ((self.x_combo, land.x_name), (self.y_combo, land.y_name)):
+            if combo.currentText() != name:
+                combo.setCurrentIndex(combo.findText(name))
+        self._draw_grid(land)
+        self.stack.setCurrentWidget(self.plot)
+        return True
+
+    def _draw_grid(self, land: Any) -> None:
+        loss = np.asarray(land.loss, dtype=np.float64)
+        finite = np.isfinite(loss)
+        if not finite.any():
+            loss = np.zeros_like(loss)
+        else:
+            loss = np.where(finite, loss, np.nanmax(np.where(finite, loss, np.nan)))
+        xs, ys = np.asarray(land.xs), np.asarray(land.ys)
+        dx = (xs[-1] - xs[0]) / (len(xs) - 1)
+        dy = (ys[-1] - ys[0]) / (len(ys) - 1)
+        self.image.setImage(loss, autoLevels=False)
+        low, high = float(loss.min()), float(np.percentile(loss, 95))
+        high = high if high > low else low + 1.0
+        self.image.setRect(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
+        self.colour_bar.setLevels((low, high))
+        # Contours spaced geometrically above the minimum: rings near the bottom of the bowl too.
+        levels = low + (high - low) * np.geomspace(0.01, 1.0, ISOCURVES)
+        for curve, level in zip(self.isocurves, levels):
+            # A child of the image: it draws in pixel indices, data[x][y], and the image's
+            # transform places it. +0.5: pixel centres, where the loss was evaluated.
+            curve.setData(loss.T)
+            curve.setLevel(float(level))
+            curve.setPos(0.5, 0.5)
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", land.x_name, color="k")
+        item.setLabel("left", land.y_name, color="k")
+        item.getViewBox().setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
+        self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
+        self.status.setToolTip("The loss at each grid point, the other elements held at their "
+                               "current values (one batched torch evaluation, no_grad)")
+
+    def _path(self, session: Any) -> tuple[np.ndarray, np.ndarray]:
+        land = self.landscape
+        cols = getattr(session, "columns", None)
+        xs, ys = [], []
+        for name in (land.x_name, land.y_name):
+            param, flat = self._element(session, name)
+            if cols is not None and len(cols):
+                upto = getattr(session, "position", len(cols) - 1) + 1
+                column = cols.values(param)[:upto, flat].astype(np.float64)
+            else:
+                column = np.asarray([np.asarray(r.values[param]).ravel()[flat]
+                                     for r in session.history], dtype=np.float64)
+            (xs if name == land.x_name else ys).append(column)
+        return xs[0], ys[0]
+
+    @staticmethod
+    def _element(session: Any, name: str) -> tuple[str, int]:
+        for param in session.param_names:
+            names = element_names(param, tuple(np.shape(session.value(param))))
+            if name in names:
+                return param, names.index(name)
+        raise KeyError(name)
+
+    def _current_xy(self, session: Any = None) -> tuple[float, float]:
+        session = session or self.session
+        land = self.landscape
+        out = []
+        for name in (land.x_name, land.y_name):
+            param, flat = self._element(session, name)
+            out.append(float(np.asarray(session.value(param), dtype=np.float64).ravel()[flat]))
+        return out[0], out[1]
+
+    def _grad_xy(self) -> tuple[float, float] | None:
+        s, land = self.session, self.landscape
+        out = []
+        for name in (land.x_name, land.y_name):
+            param, flat = self._element(s, name)
+            grad = s.grad(param)
+            if grad is None:
+                return None
+            out.append(float(np.asarray(grad, dtype=np.float64).ravel()[flat]))
+        return out[0], out[1]
+
+    def _draw_overlays(self) -> None:
+        s = self.session
+        x, y = self._current_xy()
+        px, py = self._path(s)
+        self.path.setData(np.r_[px, x] if len(px) == 0 else px, np.r_[py, y] if len(py) == 0 else py)
+        self.point.setData([x], [y])
+        if self.twin is not None:
+            try:
+                tx, ty = self._path(self.twin)
+                self.twin_path.setData(tx, ty)
+            except (KeyError, AttributeError):
+                self.twin_path.setData([], [])
+        else:
+            self.twin_path.setData([], [])
+        last = s.history[-1].action if len(s.history) else None
+        grad = self._grad_xy()
+        lr = float(getattr(s, "lr", 0.0) or 0.0)
+        if grad is not None and last in ("backward",) and lr > 0:
+            self.grad_arrow.show(x, y, x - lr * grad[0], y - lr * grad[1])
+        else:
+            self.grad_arrow.hide()
+        if last == "step" and len(px) >= 2:
+            self.step_arrow.show(float(px[-2]), float(py[-2]), x, y)
+        else:
+            self.step_arrow.hide()
+        grad_text = "" if grad is None else f"   ·   grad ({_num(grad[0])}, {_num(grad[1])})"
+        land = self.landscape
+        self.status.setText(f"{land.x_name} = {_num(x)},  {land.y_name} = {_num(y)}{grad_text}"
+                            f"   ·   {self.grid_text}")
+
+
+def _inside(value: float, axis: list[float]) -> bool:
+    low, high = axis[0], axis[-1]
+    margin = (high - low) * (1 - KEEP_INSIDE) / 2
+    return low + margin <= value <= high - margin
+
+
+def _num(value: float) -> str:
+    return f"{value:.4g}"

@@ -1,0 +1,146 @@
+"""Backward, node by node: the words and numbers for one grad_fn node of the last backward.
+
+The numbers are the engine's (``Session.backward_trace()``: captured by hooks
+during the real backward); this module only puts them into sentences a
+learner can follow, and the :class:`NodeStepper` bar (Previous node / Next
+node and the explanation) that the Graph tab shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ui.formatting import format_value
+
+IDLE_TEXT = "Next node (N): replay the last backward one grad_fn node at a time."
+NO_TRACE_TEXT = "Node by node (N) replays a backward: press Backward (B) first."
+
+
+def node_name(node: Any) -> str:
+    """``MulBackward0 (z)`` or ``AccumulateGrad (x.grad)``."""
+    if node.is_leaf:
+        return f"AccumulateGrad ({node.tensor}.grad)" if node.tensor else "AccumulateGrad"
+    return f"{node.label} ({node.tensor})" if node.tensor else node.label
+
+
+def _n(value: Any) -> str:
+    return format_value(value).replace("\n", "")
+
+
+def explain(node: Any, nodes: list[Any]) -> list[str]:
+    """Lines describing what ``node`` received and what it passed on (or accumulated)."""
+    lines = [f"Node {node.index + 1} of {len(nodes)}: {node_name(node)}"]
+    if len(node.sources) > 1:
+        parts = " + ".join(f"{_n(g)} from {nodes[i].label}" for i, g in node.sources)
+        lines.append(f"received {parts} = {_n(node.grad_in)}  (reached by {len(node.sources)} paths)")
+    elif node.sources:
+        sender, _ = node.sources[0]
+        lines.append(f"received {_n(node.grad_in)} from {nodes[sender].label}")
+    else:
+        lines.append(f"received {_n(node.grad_in)}  (the gradient backward() starts with)")
+    if node.is_leaf:
+        name = node.tensor or "the leaf"
+        if node.old_grad is None:
+            lines.append(f"{name}.grad was None, so {name}.grad = this backward's "
+                         f"{_n(node.grad_in)}")
+        else:
+            lines.append(f"old .grad {_n(node.old_grad)} + this backward {_n(node.grad_in)} = "
+                         f"{_n(node.new_grad)}   (backward adds into .grad)")
+        return lines
+    # One line per receiving node: y * y sends y two gradients, one per use.
+    by_target: dict[int, list[Any]] = {}
+    constants = 0
+    for grad, target in zip(node.grads_out, node.targets):
+        if target is None:
+            constants += 1
+        else:
+            by_target.setdefault(target, []).append(grad)
+    for target, grads in by_target.items():
+        uses = "  (one per use of it)" if len(grads) > 1 else ""
+        lines.append(f"passed {' and '.join(_n(g) for g in grads)} to {node_name(nodes[target])}{uses}")
+    if constants:
+        lines.append("(its other input needs no grad: nothing passed there)" if constants == 1
+                     else f"({constants} inputs need no grad: nothing passed there)")
+    return lines
+
+
+class NodeStepper(QWidget):
+    """Previous node / Next node buttons and the current node's explanation.
+
+    Signals
+    -------
+    moved(int)
+        The node shown changed: its trace index, or -1 when none is shown.
+    """
+
+    moved = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("nodeStepper")
+        self.nodes: list[Any] = []
+        self.current = -1
+        self.previous_button = QPushButton("◀ Previous node")
+        self.previous_button.setObjectName("previousNodeButton")
+        self.next_button = QPushButton("Next node ▶")
+        self.next_button.setObjectName("nextNodeButton")
+        for button, tip in ((self.previous_button, "Shift+N"), (self.next_button, "N")):
+            button.setToolTip(f"Backward node by node  [{tip}]")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay the window's
+        self.previous_button.clicked.connect(self.previous_node)
+        self.next_button.clicked.connect(self.next_node)
+        self.text = QLabel(IDLE_TEXT)
+        self.text.setObjectName("nodeText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.text.font())
+        font.setPointSizeF(max(font.pointSizeF(), 12.0))
+        self.text.setFont(font)
+        # Buttons on the left, the explanation beside them: no row is spent on the buttons alone.
+        box = QHBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.previous_button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        box.addWidget(self.text, 1)
+        self._update()
+
+    def set_trace(self, nodes: list[Any]) -> None:
+        """A new backward (or none: ``[]``); back to the overview."""
+        self.nodes = list(nodes)
+        self.current = -1
+        self._update()
+
+    def next_node(self) -> None:
+        """Show the next node PyTorch ran (the first one from the overview)."""
+        if self.current + 1 < len(self.nodes):
+            self.current += 1
+            self._update()
+
+    def previous_node(self) -> None:
+        """Show the node before (from the first node: back to the overview)."""
+        if self.current >= 0:
+            self.current -= 1
+            self._update()
+
+    @property
+    def node(self) -> Any:
+        """The node shown, or None."""
+        return self.nodes[self.current] if 0 <= self.current < len(self.nodes) else None
+
+    def _update(self) -> None:
+        self.next_button.setEnabled(self.current + 1 < len(self.nodes))
+        self.previous_button.setEnabled(self.current >= 0)
+        node = self.node
+        if node is None:
+            self.text.setText(IDLE_TEXT if self.nodes else NO_TRACE_TEXT)
+        else:
+            self.text.setText("\n".join(explain(node, self.nodes)))
+        self.moved.emit(self.current)
