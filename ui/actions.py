@@ -97,6 +97,11 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionZoomIn", "Zoom &in", "Ctrl+=", "", "bigger text for projecting", "zoom_in"),
     ActionSpec("actionZoomOut", "Zoom &out", "Ctrl+-", "", "smaller text", "zoom_out"),
     ActionSpec("actionZoomReset", "&Normal size", "Ctrl+0", "", "", "zoom_reset"),
+    ActionSpec("actionPresentation", "&Presentation mode", "F11", "",
+               "full screen for projecting: big text, thick curves, the lesson as a caption "
+               "(Esc leaves)", "set_presentation", checkable=True),
+    ActionSpec("actionResetLayout", "Re&set layout", "", "",
+               "forget the remembered window layout", "reset_layout"),
     ActionSpec("actionShortcuts", "&Keyboard shortcuts", "F1", "", "", "show_shortcuts"),
     ActionSpec("actionShowTensors", "&Tensors tab", "Ctrl+1", "", "", "show_tensors_tab"),
     ActionSpec("actionShowGraph", "&Graph tab", "Ctrl+2", "", "", "show_graph_tab"),

@@ -22,6 +22,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setStyleSheet(theme.style_sheet())
+    theme.follow_system_scheme()  # light or dark with the desktop, plots included
     theme.apply_zoom(theme.current_zoom())
     return app
 

@@ -12,7 +12,7 @@ import importlib
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QSizePolicy, QSplitter,
     QTabWidget, QToolBar, QToolButton, QVBoxLayout, QWidget,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.window_commands import WindowCommands
+from ui.presentation import Presentation
+from ui.window_layout import BannerArea, LayoutKeeper, forget_layout, layout_is_sound
 from ui.window_undo import UndoCommands
 from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, build_actions, shortcuts_dialog
 from ui.compare import CompareBar
@@ -43,12 +45,13 @@ INSPECTOR_TABS = (
 )
 #: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
-SCROLLED_TABS = ("backward(v)", "Lesson")
+#: The Code tab scrolls too, so its minimum height cannot squeeze the plots (the Graph tab
+#: scrolls itself: in a scroll area its fit-to-view would chase the scroll bars forever).
+SCROLLED_TABS = ("Code", "backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
 TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55,
              "Landscape": 0.6, "Data": 0.6}
-BIG_BUTTONS_MIN_WIDTH = 760
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
 
@@ -113,6 +116,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         block = self.model_panel.optimizer_block
         block.lr_changed.connect(lambda v: self.controller.run("set_lr", v))
         block.momentum_changed.connect(lambda v: self.controller.run("set_momentum", v))
+        self.layout_keeper = LayoutKeeper(self)
+        self.presentation = Presentation(self)
         self._restore_settings()
         self.set_session(session)
 
@@ -141,7 +146,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
-        layout.addWidget(self.banner)
+        self.banner_area = BannerArea(self.banner)  # scrolls rather than squeeze the plots
+        layout.addWidget(self.banner_area)
         layout.addWidget(self.phase_strip)
         layout.addWidget(self.big_button_row)
         layout.addWidget(self.compare_bar)
@@ -248,6 +254,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         view_menu = bar.addMenu("&View")
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
             view_menu.addAction(self.action(action_id))
+        view_menu.addSeparator()
+        view_menu.addAction(self.action("actionPresentation"))
+        view_menu.addAction(self.action("actionResetLayout"))
         view_menu.addSeparator()
         view_menu.addAction(self.model_dock.toggleViewAction())
         view_menu.addSeparator()
@@ -368,6 +377,10 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     def zoom_reset(self) -> None:
         theme.apply_zoom(theme.DEFAULT_ZOOM)
 
+    def set_presentation(self, on: bool) -> None:
+        """F11: presentation mode on or off (Esc also leaves it)."""
+        self.presentation.set_active(on)
+
     def show_shortcuts(self) -> None:
         """A non-modal table of keys, commands and the PyTorch they run."""
         shortcuts_dialog(self).show()
@@ -409,6 +422,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self._splitter_user_sized = True  # from now on the user's split stands
 
     def _on_inspector_current_changed(self, index: int) -> None:
+        if hasattr(self, "layout_keeper"):
+            self.layout_keeper.apply()  # the Lesson tab asks for more room than the others
         if not self._splitter_user_sized:
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(index), 0.42))
 
@@ -432,6 +447,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     # -- settings and closing --------------------------------------------------
     def _restore_settings(self) -> None:
         self._dock_sizes_pending = False
+        self._check_restored = False
+        self._default_state = self.saveState()  # View → Reset layout comes back to it
         settings = QSettings()
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
@@ -440,6 +457,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             if isinstance(centre, QByteArray):
                 self.centre_splitter.restoreState(centre)
             if isinstance(state, QByteArray) and self.restoreState(state):
+                self._check_restored = True  # judged once shown, with real sizes
                 return
         else:
             self._fit_to_screen()
@@ -454,28 +472,42 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         area = screen.availableGeometry()
         width = max(1024, min(int(area.width() * 0.96), 1920))
         height = max(700, min(int(area.height() * 0.94), 1200))
-        self.resize(min(width, area.width()), min(height, area.height()))
+        self.layout_keeper.resize_window(min(width, area.width()), min(height, area.height()))
         self.move(area.x() + (area.width() - self.width()) // 2,
                   area.y() + (area.height() - self.height()) // 2)
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: forget the remembered layout; the first-run layout again."""
+        if self.presentation.active:
+            self.presentation.leave()
+        forget_layout()
+        self.restoreState(self._default_state)
+        self.model_dock.setFloating(False)
+        self.model_dock.show()
+        self.setWindowState(Qt.WindowState.WindowNoState)
+        self._fit_to_screen()
+        self._splitter_user_sized = False
+        self._dock_sizes_pending = True
+        self.showEvent(QShowEvent())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         """On the first show without saved state, give the docks sensible widths."""
         super().showEvent(event)
+        if self._check_restored:
+            self._check_restored = False
+            if not layout_is_sound(self):
+                self.reset_layout()  # a squeezed or off-screen layout is not restored
+                return
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
             side = min(440, max(375, int(self.width() * 0.26)))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
-        """Below ~760 px of centre the big buttons would show "Fo…rd": the toolbar has them."""
-        super().resizeEvent(event)
-        centre = self.centralWidget()
-        if centre is not None:
-            self.big_button_row.setVisible(centre.width() >= BIG_BUTTONS_MIN_WIDTH)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Stop auto-run, detach the views and remember the layout."""
+        if self.presentation.active:
+            self.presentation.leave()  # remember the classroom layout, not the full screen
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
