@@ -34,6 +34,8 @@ class Signal:
         The first exception is raised again once all callbacks ran, so a broken
         view never hides an event from the views after it.
         """
+        if not self._callbacks:
+            return
         first: BaseException | None = None
         for callback in list(self._callbacks):
             try:

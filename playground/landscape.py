@@ -210,6 +210,14 @@ def compute_landscape(
             )
         cx = float(env[ex.param].reshape(-1)[ex.flat])
         cy = float(env[ey.param].reshape(-1)[ey.flat])
+        for label, value in ((ex.label, cx), (ey.label, cy)):
+            if not math.isfinite(value) and not isinstance(span, (list, tuple)):
+                raise PlaygroundError(
+                    f"{label} is {value}: there is no grid around it (the run diverged)",
+                    field="landscape",
+                    hint="Reset (or undo back to finite values), or give span as "
+                         "((x_low, x_high), (y_low, y_high)).",
+                )
         path_x = path_of(ex.param, ex.flat) if span is None else []
         path_y = path_of(ey.param, ey.flat) if span is None else []
         xs = _axis(cx, path_x, span, n, 0)

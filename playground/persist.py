@@ -51,8 +51,6 @@ REPLAYABLE: dict[str, frozenset[str]] = {
     "set_momentum": frozenset({"value"}),
 }
 _BOOL_ARGS = frozenset({"no_grad", "retain_graph", "set_to_none", "flag"})
-#: Session keyword arguments a config may carry besides SessionConfig's fields.
-_EXTRA_CONFIG = frozenset({"history_limit"})
 #: How a non-finite float is written inside config and log (JSON has no inf or nan).
 _FLOAT_TAG = "float"
 _NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
@@ -193,7 +191,7 @@ def checked_config(config: Any) -> dict[str, Any]:
 
     if not isinstance(config, dict):
         raise _bad("the config is missing")
-    known = {f.name for f in fields(SessionConfig)} | _EXTRA_CONFIG
+    known = {f.name for f in fields(SessionConfig)}
     unknown = sorted(set(config) - known)
     if unknown:
         raise _bad(f"the config has an unknown key `{unknown[0][:40]}`")
@@ -202,10 +200,6 @@ def checked_config(config: Any) -> dict[str, Any]:
             raise _bad(f"the config's {key} must be a table of name: value")
     if "params" not in config:
         raise _bad("the config has no params")
-    limit = config.get("history_limit")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
-                              or not 10 <= limit <= 10**9):
-        raise _bad("history_limit must be a whole number from 10 to 10**9")
     return config
 
 

@@ -186,29 +186,10 @@ class Session(TimeTravel, Inspection):
             self.events.action_done.emit(record)
         return record
 
-    @contextlib.contextmanager
-    def _grads_restored_on_error(self) -> Iterator[None]:
+    def _grads_restored_on_error(self) -> _GradsRestored:
         """Undo a half-done backward: PyTorch may accumulate into some leaves first,
-        and into intermediates that retain their grad.
-
-        Params' grads are not cloned up front (that cost a tenth of an iteration):
-        a grad that backward replaced or changed in place (its version moved) is
-        put back from the last record, which holds the grads as they are now.
-        """
-        before = [(t, t.grad, None if t.grad is None else t.grad._version)
-                  for t in self.params.values()]
-        retained = [(t, None if t.grad is None else t.grad.clone())
-                    for t in self._results.values() if t.retains_grad]
-        try:
-            yield
-        except BaseException:
-            row = self._count - 1
-            for (name, tensor), (_, grad, version) in zip(self.params.items(), before):
-                if tensor.grad is not grad or (grad is not None and grad._version != version):
-                    tensor.grad = self._store.grad_tensor(name, row)
-            for tensor, saved in retained:
-                tensor.grad = saved
-            raise
+        and into intermediates that retain their grad (see :class:`_GradsRestored`)."""
+        return _GradsRestored(self)
 
     # ---------------------------------------------------------------- actions
     def forward(self, no_grad: bool = False) -> Record:
@@ -301,7 +282,7 @@ class Session(TimeTravel, Inspection):
         return [n for n, t in self.params.items() if t.grad is not None]
 
     def step(self) -> Record:
-        """One SGD update: ``optimizer.step()`` or ``w -= lr * w.grad`` under no_grad."""
+        """One update: ``optimizer.step()`` (SGD, Adam, ...) or ``w -= lr * w.grad`` under no_grad."""
         missing = [n for n, t in self.params.items() if t.grad is None]
         if self.optimizer is None:
             if len(missing) == len(self.params):
@@ -419,6 +400,7 @@ class Session(TimeTravel, Inspection):
         """From the next forward on, intermediates keep their .grad (``y.retain_grad()``)."""
         self._retain_grad = bool(flag)
         self.log.add("set_retain_grad", {"flag": bool(flag)}, [], None)
+        self._emit_branched()  # no record follows: tell the views now if the future went
 
     @property
     def lr(self) -> float:
@@ -496,3 +478,34 @@ class Session(TimeTravel, Inspection):
             f"Session(params={self.param_names}, inputs={self.input_names}, "
             f"output={self.output_name!r}, records={self._count})"
         )
+
+
+class _GradsRestored:
+    """Context manager: a backward that raises leaves every .grad as it was.
+
+    Params' grads are not cloned up front (that cost a tenth of an iteration):
+    a grad that backward replaced or changed in place (its version moved) is
+    put back from the last record, which holds the grads as they are now.
+    (A class, not @contextmanager: a generator costs more per backward.)
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.before = [(t, t.grad, None if t.grad is None else t.grad._version)
+                       for t in session.params.values()]
+        self.retained = [(t, None if t.grad is None else t.grad.clone())
+                         for t in session._results.values() if t.retains_grad]
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is None:
+            return
+        session = self.session
+        row = session._count - 1
+        for (name, tensor), (_, grad, version) in zip(session.params.items(), self.before):
+            if tensor.grad is not grad or (grad is not None and grad._version != version):
+                tensor.grad = session._store.grad_tensor(name, row)
+        for tensor, saved in self.retained:
+            tensor.grad = saved

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import operator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,8 @@ import torch
 
 from .action_log import ActionLog
 from .errors import PlaygroundError
-from .run_store import Columns, History, RunStore
+from .history_views import Columns, History
+from .run_store import RunStore
 
 if TYPE_CHECKING:
     from .config import SessionConfig
@@ -36,21 +38,29 @@ __all__ = ["CHECKPOINT_EVERY", "Checkpoint", "TimeTravel"]
 
 #: Records between checkpoints: a goto replays at most about this many actions
 #: (plus the actions since the target's last forward).
-CHECKPOINT_EVERY = 128
+CHECKPOINT_EVERY = 32
 #: Runs put aside by reset() kept for undo (the oldest is forgotten first).
 RUNS_KEPT = 20
+#: ...and at most about this many records in all of them.
+RECORDS_KEPT = 2_000_000
 
 
 @dataclass
 class Checkpoint:
-    """The state right after record ``row`` (-1: the start of the run), minus the graph."""
+    """The state right after record ``row`` (-1: the start of the run), minus the graph.
+
+    Values and grads after a record are in the run's columns already, so only
+    the start of a run keeps its own; what does not change between checkpoints
+    (requires_grad flags, param_groups, config) is shared with the one before.
+    A checkpoint of the default model costs a few hundred bytes.
+    """
 
     row: int
-    values: dict[str, torch.Tensor]
-    grads: dict[str, torch.Tensor | None]
-    requires_grad: dict[str, bool]
+    values: dict[str, torch.Tensor] | None  # only at row -1
+    requires_grad: tuple[bool, ...]
     optimizer: Any  # the optimizer object itself (an action may replace it)
-    optimizer_state: dict[str, Any] | None
+    optimizer_state: Any  # its state (tensors cloned) or None
+    param_groups: Any  # its param_groups, shared while they do not change
     retain_grad: bool
     diverged: bool
     config: SessionConfig
@@ -70,6 +80,17 @@ _RUN_FIELDS = (
     "_diverged", "config", "_store", "log", "_checkpoints", "_count", "_end_retain",
     "_history_view", "_columns_view", "_manual_lr", "_trace",
 )
+
+
+_ROW = operator.attrgetter("row")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two param_groups are equal (False when they cannot be compared)."""
+    try:
+        return bool(a == b)
+    except (RuntimeError, TypeError, ValueError):  # e.g. a tensor lr
+        return False
 
 
 class TimeTravel:
@@ -104,8 +125,7 @@ class TimeTravel:
         self._store = RunStore(self.params, ("forward", "backward", "step", "zero_grad"))
         self._history_view = History(self._store)
         self._columns_view = Columns(self._store)
-        self.log = ActionLog()
-        self.log.before_change = self._before_change
+        self.log = ActionLog()  # at the end of a run: no branch hook (see _rearm)
         self._count = 0
         self._replaying = False
         self._branched = False
@@ -121,7 +141,7 @@ class TimeTravel:
 
     @property
     def columns(self) -> Columns:
-        """The history as read-only numpy columns (see :class:`~playground.run_store.Columns`)."""
+        """The history as read-only numpy columns (see :class:`~playground.history_views.Columns`)."""
         return self._columns_view
 
     @property
@@ -140,13 +160,27 @@ class TimeTravel:
     # ---------------------------------------------------------- checkpoints
     def _checkpoint(self, row: int) -> Checkpoint:
         optimizer = self.optimizer
+        last = self._checkpoints[-1] if self._checkpoints else None
+        flags = tuple(bool(t.requires_grad) for t in self.params.values())
+        if last is not None and last.requires_grad == flags:
+            flags = last.requires_grad
+        state = groups = None
+        if optimizer is not None:
+            packed = optimizer.state_dict()
+            state = copy.deepcopy(packed["state"])
+            groups = packed["param_groups"]
+            if last is None or last.optimizer is not optimizer or not _same(last.param_groups,
+                                                                            groups):
+                groups = copy.deepcopy(groups)
+            else:
+                groups = last.param_groups
         return Checkpoint(
             row=row,
-            values={n: t.detach().clone() for n, t in self.params.items()},
-            grads={n: None if t.grad is None else t.grad.clone() for n, t in self.params.items()},
-            requires_grad={n: bool(t.requires_grad) for n, t in self.params.items()},
+            values=None if row >= 0 else {n: t.detach().clone() for n, t in self.params.items()},
+            requires_grad=flags,
             optimizer=optimizer,
-            optimizer_state=None if optimizer is None else copy.deepcopy(optimizer.state_dict()),
+            optimizer_state=state,
+            param_groups=groups,
             retain_grad=self._retain_grad,
             diverged=self._diverged,
             config=self.config,
@@ -162,16 +196,21 @@ class TimeTravel:
             self._checkpoints.append(self._checkpoint(row))
 
     def _restore_checkpoint(self, point: Checkpoint) -> None:
+        store = self._store
         with torch.no_grad():
-            for name, tensor in self.params.items():
-                tensor.copy_(point.values[name])
-                tensor.requires_grad_(point.requires_grad[name])
-                grad = point.grads[name]
-                tensor.grad = None if grad is None else grad.clone()
+            for (name, tensor), flag in zip(self.params.items(), point.requires_grad):
+                if point.values is not None:
+                    tensor.copy_(point.values[name])
+                else:
+                    tensor.copy_(store.value_tensor(name, point.row))
+                tensor.requires_grad_(flag)
+                tensor.grad = store.grad_tensor(name, point.row)
         self.optimizer = point.optimizer
-        if point.optimizer is not None and point.optimizer_state is not None:
-            # load_state_dict keeps the tensors it is given: hand it a copy.
-            point.optimizer.load_state_dict(copy.deepcopy(point.optimizer_state))
+        if point.optimizer is not None:
+            # load_state_dict keeps the state tensors it is given (it copies the
+            # param_groups itself): hand it a copy.
+            point.optimizer.load_state_dict({"state": copy.deepcopy(point.optimizer_state),
+                                             "param_groups": point.param_groups})
         self._retain_grad = point.retain_grad
         self._diverged = point.diverged
         self._manual_lr = point.manual_lr
@@ -188,8 +227,7 @@ class TimeTravel:
         store = self._store
         last_forward = store.last_of(("forward",), target)
         limit = last_forward - 1 if last_forward >= 0 else target
-        rows = [c.row for c in self._checkpoints]
-        point = self._checkpoints[bisect.bisect_right(rows, limit) - 1]
+        point = self._checkpoints[bisect.bisect_right(self._checkpoints, limit, key=_ROW) - 1]
         self._restore_checkpoint(point)
         log, self.log = self.log, ActionLog()  # replayed calls are not logged again
         self._replaying = True
@@ -217,8 +255,13 @@ class TimeTravel:
         come back as they were; the records after it stay until an action
         branches the run. Emits ``events.moved``.
         """
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise PlaygroundError(f"goto needs a record index, not {index!r}", field="index")
+        try:
+            if isinstance(index, bool):
+                raise TypeError
+            index = operator.index(index)  # numpy integers from the columns are fine
+        except TypeError:
+            raise PlaygroundError(f"goto needs a record index, not {index!r}",
+                                  field="index") from None
         n = len(self._store)
         if not -1 <= index < n:
             raise PlaygroundError(
@@ -231,6 +274,7 @@ class TimeTravel:
             if self._count == n:
                 self._end_retain = self._retain_grad
             self._travel(index)
+            self._rearm()
         self.events.moved.emit()
 
     def undo(self) -> None:
@@ -240,6 +284,7 @@ class TimeTravel:
         elif self._runs_before:
             self._runs_after.append(self._put_run_aside())
             self._take_run(self._runs_before.pop())
+            self._rearm()
             self.events.moved.emit()
         else:
             raise PlaygroundError("There is nothing to undo", hint="Undo goes back one action.")
@@ -251,6 +296,7 @@ class TimeTravel:
         elif self._runs_after:
             self._runs_before.append(self._put_run_aside())
             self._take_run(self._runs_after.pop())
+            self._rearm()
             self.events.moved.emit()
         else:
             raise PlaygroundError("There is nothing to redo", hint="Redo follows an undo.")
@@ -264,13 +310,19 @@ class TimeTravel:
             row = self._count - 1
             self._store.truncate(self._count)
             self.log.truncate(row)
-            rows = [c.row for c in self._checkpoints]
-            del self._checkpoints[bisect.bisect_right(rows, row):]
+            del self._checkpoints[bisect.bisect_right(self._checkpoints, row, key=_ROW):]
             self._branched = True
         if self._runs_after:
             self._runs_after.clear()
             self._branched = True
         self._end_retain = None
+        self._rearm()
+
+    def _rearm(self) -> None:
+        """Hook the log only while a press would branch: at the end of a run (the
+        usual case, a loop running) an action pays nothing for time travel."""
+        armed = self._count < len(self._store) or bool(self._runs_after)
+        self.log.before_change = self._before_change if armed else None
 
     def _emit_branched(self) -> None:
         if self._branched:
@@ -292,6 +344,7 @@ class TimeTravel:
         self._runs_after = runs_after
         self._end_retain = end_retain
         self._branched = False
+        self._rearm()
 
     # ------------------------------------------------------- runs and reset
     def _put_run_aside(self) -> _Run:
@@ -302,9 +355,13 @@ class TimeTravel:
             setattr(self, name, value)
 
     def _keep_run_for_undo(self) -> None:
-        """reset(): drop any future, then put the run aside for undo (if anything ran)."""
-        self._before_change()
+        """reset(): put the run aside for undo (if anything ran), as it is: undo
+        brings it back at the same position, its records after it still redoable."""
         if len(self._store) or self.log.entries:
             self._runs_before.append(self._put_run_aside())
             del self._runs_before[:-RUNS_KEPT]
+            # Bound the memory too: long runs are forgotten, oldest first.
+            while len(self._runs_before) > 1 and sum(
+                    len(r.fields["_store"]) for r in self._runs_before) > RECORDS_KEPT:
+                del self._runs_before[0]
         self._runs_after.clear()

@@ -70,10 +70,11 @@ class TraceNode:
 
 @dataclass
 class _Seen:
-    """What the hooks captured for one node (tensors, cloned)."""
+    """What the hook captured for one node (tensors kept by reference)."""
 
     fn: Any
     graph_index: int
+    variable: torch.Tensor | None = None  # the leaf, for an AccumulateGrad node
     received: tuple[torch.Tensor | None, ...] = ()
     passed: tuple[torch.Tensor | None, ...] = ()
     old_grad: torch.Tensor | None = None
@@ -84,8 +85,8 @@ class _Seen:
 class Capture:
     """The raw capture of one backward; :func:`trace_nodes` makes it plain data."""
 
+    named: dict[str, torch.Tensor]
     order: list[_Seen] = field(default_factory=list)
-    names: dict[int, str] = field(default_factory=dict)
 
 
 def _walk(start: Any) -> list[Any]:
@@ -105,63 +106,35 @@ def _walk(start: Any) -> list[Any]:
 def capture(start: torch.Tensor, named: Mapping[str, torch.Tensor]) -> Iterator[Capture | None]:
     """Hook every node under ``start.grad_fn`` for the duration of one backward.
 
-    Yields None (and hooks nothing) when ``start`` has no grad_fn.
+    Yields None (and hooks nothing) when ``start`` has no grad_fn. Kept lean:
+    it runs on every backward (names are only looked up when the trace is read).
     """
     if start.grad_fn is None:
         yield None
         return
-    result = Capture()
-    for name, tensor in named.items():
-        if tensor.grad_fn is not None:
-            result.names[id(tensor.grad_fn)] = name
-        elif tensor.requires_grad:
-            result.names.setdefault(id(tensor), name)
+    result = Capture(dict(named))
+    order = result.order
     handles = []
     for graph_index, fn in enumerate(_walk(start.grad_fn)):
         seen = _Seen(fn, graph_index)
-        variable = getattr(fn, "variable", None)
-        if variable is not None and variable.grad is not None:
-            # Each leaf has one AccumulateGrad node, run once per backward: .grad now is
-            # the old .grad it adds to (cloned: accumulation happens in place).
-            seen.old_grad = variable.grad.detach().clone()
-        handles.append(fn.register_hook(_hook(result, seen)))
+        if type(fn).__name__ == "AccumulateGrad":
+            seen.variable = variable = fn.variable
+            if variable.grad is not None:
+                # One AccumulateGrad node per leaf, run once per backward: .grad now is
+                # the old .grad it adds to (cloned: accumulation happens in place).
+                seen.old_grad = variable.grad.detach().clone()
+            handles.append(fn.register_hook(_leaf_hook(order, seen, variable)))
+        else:
+            handles.append(fn.register_hook(_node_hook(order, seen)))
     try:
         yield result
     finally:
         for handle in handles:
             handle.remove()
-        _unshare_grads(result, named)
+        _unshare_grads(result)
 
 
-def _unshare_grads(result: Capture, named: Mapping[str, torch.Tensor]) -> None:
-    """Clone every kept tensor that became some tensor's ``.grad``.
-
-    AccumulateGrad may adopt the gradient it receives as the new ``.grad``
-    (no copy), and a later backward, zero_grad() or step changes ``.grad`` in
-    place; the trace must keep the numbers of its own backward. Only these few
-    are cloned: the rest are autograd's temporaries, which nothing else touches.
-    """
-    storages = set()
-    for tensor in named.values():
-        grad = tensor.grad if (tensor.is_leaf or tensor.retains_grad) else None
-        if grad is not None:
-            storages.add(grad.untyped_storage().data_ptr())
-    if not storages:
-        return
-
-    def own(grads: tuple[torch.Tensor | None, ...]) -> tuple[torch.Tensor | None, ...]:
-        return tuple(
-            g.detach().clone() if g is not None and g.untyped_storage().data_ptr() in storages
-            else g
-            for g in grads
-        )
-
-    for seen in result.order:
-        seen.received = own(seen.received)
-        seen.passed = own(seen.passed)
-
-
-def _hook(result: Capture, seen: _Seen) -> Any:
+def _node_hook(order: list[_Seen], seen: _Seen) -> Any:
     """A post-hook: PyTorch calls it right after the node ran, with what the node
     received (grad_outputs) and passed on (grad_inputs), so calls come in run order.
 
@@ -172,14 +145,62 @@ def _hook(result: Capture, seen: _Seen) -> Any:
 
     def hook(grad_inputs: tuple[torch.Tensor | None, ...],
              grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
-        result.order.append(seen)
+        order.append(seen)
         seen.received = grad_outputs
         seen.passed = grad_inputs
-        variable = getattr(seen.fn, "variable", None)
-        if variable is not None and variable.grad is not None:
+
+    return hook
+
+
+def _leaf_hook(order: list[_Seen], seen: _Seen, variable: torch.Tensor) -> Any:
+    """The post-hook of an AccumulateGrad node: also the leaf's new ``.grad`` (cloned)."""
+
+    def hook(grad_inputs: tuple[torch.Tensor | None, ...],
+             grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
+        order.append(seen)
+        seen.received = grad_outputs
+        seen.passed = grad_inputs
+        if variable.grad is not None:
             seen.new_grad = variable.grad.detach().clone()
 
     return hook
+
+
+def _unshare_grads(result: Capture) -> None:
+    """Clone every kept tensor that became some tensor's ``.grad``.
+
+    AccumulateGrad may adopt the gradient it receives as the new ``.grad``
+    (no copy), and a later backward, zero_grad() or step changes ``.grad`` in
+    place; the trace must keep the numbers of its own backward. Only these few
+    are cloned: the rest are autograd's temporaries, which nothing else touches.
+    """
+    grads = [seen.variable.grad for seen in result.order if seen.variable is not None]
+    grads += [t.grad for t in result.named.values() if not t.is_leaf and t.retains_grad]
+    storages = {g.untyped_storage().data_ptr() for g in grads if g is not None}
+    if not storages:
+        return
+
+    def own(kept: tuple[torch.Tensor | None, ...]) -> tuple[torch.Tensor | None, ...]:
+        return tuple(
+            g.detach().clone() if g is not None and g.untyped_storage().data_ptr() in storages
+            else g
+            for g in kept
+        )
+
+    for seen in result.order:
+        seen.received = own(seen.received)
+        seen.passed = own(seen.passed)
+
+
+def _names(named: Mapping[str, torch.Tensor]) -> dict[int, str]:
+    """id(grad_fn) -> program name for ops; id(tensor) -> name for leaves."""
+    names: dict[int, str] = {}
+    for name, tensor in named.items():
+        if tensor.grad_fn is not None:
+            names[id(tensor.grad_fn)] = name
+        elif tensor.requires_grad:
+            names.setdefault(id(tensor), name)
+    return names
 
 
 def _plain(tensor: torch.Tensor | None) -> Any:
@@ -190,6 +211,7 @@ def trace_nodes(result: Capture | None) -> list[TraceNode]:
     """The captured backward as :class:`TraceNode` s, in the order PyTorch ran them."""
     if result is None:
         return []
+    names = _names(result.named)
     position = {id(seen.fn): i for i, seen in enumerate(result.order)}
     sources: dict[int, list[tuple[int, Any]]] = {i: [] for i in range(len(result.order))}
     nodes = []
@@ -200,11 +222,8 @@ def trace_nodes(result: Capture | None) -> list[TraceNode]:
             targets.append(target)
             if target is not None and k < len(seen.passed) and seen.passed[k] is not None:
                 sources[target].append((i, _plain(seen.passed[k])))
-        variable = getattr(seen.fn, "variable", None)
-        if variable is not None:
-            name = result.names.get(id(variable))
-        else:
-            name = result.names.get(id(seen.fn))
+        key = id(seen.variable) if seen.variable is not None else id(seen.fn)
+        name = names.get(key)
         received = [_plain(g) for g in seen.received]
         nodes.append(TraceNode(
             index=i, label=type(seen.fn).__name__, tensor=name, graph_index=seen.graph_index,

@@ -132,7 +132,23 @@ EXPORT_ACTIONS: tuple[ActionSpec, ...] = (
                "the whole window, for a slide", "export_window"),
 )
 
-ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS + EXPORT_ACTIONS
+# -- undo, redo and the timeline (H6: ui/undo.py, ui/timeline.py, ui/window_undo.py) --------
+#: Undo and redo for every change of the run and every replaced session; the timeline's keys.
+UNDO_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionUndo", "&Undo", "Ctrl+Z", "",
+               "s.undo(): back one action (or to the session that Apply, a preset, a lesson "
+               "or Open replaced)", "undo"),
+    ActionSpec("actionRedo", "&Redo", "Ctrl+Shift+Z", "", "s.redo()   (also Ctrl+Y)", "redo"),
+    ActionSpec("actionTimelineBack", "Timeline: &back one action", "[", "",
+               "s.goto(s.position - 1)", "timeline_back"),
+    ActionSpec("actionTimelineForward", "Timeline: &forward one action", "]", "",
+               "s.goto(s.position + 1)", "timeline_forward"),
+    ActionSpec("actionTimelineLatest", "Timeline: &latest action", "Ctrl+]", "",
+               "s.goto(len(s.history) - 1)", "timeline_latest"),
+)
+# -- end of the undo block ------------------------------------------------------------------
+
+ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS + EXPORT_ACTIONS + UNDO_ACTIONS
 
 
 def build_actions(parent: QObject, target: object,

@@ -37,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     from ui.recovery import Recovery
 
-    window.recovery = Recovery(window)  # autosave, and the offer to restore after a crash
+    try:
+        window.recovery = Recovery(window)  # autosave, and the offer to restore after a crash
+    except OSError as exc:  # no writable data folder: the app still runs, without autosave
+        window.banner.show_info(f"Autosave is off: {exc.strerror or exc}")
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         # Last line of defence: an exception escaping a slot goes to the banner.

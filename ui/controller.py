@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ui.compare import CompareSetting, describe, twin_config, twin_label
+from ui.undo import ControllerUndo, SessionStack
 
 #: How the engine's note starts when training diverges (playground.session.DIVERGED;
 #: not imported from there, which would import torch before the window paints).
@@ -32,6 +33,11 @@ FRAME_MS = 33
 class FrameThrottle(QObject):
     """Coalesce many "something changed" calls into one callback per frame.
 
+    The first change after a quiet spell is drawn at the next turn of the event
+    loop (a single press repaints at once); changes that follow within
+    ``FRAME_MS`` wait for the rest of that frame (auto-run repaints ~30 times a
+    second instead of once per action).
+
     Parameters
     ----------
     callback:
@@ -40,33 +46,52 @@ class FrameThrottle(QObject):
 
     def __init__(self, callback: Callable[[], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._callback = callback
+        self._last = -1.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(callback)
+        self._timer.timeout.connect(self._fire)
 
     def mark(self) -> None:
         """Schedule the callback unless one is already pending."""
         if not self._timer.isActive():
-            self._timer.start()
+            waited_ms = (time.perf_counter() - self._last) * 1000
+            self._timer.start(max(0, round(FRAME_MS - waited_ms)))
 
     def stop(self) -> None:
         """Drop a pending callback."""
         self._timer.stop()
 
+    def _fire(self) -> None:
+        self._last = time.perf_counter()
+        self._callback()
+
 
 def connect_session(session: Any, on_action: Callable[[Any], None],
-                    on_reset: Callable[[], None]) -> None:
-    """Subscribe ``on_action(record)`` and ``on_reset()`` to a session's events."""
+                    on_reset: Callable[[], None],
+                    on_moved: Callable[..., None] | None = None) -> None:
+    """Subscribe ``on_action(record)`` and ``on_reset()`` to a session's events.
+
+    ``on_moved`` (default: ``on_reset``) follows ``events.moved``, which an engine
+    with time travel emits after goto, undo and redo: the session shows another
+    moment of its run, so a view refreshes as after a reset.
+    """
     session.events.action_done.connect(on_action)
     session.events.reset.connect(on_reset)
+    moved = getattr(session.events, "moved", None)
+    if moved is not None:
+        moved.connect(on_moved or on_reset)
 
 
 def disconnect_session(session: Any, on_action: Callable[[Any], None],
-                       on_reset: Callable[[], None]) -> None:
+                       on_reset: Callable[[], None],
+                       on_moved: Callable[..., None] | None = None) -> None:
     """Undo :func:`connect_session`; tolerant of callbacks already gone."""
-    for signal, callback in ((session.events.action_done, on_action),
-                             (session.events.reset, on_reset)):
+    pairs = [(session.events.action_done, on_action), (session.events.reset, on_reset)]
+    moved = getattr(session.events, "moved", None)
+    if moved is not None:
+        pairs.append((moved, on_moved or on_reset))
+    for signal, callback in pairs:
         try:
             signal.disconnect(callback)
         except (ValueError, RuntimeError, TypeError, KeyError):
@@ -80,7 +105,7 @@ def build_session(config: Mapping[str, Any]) -> Any:
     return Session(**config)
 
 
-class Controller(QObject):
+class Controller(QObject, ControllerUndo):
     """Owns the live session, the optional twin and auto-run.
 
     Signals
@@ -120,6 +145,10 @@ class Controller(QObject):
         self._speed: int | None = 10
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
+        #: Sessions replaced by Apply, a preset, a lesson or Open, for Undo (ui/undo.py).
+        self.sessions = SessionStack()
+        self._restoring = False
+        self._floor: tuple[Any, int] = (None, -1)
         if session is not None:
             self.set_session(session)
 
@@ -138,11 +167,16 @@ class Controller(QObject):
         """Make ``session`` live (the twin is rebuilt from it when compare is on)."""
         self.pause()
         if self._session is not None:
-            disconnect_session(self._session, self._on_session_action_done, _noop)
+            disconnect_session(self._session, self._on_session_action_done, self._on_session_reset,
+                               _noop)
+            if session is not self._session and not self._restoring:
+                self.sessions.replaced(self._state())  # Undo brings it back as it is now
         self._session = session
+        if not self._restoring:
+            self._floor = (None, -1) if session is None else (session.columns, session.position)
         if session is not None:
             self.auto_zero_grad = bool(session.config.auto_zero_grad)
-            connect_session(session, self._on_session_action_done, _noop)
+            connect_session(session, self._on_session_action_done, self._on_session_reset, _noop)
         self.session_changed.emit(session)
         self._rebuild_twin()
 
@@ -308,6 +342,7 @@ class Controller(QObject):
             getattr(session, action)(*args)
 
     def _on_session_action_done(self, record: Any) -> None:
+        self.sessions.drop_redo()
         note = getattr(record, "note", None)
         if note:
             self._notes.append(str(note))
@@ -357,9 +392,11 @@ class Controller(QObject):
         """Stop timers and drop the sessions (called when the window closes)."""
         self.pause()
         if self._session is not None:
-            disconnect_session(self._session, self._on_session_action_done, _noop)
+            disconnect_session(self._session, self._on_session_action_done, self._on_session_reset,
+                               _noop)
         self._session = None
         self._twin = None
+        self.sessions.clear()
 
 
 def _noop() -> None:

@@ -61,7 +61,10 @@ def error_text(exc: BaseException) -> tuple[str, str | None, str | None]:
     if isinstance(exc, PlaygroundError):
         named = exc.line is None or f"line {exc.line}" in exc.message.lower()
         what = exc.message if named else f"Line {exc.line}: {exc.message}"
-        return what, exc.torch_message, exc.hint
+        said = exc.torch_message
+        if said and said in what:  # the message already quotes PyTorch: say it once
+            said = None
+        return what, said, exc.hint
     return describe(exc)
 
 

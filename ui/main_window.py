@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.window_commands import WindowCommands
+from ui.window_undo import UndoCommands
 from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, build_actions, shortcuts_dialog
 from ui.compare import CompareBar
 from ui.controller import SPEEDS, Controller
@@ -73,7 +74,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return scroll
 
 
-class MainWindow(QMainWindow, ExportCommands, WindowCommands):
+class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     """The playground window.
 
     Parameters
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands):
         self._build_toolbar()
         self._build_menus()
         self._connect_controller()
+        self._build_undo()  # Edit menu, undo buttons, timeline (ui/window_undo.py)
         self.model_panel.preset_chosen.connect(self._on_model_panel_preset_chosen)
         block = self.model_panel.optimizer_block
         block.lr_changed.connect(lambda v: self.controller.run("set_lr", v))

@@ -1,15 +1,20 @@
 """Live plots of parameter values, gradients and the output over the session history.
 
-Follows pyqtgraph's advice for live data: one PlotDataItem per parameter
-element, created once per session; numpy buffers that double when full and are
-decimated by 2 past ``MAX_POINTS`` (so a long auto-run stays fast and bounded);
-``setData`` from a frame timer only when something changed; clip-to-view and
-peak downsampling. x is the record index of the main session; the compare
-twin's records are drawn at the x of the main record they mirror, dashed.
+Views ask, they don't keep: the curves read the session's column store
+(``session.columns``: one row per action) through a min/max pyramid
+(:mod:`playground.pyramid`), asking each frame for about two points per pixel
+column of the visible x range. A frame therefore costs the same at 1,000 and at
+1,000,000 recorded actions, and no view holds a second copy of the run.
+One PlotDataItem per parameter element, created once per session; ``setData``
+from a frame timer only when something changed. x is the action (row) number of
+the main session; the compare twin's rows are drawn at the x of the main row
+they mirror, dashed; a vertical cursor marks the session's position when the
+timeline has moved it into the past.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -18,10 +23,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
+from playground.pyramid import MinMaxPyramid
 from ui import theme
+from ui.fast_curve import device_data_item
+from ui.timeline import Timeline
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 
-MAX_POINTS = 100_000
 MAX_CURVES = 24
 DOTS_UP_TO = 60
 LEGEND_MAX = 5
@@ -29,43 +36,21 @@ TWIN_SUFFIX = " (twin)"
 _EMPTY = np.empty(0)
 
 
-class Buffer:
-    """x (float64) plus ``columns`` y columns, growing by doubling, decimated past a cap."""
+class _Growing:
+    """A float64 vector that doubles when full (the twin's x per row)."""
 
-    def __init__(self, columns: int, capacity: int = 256, max_points: int | None = None) -> None:
-        self.x = np.empty(capacity, dtype=np.float64)
-        self.y = np.empty((capacity, columns), dtype=np.float64)
+    def __init__(self) -> None:
+        self.data = np.empty(256, dtype=np.float64)
         self.n = 0
-        self.max_points = MAX_POINTS if max_points is None else max_points
-        #: Per column: has it any finite point? (a grad is NaN while it is None)
-        self.finite = np.zeros(columns, dtype=bool)
 
-    def append(self, x: float, row: np.ndarray | float) -> None:
-        """Add one point per column at ``x``."""
-        if self.n == len(self.x):
-            self.x = np.resize(self.x, 2 * self.n)
-            self.y = np.resize(self.y, (2 * self.n, self.y.shape[1]))
-        self.x[self.n] = x
-        self.y[self.n] = row
-        self.finite |= np.isfinite(self.y[self.n])
+    def append(self, value: float) -> None:
+        if self.n == len(self.data):
+            self.data = np.resize(self.data, 2 * self.n)
+        self.data[self.n] = value
         self.n += 1
-        if self.n > self.max_points:
-            # Keep every other point, and always the newest, so the shape survives.
-            keep = np.r_[0:self.n - 1:2, self.n - 1]
-            k = len(keep)
-            self.x[:k], self.y[:k] = self.x[keep], self.y[keep]
-            self.n = k
-            self.finite = np.isfinite(self.y[:k]).any(axis=0)
 
-    def clear(self) -> None:
-        """Forget every point (capacity stays)."""
-        self.n = 0
-        self.finite[:] = False
-
-    @property
-    def last_x(self) -> float:
-        """x of the newest point (-1 when empty)."""
-        return float(self.x[self.n - 1]) if self.n else -1.0
+    def view(self) -> np.ndarray:
+        return self.data[:self.n]
 
 
 def element_names(name: str, shape: tuple[int, ...]) -> list[str]:
@@ -73,12 +58,6 @@ def element_names(name: str, shape: tuple[int, ...]) -> list[str]:
     if not shape:
         return [name]
     return [f"{name}[{','.join(str(i) for i in idx)}]" for idx in np.ndindex(*shape)]
-
-
-def _flat(value: Any, size: int) -> np.ndarray:
-    if value is None:
-        return np.full(size, np.nan)
-    return np.asarray(value, dtype=np.float64).ravel()[:size]
 
 
 def make_plot(object_name: str, title: str, y_label: str) -> pg.PlotWidget:
@@ -107,15 +86,21 @@ def make_plot(object_name: str, title: str, y_label: str) -> pg.PlotWidget:
     return widget
 
 
-#: zero_grad marks drawn at most (see SeriesSet.redraw).
+#: zero_grad marks drawn at most, and the widest x range (actions) they are looked for in.
 MAX_MARKS = 300
+MARKS_SPAN = 20_000
 
 
 class SeriesSet:
-    """The curves of one session (main or twin) on the weight, grad and output plots."""
+    """The curves of one session (main or twin) on the weight, grad and output plots.
+
+    It keeps no numbers of the run: each redraw asks the session's columns,
+    through one min/max pyramid per parameter and plot, for the visible range.
+    """
 
     def __init__(self, plots: dict[str, pg.PlotWidget], session: Any, *, twin: bool) -> None:
-        self.plots, self.twin = plots, twin
+        self.plots, self.twin, self.session = plots, twin, session
+        self._run: Any = None  # the Columns object the pyramids summarise
         self.layout: list[tuple[str, int]] = []  # (param name, element count) in order
         names: list[str] = []
         for param in session.param_names:
@@ -123,21 +108,22 @@ class SeriesSet:
             elements = element_names(param, tuple(shape))[:MAX_CURVES - len(names)]
             self.layout.append((param, len(elements)))
             names += elements
-        self.values = Buffer(len(names))
-        self.grads = Buffer(len(names))
+        self.pyramids = {key: [MinMaxPyramid(count) for _, count in self.layout]
+                         for key in ("weights", "grads")}
         self._more: list[tuple[pg.PlotWidget, pg.PlotDataItem]] = []
         self.curves = {key: self._curves(key, names) for key in ("weights", "grads")}
         self.output_name = str(getattr(session, "output_name", None) or "output")
-        self.output: Buffer | None = None
+        self.output_pyramid: MinMaxPyramid | None = None
         self.output_curves: list[pg.PlotDataItem] = []
-        self.markers = Buffer(1)
-        self.marker_curve = self._add(plots["grads"], pg.PlotDataItem(
+        # In device pixels too: a dotted pen under the plot's scaling is Qt's slowest path.
+        self.marker_curve = self._add(plots["grads"], device_data_item(
             connect="pairs", name="zero_grad" + (TWIN_SUFFIX if twin else ""),
             pen=pg.mkPen("#555" if not twin else "#aaa", width=2, style=Qt.PenStyle.DotLine)))
         # Clipping or downsampling would split the (x, lo)-(x, hi) pairs into diagonals.
         self.marker_curve.setClipToView(False)
         self.marker_curve.setDownsampling(ds=1, auto=False)
-        self.grad_lo, self.grad_hi = np.inf, -np.inf
+        #: The twin's rows are drawn at the x of the main row they mirror.
+        self.x_of_row: _Growing | None = _Growing() if twin else None
 
     def _pen(self, index: int) -> Any:
         style = Qt.PenStyle.DashLine if self.twin else Qt.PenStyle.SolidLine
@@ -145,7 +131,7 @@ class SeriesSet:
 
     def _curves(self, key: str, names: list[str]) -> list[pg.PlotDataItem]:
         suffix = TWIN_SUFFIX if self.twin else ""
-        curves = [self._add(self.plots[key], pg.PlotDataItem(
+        curves = [self._add(self.plots[key], device_data_item(
             name=name + suffix, pen=self._pen(i), connect="finite"), in_legend=i < LEGEND_MAX)
             for i, name in enumerate(names)]
         if len(names) > LEGEND_MAX and not self.twin:
@@ -159,70 +145,163 @@ class SeriesSet:
     def _add(self, plot: pg.PlotWidget, curve: pg.PlotDataItem, *,
              in_legend: bool = True) -> pg.PlotDataItem:
         plot.addItem(curve)
+        # The pyramid hands over ~2 points per pixel already: no second sampling pass.
+        curve.setClipToView(False)
+        curve.setDownsampling(ds=1, auto=False)
         if self.twin or not in_legend:
             # The twin's dashed curves share one entry: see PlotsPanel._twin_legend.
             plot.getPlotItem().legend.removeItem(curve)
         return curve
 
-    def append(self, record: Any, x: float) -> None:
-        """Add one record's values, grads, output and zero_grad mark at ``x``."""
-        self.values.append(x, self._row(record.values))
-        grads = self._row(record.grads)
-        self.grads.append(x, grads)
-        if np.isfinite(grads).any():
-            self.grad_lo = min(self.grad_lo, float(np.fmin.reduce(grads)))
-            self.grad_hi = max(self.grad_hi, float(np.fmax.reduce(grads)))
-        if record.action == "zero_grad":
-            self.markers.append(x, 0.0)
-        if record.output is not None:
-            self._append_output(x, record.output)
+    # -- following the run ---------------------------------------------------
+    @property
+    def columns(self) -> Any:
+        """The session's columns, asked afresh: reset and its undo swap the run's store."""
+        columns = self.session.columns
+        if columns is not self._run:
+            self._run = columns
+            self._truncate(0)  # another run: its rows are not the ones summarised
+            if self.x_of_row is not None:
+                self.x_of_row.n = 0
+        return columns
 
-    def _row(self, by_name: dict[str, Any]) -> np.ndarray:
-        return np.concatenate([_flat(by_name.get(name), size) for name, size in self.layout]
-                              or [np.empty(0)])
+    def on_record(self, record: Any, x: float) -> None:
+        """A record was added at row ``record.index`` (twin: drawn at ``x``)."""
+        _ = self.columns  # notice a new run before truncating this one
+        row = int(record.index)
+        # A row already summarised means the run branched there: forget from it on.
+        self._truncate(row)
+        if self.x_of_row is not None:
+            self.x_of_row.n = min(self.x_of_row.n, row)
+            while self.x_of_row.n < row:  # rows recorded before the twin was attached
+                self.x_of_row.append(float(self.x_of_row.n))
+            self.x_of_row.append(x)
+        if self.output_pyramid is None and record.output is not None:
+            self._ensure_output_curves()
 
-    def _append_output(self, x: float, output: Any) -> None:
-        array = np.asarray(output, dtype=np.float64)
-        flat = array.ravel()[:MAX_CURVES]
-        if self.output is None:
-            self.output = Buffer(len(flat))
-            names = element_names(self.output_name, array.shape)[:MAX_CURVES]
-            self.output_curves = self._curves("output", names)
-        if len(flat) == self.output.y.shape[1]:
-            self.output.append(x, flat)
+    def _truncate(self, row: int) -> None:
+        for pyramid in (*self.pyramids["weights"], *self.pyramids["grads"], self.output_pyramid):
+            if pyramid is not None:
+                pyramid.truncate(row)
 
     def clear(self) -> None:
-        """Forget the history (after a reset)."""
-        for buffer in (self.values, self.grads, self.markers, self.output):
-            if buffer is not None:
-                buffer.clear()
-        self.grad_lo, self.grad_hi = np.inf, -np.inf
+        """Forget the summaries (after a reset)."""
+        self._truncate(0)
+        if self.x_of_row is not None:
+            self.x_of_row.n = 0
 
-    def redraw(self, lo: float, hi: float) -> None:
-        """Push the buffers into the curves; zero_grad marks span ``lo``..``hi``."""
-        groups = [(self.curves["weights"], self.values), (self.curves["grads"], self.grads)]
-        if self.output is not None:
-            groups.append((self.output_curves, self.output))
-        for curves, buffer in groups:
-            # A dot per record while there are few: each action is one visible step
-            # (and a single record shows at all); plain lines once the run is long.
-            dots = buffer.n <= DOTS_UP_TO
-            for i, curve in enumerate(curves):
-                if buffer.finite[i]:
-                    curve.setData(buffer.x[:buffer.n], buffer.y[:buffer.n, i])
-                else:
-                    # All NaN (grad still None): pyqtgraph's bounds would warn on it.
-                    curve.setData(_EMPTY, _EMPTY)
-                # After the data: dots switched on over a long run's old points (a reset)
-                # would build a scatter item per old point first.
-                if (curve.opts["symbol"] is not None) != dots:
-                    self._set_dots(curve, dots)
-        marks = self.markers.x[:self.markers.n]
-        if len(marks) > MAX_MARKS:
+    def visible_rows(self) -> int:
+        """Rows up to the session's position: the run as it is at that moment."""
+        n = len(self.columns)
+        position = getattr(self.session, "position", None)
+        return n if position is None else max(0, min(n, int(position) + 1))
+
+    # -- drawing -------------------------------------------------------------
+    def redraw(self, spans: dict[str, tuple[float | None, float | None, int]]) -> tuple[float, float]:
+        """Ask the columns for the visible x range of each plot and set the curves.
+
+        ``spans`` maps a plot key to (x from, x to, pixels), x None for the whole
+        run. Returns the lowest and highest grad drawn (for the zero_grad marks).
+        """
+        n = self.visible_rows()
+        lo, hi = np.inf, -np.inf
+        columns = self.columns
+        for key, read in (("weights", columns.values), ("grads", columns.grads)):
+            first, last, pixels = self._row_span(spans[key], n)
+            offset = 0
+            for (param, count), pyramid in zip(self.layout, self.pyramids[key]):
+                x, y = pyramid.query(read(param)[:, :count], first, last, pixels)
+                self._set(self.curves[key][offset:offset + count], x, y, last - first)
+                offset += count
+                if key == "grads" and y.size:
+                    lo = min(lo, float(np.fmin.reduce(y, axis=None)))
+                    hi = max(hi, float(np.fmax.reduce(y, axis=None)))
+        self._redraw_output(spans["output"], n)
+        return lo, hi
+
+    def _ensure_output_curves(self) -> int:
+        """Create the output curves once the output's size is known; their count."""
+        if self.output_pyramid is not None:
+            return len(self.output_curves)
+        columns = self.columns
+        has_output = columns.has_output()
+        if not (len(has_output) and has_output[-1]) and self.session.output is None:
+            return 0  # before the first forward the width is not known yet
+        width = columns.outputs().shape[1]
+        count = min(width, MAX_CURVES)
+        shape = np.shape(self.session.output) if self.session.output is not None else ()
+        if int(np.prod(shape)) != width:
+            shape = (width,) if width > 1 else ()
+        self.output_curves = self._curves(
+            "output", element_names(self.output_name, tuple(shape))[:count])
+        self.output_pyramid = MinMaxPyramid(count)
+        return count
+
+    def _redraw_output(self, span: tuple[float | None, float | None, int], n: int) -> None:
+        count = self._ensure_output_curves()
+        if self.output_pyramid is None:
+            return
+        outputs = self.columns.outputs()
+        if outputs.shape[1] < count:  # a new run (reset) with no output yet
+            self._set(self.output_curves, _EMPTY, np.empty((0, count)), 0)
+            return
+        first, last, pixels = self._row_span(span, n)
+        x, y = self.output_pyramid.query(outputs[:, :count], first, last, pixels)
+        self._set(self.output_curves, x, y, last - first)
+
+    def redraw_marks(self, span: tuple[float | None, float | None, int], lo: float, hi: float) -> None:
+        """zero_grad marks in the visible range, spanning ``lo``..``hi``."""
+        first, last, _ = self._row_span(span, self.visible_rows())
+        names = list(getattr(self.columns, "action_names", ()))
+        rows = np.empty(0)
+        # Past MARKS_SPAN actions in view, the marks would be a wash (and finding them
+        # would cost a scan of the whole run every frame): the saw-tooth shows zeroing.
+        if "zero_grad" in names and 0 < last - first <= MARKS_SPAN:
+            rows = np.flatnonzero(self.columns.actions[first:last] == names.index("zero_grad"))
             # Hundreds of lines merge into a grey wash that costs a frame to paint; the
             # saw-tooth of the grad curves shows the zeroing by then.
-            marks = marks[:0]
+            rows = rows[:0] if len(rows) > MAX_MARKS else rows + first
+        marks = self._x(rows.astype(np.float64))
         self.marker_curve.setData(np.repeat(marks, 2), np.tile([lo, hi], len(marks)))
+
+    def _row_span(self, span: tuple[float | None, float | None, int], n: int) -> tuple[int, int, int]:
+        """Rows ``first..last-1`` behind the x range of ``span`` (the whole run when None)."""
+        x_from, x_to, pixels = span
+        if x_from is None or x_to is None:
+            return 0, n, pixels
+        if self.x_of_row is not None:
+            xs = self.x_of_row.view()[:n]
+            first = int(np.searchsorted(xs, x_from, side="left"))
+            last = int(np.searchsorted(xs, x_to, side="right"))
+        else:
+            first, last = math.floor(x_from), math.ceil(x_to) + 1
+        # One row more on each side, so the line runs on past the edges of the view.
+        return max(0, first - 1), min(n, max(last + 1, 0)), pixels
+
+    def _x(self, rows: np.ndarray) -> np.ndarray:
+        """x of row numbers: themselves for the main session, the mirrored main x for the twin."""
+        if self.x_of_row is None or not self.x_of_row.n or not len(rows):
+            return rows
+        xs = self.x_of_row.view()
+        index = np.minimum(rows.astype(np.int64), len(xs) - 1)
+        return np.where(rows < len(xs), xs[index] + (rows - np.floor(rows)), rows)
+
+    def _set(self, curves: list[pg.PlotDataItem], x: np.ndarray, y: np.ndarray, rows: int) -> None:
+        x = self._x(x)
+        # A dot per record while there are few: each action is one visible step
+        # (and a single record shows at all); plain lines once the run is long.
+        dots = rows <= DOTS_UP_TO
+        for i, curve in enumerate(curves):
+            column = y[:, i] if y.ndim == 2 and i < y.shape[1] else _EMPTY
+            if len(column) and np.isfinite(column).any():
+                curve.setData(x, column)
+            else:
+                # All NaN (grad still None): pyqtgraph's bounds would warn on it.
+                curve.setData(_EMPTY, _EMPTY)
+            # After the data: dots switched on over a long run's old points (a reset)
+            # would build a scatter item per old point first.
+            if (curve.opts["symbol"] is not None) != dots:
+                self._set_dots(curve, dots)
 
     @staticmethod
     def _set_dots(curve: pg.PlotDataItem, on: bool) -> None:
@@ -265,6 +344,8 @@ class PlotsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self.timeline = Timeline()  # scrubs the run: the plots end at its position
+        layout.addWidget(self.timeline)
         self._sessions: dict[str, Any] = {"main": None, "twin": None}
         self._series: dict[str, SeriesSet | None] = {"main": None, "twin": None}
         self._last_main_action: str | None = None
@@ -272,6 +353,14 @@ class PlotsPanel(QWidget):
             name="twin", pen=pg.mkPen("#444", width=theme.CURVE_WIDTH,
                                                       style=Qt.PenStyle.DashLine))
         self._throttle = FrameThrottle(self.redraw, self)
+        self._cursors: dict[str, pg.InfiniteLine] = {}
+        for key, plot in self.plots.items():
+            line = pg.InfiniteLine(angle=90, movable=False,
+                                   pen=pg.mkPen("#d62728", width=theme.CURVE_WIDTH))
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
+            self._cursors[key] = line
+            plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
         self._on_app_font_changed()
         QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
 
@@ -284,6 +373,7 @@ class PlotsPanel(QWidget):
             plot.setRange(xRange=(0, 10), yRange=(-1, 1), padding=0)
             plot.enableAutoRange()
         self._attach("main", session)
+        self.timeline.set_session(session)
 
     def set_twin(self, twin: Any, label: str = "twin") -> None:
         """Plot the compare twin as dashed ghost curves (None: remove them).
@@ -300,17 +390,15 @@ class PlotsPanel(QWidget):
         on_action, on_reset = self._callbacks(role)
         old, series = self._sessions[role], self._series[role]
         if old is not None:
-            disconnect_session(old, on_action, on_reset)
+            disconnect_session(old, on_action, on_reset, self._on_moved)
         if series is not None:
             series.remove()
         self._sessions[role] = session
         self._series[role] = None
         if session is not None:
-            new = SeriesSet(self.plots, session, twin=role == "twin")
-            self._series[role] = new
-            for record in session.history:
-                self._append(role, record)
-            connect_session(session, on_action, on_reset)
+            # Nothing is replayed: the curves ask the session's columns at the next frame.
+            self._series[role] = SeriesSet(self.plots, session, twin=role == "twin")
+            connect_session(session, on_action, on_reset, self._on_moved)
         self._throttle.mark()
 
     def _callbacks(self, role: str) -> tuple[Any, Any]:
@@ -330,6 +418,9 @@ class PlotsPanel(QWidget):
     def _on_twin_reset(self) -> None:
         self._reset("twin")
 
+    def _on_moved(self, *_args: Any) -> None:
+        self._throttle.mark()
+
     def _append(self, role: str, record: Any) -> None:
         series = self._series[role]
         if series is None:
@@ -339,7 +430,7 @@ class PlotsPanel(QWidget):
             self._last_main_action = record.action
         else:
             x = self._twin_x(record)
-        series.append(record, x)
+        series.on_record(record, x)
         self._throttle.mark()
 
     def _twin_x(self, record: Any) -> float:
@@ -349,7 +440,7 @@ class PlotsPanel(QWidget):
         # Lockstep: the twin acts right after the main session did the same thing,
         # so it shares that x; an extra zero_grad of its own sits half-way to the next.
         same = record.action == self._last_main_action
-        return main.values.last_x + (0.0 if same else 0.5)
+        return float(len(main.columns) - 1) + (0.0 if same else 0.5)
 
     def _reset(self, role: str) -> None:
         series = self._series[role]
@@ -360,16 +451,53 @@ class PlotsPanel(QWidget):
         self._throttle.mark()
 
     # -- drawing -------------------------------------------------------------
+    def _on_x_range_changed(self, *_args: Any) -> None:
+        if not all(self._auto_x(plot) for plot in self.plots.values()):
+            self._throttle.mark()  # zoomed or panned: ask for the rows now in view
+
+    @staticmethod
+    def _auto_x(plot: pg.PlotWidget) -> bool:
+        return bool(plot.getPlotItem().getViewBox().autoRangeEnabled()[0])
+
+    def _spans(self) -> dict[str, tuple[float | None, float | None, int]]:
+        spans: dict[str, tuple[float | None, float | None, int]] = {}
+        for key, plot in self.plots.items():
+            box = plot.getPlotItem().getViewBox()
+            pixels = max(50, int(box.width()))
+            if self._auto_x(plot):
+                spans[key] = (None, None, pixels)
+            else:
+                x_from, x_to = box.viewRange()[0]
+                spans[key] = (float(x_from), float(x_to), pixels)
+        return spans
+
     def redraw(self) -> None:
-        """Push every buffer into its curves now (normally called once per frame)."""
+        """Ask the columns for what each plot shows now (normally called once per frame)."""
         self._throttle.stop()
         present = [s for s in self._series.values() if s is not None]
-        lo = min((s.grad_lo for s in present), default=np.inf)
-        hi = max((s.grad_hi for s in present), default=-np.inf)
+        spans = self._spans()
+        lo, hi = np.inf, -np.inf
+        for series in present:
+            s_lo, s_hi = series.redraw(spans)
+            lo, hi = min(lo, s_lo), max(hi, s_hi)
         if not (np.isfinite(lo) and np.isfinite(hi)):
             lo, hi = 0.0, 1.0
         for series in present:
-            series.redraw(lo, hi)
+            series.redraw_marks(spans["grads"], lo, hi)
+        self._place_cursor()
+        for plot in self.plots.values():
+            # Fit the auto range now, not while painting: an axis changed during a paint
+            # asks for a second paint of the whole plot in the same frame.
+            plot.getPlotItem().getViewBox().prepareForPaint()
+
+    def _place_cursor(self) -> None:
+        """A vertical line at the session's position while the timeline is in the past."""
+        main = self._series["main"]
+        past = main is not None and main.visible_rows() < len(main.columns)
+        for line in self._cursors.values():
+            line.setVisible(past)
+            if past and main is not None:
+                line.setValue(main.visible_rows() - 1)
 
     def curves(self, key: str) -> list[pg.PlotDataItem]:
         """Every PlotDataItem on plot ``key`` ("weights", "grads", "output")."""

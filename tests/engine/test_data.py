@@ -285,3 +285,17 @@ def test_each_data_preset_trains_like_plain_torch(name: str, model: Any, start: 
     data = preset["data"]
     assert data["prediction"] in s.program.names and data["target"] in s.input_names
     assert all(x in s.input_names for x in data["inputs"])
+
+
+def test_evaluate_takes_a_numpy_grid_fast_and_checks_it() -> None:
+    import numpy as np
+
+    s = Session(params={"w": [0.5, -1.0], "b": 0.25}, inputs={"X": [[1.0, 2.0]], "t": [1.0]},
+                forward="z = X @ w + b\nloss = F.binary_cross_entropy_with_logits(z, t)")
+    grid = np.stack(np.meshgrid(np.linspace(-2, 2, 150), np.linspace(-1, 1, 150)), -1).reshape(-1, 2)
+    values = s.evaluate("z", {"X": grid})
+    expected = torch.tensor(grid, dtype=torch.float32) @ torch.tensor([0.5, -1.0]) + 0.25
+    assert values == expected.tolist()
+    for bad in (np.full((3, 2), np.nan), np.zeros((500, 500)), np.array([["a", "b"]])):
+        with pytest.raises(PlaygroundError):
+            s.evaluate("z", {"X": bad})

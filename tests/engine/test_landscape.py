@@ -159,3 +159,28 @@ def test_bad_requests_are_refused_clearly(kwargs: dict[str, Any], args: tuple[An
 def test_bad_sizes_and_spans_are_refused(n: Any, span: Any) -> None:
     with pytest.raises(PlaygroundError):
         Session(**LINE).landscape(n=n, span=span)
+
+
+def test_a_diverged_point_is_refused_unless_the_box_is_given() -> None:
+    s = Session(params={"w": 1.0, "b": 0.0}, inputs={"x": [1e30]},
+                forward="loss = ((w * x + b) ** 2).sum()", lr=1.0)
+    for _ in range(3):
+        s.iterate()
+    assert "inf" in repr(s.value("w")) or s.value("w") != s.value("w")
+    with pytest.raises(PlaygroundError, match="diverged"):
+        s.landscape(n=5)
+    land = s.landscape(n=3, span=((-1, 1), (-1, 1)))
+    assert len(land.loss) == 3
+
+
+def test_chunked_evaluation_gives_the_same_grid(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = Session(**MLP)
+    whole = s.landscape("w1[0,0]", "w2[1]", n=12)
+    monkeypatch.setattr("playground.landscape.CHUNK_ELEMENTS", 500)  # a few points per chunk
+    assert s.landscape("w1[0,0]", "w2[1]", n=12) == whole
+
+
+def test_a_grid_too_large_for_the_budget_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("playground.landscape.MAX_TOTAL_ELEMENTS", 10_000)
+    with pytest.raises(PlaygroundError, match="too many"):
+        Session(**MLP).landscape(n=101)

@@ -348,3 +348,20 @@ def test_goto_and_undo_bring_the_lr_of_that_moment_back(
     for _ in range(4):
         t.iterate()
     assert {n: s.value(n) for n in s.param_names} == {n: t.value(n) for n in t.param_names}
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"optimizer": {"name": "adam"}}, {"optimizer": "adam", "optimizer_options": {"betas": [1, 2, 3]}},
+     {"optimizer": "adam", "optimizer_options": "fast"}, {"optimizer": "sgd", "momentum": 0.5,
+                                                         "optimizer_options": {"nesterov": "yes"}}],
+)
+def test_a_saved_file_with_a_bad_optimizer_is_refused(config: dict[str, Any], tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({
+        "format": "training-loop-playground/session", "version": 1,
+        "config": {"params": {"w": 1.0}, "forward": "out = w * 2", **config}, "log": []}))
+    with pytest.raises(PlaygroundError, match="Unknown optimizer|pair|table|true or false"):
+        Session.load(path)

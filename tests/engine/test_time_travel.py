@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import torch
 
-from playground import PlaygroundError, Session
+from playground import PlaygroundError, Session, time_travel
 
 FORWARD = "h = w * w\nout = (h * x).sum() + b"
 
@@ -227,9 +227,15 @@ def continue_both(s: Session, t: Torch, rng: random.Random, n: int) -> list:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("update", ["optimizer", "manual"])
-def test_goto_every_index_then_continue_equals_torch_from_scratch(seed: int, update: str) -> None:
+@pytest.mark.parametrize("every", [1, 4, 32])
+def test_goto_every_index_then_continue_equals_torch_from_scratch(
+    seed: int, update: str, every: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``every``: records between checkpoints (dense ones exercise restoring from them)."""
+    monkeypatch.setattr(time_travel, "CHECKPOINT_EVERY", every)
     rng = random.Random(seed)
     s, done = random_run(rng, 30, update)
+    assert len(s._checkpoints) > 1 or every == 32
     n = len(s.history)
     assert n > 5
     order = list(range(-1, n))
@@ -423,6 +429,8 @@ def test_goto_refuses_bad_indices_and_changes_nothing() -> None:
         with pytest.raises(PlaygroundError):
             s.goto(bad)  # type: ignore[arg-type]
         assert _state(s) == state
+    s.goto(s.columns.actions.argmin())  # a numpy integer, as a plot hands it over
+    assert s.position == 0
 
 
 def test_retain_grad_flag_travels_with_the_run() -> None:
@@ -442,8 +450,10 @@ def test_retain_grad_flag_travels_with_the_run() -> None:
     s.goto(2)
     assert not s.retain_grad  # the toggle after the last record is kept
     s.goto(1)
+    moved: list[int] = []
+    s.events.moved.connect(lambda: moved.append(len(s.history)))
     s.set_retain_grad(False)  # from the past: a change of the run, it branches
-    assert len(s.history) == 2
+    assert len(s.history) == 2 and moved == [2]
 
 
 def test_columns_equal_records() -> None:
@@ -473,9 +483,9 @@ def test_columns_equal_records() -> None:
 def test_columns_are_compact_and_never_capped() -> None:
     s = Session(params={"w": "ones(3)"}, inputs={"x": [1.0, 2.0, 3.0]},
                 forward="out = (w * x).sum()", lr=0.001, auto_zero_grad=True)
-    for _ in range(5000):
+    for _ in range(2500):
         s.iterate()
-    assert len(s.history) == 20000 and s.history[0].action == "forward"
+    assert len(s.history) == 10000 and s.history[0].action == "forward"
     assert s.columns.nbytes() / len(s.history) <= 100  # 100 MB per million actions
 
 
@@ -580,3 +590,73 @@ def test_a_record_kept_across_a_branch_keeps_its_numbers() -> None:
     assert kept.action == "forward" and kept.index == 0 and kept.grads == {"w": None, "b": None}
     assert kept_backward.action == "backward" and kept_backward.grads["w"].tolist() == [1.0, -4.0]
     assert s.history[0].action == "requires_grad" and s.history[1].grads["w"] is None
+
+
+class AdamSession(Session):
+    """A session whose optimizer is Adam (amsgrad, weight decay): time travel must not
+    assume SGD. The optimizer is swapped in before the run's first checkpoint."""
+
+    def _new_run(self) -> None:
+        self.optimizer = torch.optim.Adam(list(self.params.values()), lr=0.05,
+                                          weight_decay=0.01, amsgrad=True)
+        super()._new_run()
+
+
+def test_goto_with_adam_state_equals_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time_travel, "CHECKPOINT_EVERY", 3)
+    s = AdamSession(params={"w": [0.5, -1.0], "b": 0.25}, inputs={"x": [1.0, 2.0]},
+                    forward=FORWARD, auto_zero_grad=True)
+    for _ in range(12):
+        s.iterate()
+
+    def torch_after(iterations: int) -> tuple[torch.Tensor, torch.Tensor]:
+        w = torch.tensor([0.5, -1.0], requires_grad=True)
+        b = torch.tensor(0.25, requires_grad=True)
+        opt = torch.optim.Adam([w, b], lr=0.05, weight_decay=0.01, amsgrad=True)
+        for _ in range(iterations):
+            ((w * w * torch.tensor([1.0, 2.0])).sum() + b).backward()
+            opt.step()
+            opt.zero_grad()
+        return w, b
+
+    def check(iterations: int) -> None:
+        w, b = torch_after(iterations)
+        assert torch.equal(s.params["w"].detach(), w.detach())
+        assert torch.equal(s.params["b"].detach(), b.detach())
+
+    for iterations in (9, 2, 7, 0, 12, 4, 11):
+        s.goto(iterations * 4 - 1)
+        check(iterations)
+    s.goto(5 * 4 - 1)
+    for _ in range(3):
+        s.iterate()  # continues with Adam's restored moments and step count
+    check(8)
+
+
+def test_reset_from_the_past_is_undone_with_the_future_intact() -> None:
+    s = make_session()
+    for _ in range(3):
+        s.iterate()
+    s.goto(4)
+    state = _state(s)
+    s.reset()
+    assert len(s.history) == 0
+    s.undo()
+    assert _state(s) == state and len(s.history) == 9 and s.can_redo
+    s.goto(8)
+    t = Torch()
+    for _ in range(3):
+        t.iterate()
+    assert_same_state(s, t)
+
+
+def test_goto_replays_a_random_backward_v_with_the_numbers_drawn() -> None:
+    s = Session(params={"w": [1.0, 2.0]}, forward="y = w * w", lr=0.1)
+    s.forward()
+    s.backward(gradient="randn(2)")  # drawn from torch's global generator
+    s.step()
+    grad, value = s.grad("w"), s.value("w")
+    s.goto(-1)
+    torch.randn(5)  # the global generator moves on
+    s.goto(2)
+    assert s.grad("w") == grad and s.value("w") == value

@@ -85,7 +85,7 @@ def _plain_torch_replay(journal: Path) -> torch.Tensor:
     return w
 
 
-def test_a_killed_app_comes_back_with_its_run(tmp_path: Path) -> None:
+def test_a_killed_app_comes_back_with_its_run(make_window: Any, qtbot: Any, tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PLAYGROUND_DATA_DIR": str(tmp_path),
            "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(tmp_path / "config")}
     child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=ROOT, env=env,
@@ -121,6 +121,16 @@ def test_a_killed_app_comes_back_with_its_run(tmp_path: Path) -> None:
     assert recovered <= reports[-1][1] + 8  # and nothing invented (one iteration in flight)
     w = _plain_torch_replay(journal)
     assert session.value("w") == w.tolist() and session.grad("w") == w.grad.tolist()
+    # The next launch: the dead process's lock is stale, so the offer is made.
+    from ui.recovery import Recovery
+
+    window = make_window(DEFAULT_MODEL)
+    window.recovery = Recovery(window, tmp_path)
+    assert window.recovery.enabled
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "recoveryBox") is not None)
+    window.recovery.restore_button.click()
+    qtbot.waitUntil(lambda: window.session.value("w") == w.tolist(), timeout=60_000)
+    assert window.session.grad("w") == w.grad.tolist()
 
 
 def _journal_of(folder: Path, presses: int) -> Session:
@@ -195,3 +205,21 @@ def test_a_long_file_opens_in_slices_and_cancel_keeps_the_running_session(
     sliced = files.open_session(window, opened.append, str(path))
     qtbot.waitUntil(lambda: bool(opened), timeout=120_000)
     assert opened[0].value("w") == long_run.value("w") and opened[0].grad("w") == long_run.grad("w")
+
+
+def test_apply_is_on_disk_at_once_and_presses_within_the_flush_interval(
+        make_window: Any, qtbot: Any, tmp_path: Path) -> None:
+    from ui.recovery import FLUSH_MS, Recovery
+
+    window = make_window(DEFAULT_MODEL)
+    window.recovery = Recovery(window, tmp_path)
+    window.model_panel.load_config({**DEFAULT_MODEL, "forward": "out = (w * x * 2).sum()"})
+    window.apply_model()
+    journal = tmp_path / FILE_NAME
+    assert recover(journal).config.forward == "out = (w * x * 2).sum()"  # no timer waited for
+    window.iterate()
+    window.iterate()
+    qtbot.waitUntil(lambda: len(recover(journal).history) == 6, timeout=FLUSH_MS * 4)
+    assert recover(journal).value("w") == window.session.value("w")
+    window.recovery.close()
+    assert pending(tmp_path) is None
