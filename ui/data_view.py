@@ -168,7 +168,7 @@ class DataView(QWidget):
         if twin is not None:
             connect_session(twin, self._on_changed, self._on_changed)
             if self.layout_ is not None and self.layout_.dims == 1:
-                self.legend.addItem(self.twin_fit, f"prediction ({label})")
+                self.legend.addItem(self.twin_fit, f"prediction {self.layout_.prediction} ({label})")
         self._throttle.mark()
 
     def _on_changed(self, *_: Any) -> None:
