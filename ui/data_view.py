@@ -168,7 +168,7 @@ class DataView(QWidget):
         if twin is not None:
             connect_session(twin, self._on_changed, self._on_changed)
             if self.layout_ is not None and self.layout_.dims == 1:
-                self.legend.addItem(self.twin_fit, f"prediction ({label})")
+                self.legend.addItem(self.twin_fit, f"prediction {self.layout_.prediction} ({label})")
         self._throttle.mark()
 
     def _on_changed(self, *_: Any) -> None:
@@ -240,7 +240,8 @@ class DataView(QWidget):
 
     def _predict(self, session: Any) -> np.ndarray:
         layout = self.layout_
-        values = session.evaluate(layout.prediction, {layout.x: self.grid_x.tolist()})
+        # A numpy grid takes the engine's fast path (no per-number checks of typed values).
+        values = session.evaluate(layout.prediction, {layout.x: self.grid_x.astype(np.float32)})
         return np.asarray(values, dtype=float)
 
     def _draw_line(self, prediction: np.ndarray, twin: np.ndarray | None) -> None:

@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
@@ -26,6 +26,10 @@ from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.plots import element_names
 
 GRID_N = 101
+#: While the run goes on (several actions a frame), a coarser grid: a quarter of the cost.
+GRID_N_BUSY = 51
+#: After this long without an action, a coarse grid is redone at full resolution.
+SETTLE_MS = 400
 #: After a grid took t seconds, the next one waits at least GRID_PAUSE * t.
 GRID_PAUSE = 4.0
 #: The grid is recomputed when the point leaves this central share of it.
@@ -102,6 +106,11 @@ class LandscapeView(QWidget):
         self._grid_dirty = True
         self._others: np.ndarray | None = None  # the other elements' values the grid was made at
         self._throttle = FrameThrottle(self._refresh_if_visible, self)
+        self._actions_since_refresh = 0
+        self._settle = QTimer(self)  # the run paused: redo a coarse grid at full resolution
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._on_settle_timeout)
         self.x_combo, self.y_combo = QComboBox(), QComboBox()
         for combo, axis in ((self.x_combo, "x"), (self.y_combo, "y")):
             combo.setObjectName(f"landscape{axis.upper()}Combo")
@@ -199,6 +208,7 @@ class LandscapeView(QWidget):
             combo.addItems(names)
 
     def _on_action_done(self, record: Any) -> None:
+        self._actions_since_refresh += 1
         # A reset or undo can move the point anywhere: check the grid then.
         self._mark(grid=record.action in ("reset", "requires_grad"))
 
@@ -235,6 +245,10 @@ class LandscapeView(QWidget):
         """The x and y element names the user chose (None, None: the engine's defaults)."""
         return self._choice or (None, None)
 
+    def _on_settle_timeout(self) -> None:
+        if self.landscape is not None and len(self.landscape.xs) < GRID_N:
+            self._mark(grid=True, now=True)
+
     def refresh(self) -> None:
         """Bring the picture up to date now (the grid only if it needs it and may)."""
         self._throttle.stop()
@@ -250,6 +264,7 @@ class LandscapeView(QWidget):
                 return
         if self.landscape is not None:
             self._draw_overlays()
+        self._actions_since_refresh = 0
 
     def _other_values(self) -> np.ndarray:
         s = self.session
@@ -282,7 +297,10 @@ class LandscapeView(QWidget):
         x, y = self.chosen()
         start = time.perf_counter()
         try:
-            land = s.landscape(x, y, n=GRID_N)
+            busy = self._actions_since_refresh > 1
+            land = s.landscape(x, y, n=GRID_N_BUSY if busy else GRID_N)
+            if busy:
+                self._settle.start()
         except Exception as exc:  # noqa: BLE001 - the tab says why, the run goes on
             self.landscape = None
             self.message.setText(f"No landscape for this model: {getattr(exc, 'message', exc)}"

@@ -126,3 +126,26 @@ def test_a_model_without_data_says_what_would_show(make_window: Any, qtbot: Any)
     window = make_window({"params": {"w": "ones(3)"}, "forward": "out = (w * 2).sum()"})
     view = data_tab(window, qtbot)
     assert view.stack.currentWidget() is view.message and "Line fit" in view.message.text()
+
+
+def test_the_twin_fit_is_dashed_and_is_the_twins(make_window: Any, qtbot: Any) -> None:
+    from ui.compare import CompareSetting
+
+    window = make_window({**preset_config("Line fit"), "auto_zero_grad": True})
+    window.action("actionAutoZeroGrad").setChecked(True)
+    window.controller.set_compare_setting(CompareSetting("lr", 0.01))
+    press(window, qtbot, Qt.Key.Key_C, Qt.Key.Key_I, Qt.Key.Key_I)
+    view = data_tab(window, qtbot)
+    s = window.session
+    w = torch.tensor(0.0, requires_grad=True)
+    b = torch.tensor(0.0, requires_grad=True)
+    opt = torch.optim.SGD([w, b], lr=0.01)
+    for _ in range(2):
+        torch.nn.functional.mse_loss(w * tensor(s, "x") + b, tensor(s, "y")).backward()
+        opt.step()
+        opt.zero_grad()
+    gx, gy = view.twin_fit.getData()
+    np.testing.assert_allclose(gy, (w * torch.tensor(gx, dtype=torch.float32) + b).detach().numpy(),
+                               rtol=1e-6, atol=1e-7)
+    assert view.twin_fit.opts["pen"].style() == Qt.PenStyle.DashLine
+    assert "prediction y_hat (twin, lr 0.01)" in [label.text for _, label in view.legend.items]

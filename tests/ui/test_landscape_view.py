@@ -177,3 +177,26 @@ def test_the_grid_follows_the_path_when_it_leaves_the_view(make_window: Any, qtb
     # The new grid holds the whole path, start and end.
     assert land.xs[0] <= px.min() and px.max() <= land.xs[-1]
     assert land.ys[0] <= py.min() and py.max() <= land.ys[-1]
+
+
+def test_a_running_model_gets_a_coarse_grid_then_a_full_one(make_window: Any, qtbot: Any) -> None:
+    window = make_window({"params": {"w": "[0.5, -0.5]", "b": "0.0"},
+                          "inputs": {"x": str(X), "y": str(Y)}, "auto_zero_grad": True,
+                          "forward": "loss = ((w[0] * x + w[1] * x * x + b - y) ** 2).mean()"})
+    view = landscape(window, qtbot)
+    assert len(view.landscape.xs) == 101
+    for _ in range(3):  # several actions between two frames: the run is going on
+        window.controller.run("iterate")
+    view._next_grid_at = 0.0
+    view.refresh()  # b moved, so the surface over w[0], w[1] changed: a new grid, coarse
+    assert len(view.landscape.xs) == 51
+    # Once the run pauses, the full grid comes back by itself.
+    qtbot.waitUntil(lambda: len(view.landscape.xs) == 101, timeout=3000)
+    s = window.session
+    land = view.landscape
+    i, j = 7, 93
+    w0, w1 = land.xs[j], land.ys[i]
+    xx, yy = torch.tensor(X), torch.tensor(Y)
+    b = torch.tensor(s.value("b"))
+    expected = ((torch.tensor(w0) * xx + torch.tensor(w1) * xx * xx + b - yy) ** 2).mean().item()
+    assert view.image.image[i, j] == pytest.approx(expected, rel=1e-5)
