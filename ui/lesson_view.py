@@ -18,12 +18,13 @@ from typing import Any
 from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
     QVBoxLayout, QWidget,
 )
 
 from playground.errors import PlaygroundError
 from playground.lessons import actual_value, list_lessons, load_lesson  # torch-free until used
+from ui import files as file_dialogs
 from ui import theme
 from ui.formatting import format_value
 from ui.messages import describe
@@ -133,9 +134,12 @@ class LessonPanel(QWidget):
     session_created(object)
         A lesson built a new Session (Start, or Back rebuilding one); the
         window makes it its live session.
+    file_opened(str)
+        A lesson file of the teacher's own was opened and started (for File → Recent).
     """
 
     session_created = Signal(object)
+    file_opened = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -274,13 +278,15 @@ class LessonPanel(QWidget):
 
     def open_file(self) -> None:
         """Ask for a lesson file and start it; a refused file keeps the running lesson."""
-        path, _filter = QFileDialog.getOpenFileName(self, "Open a lesson", "", "Lessons (*.toml)")
+        path = file_dialogs.ask_open_path(self, "lesson", "Open a lesson", file_dialogs.LESSON_FILTER)
         if path:
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> None:
         """Load the lesson file at ``path`` and start it (errors are shown in the panel)."""
         self._guarded(self._start, Path(path))
+        if self.lesson is not None and self.lesson_combo.currentData() == Path(path):
+            self.file_opened.emit(str(path))
 
     def start_next_lesson(self) -> None:
         """Start the built-in lesson after the current one."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.window_commands import WindowCommands
-from ui.actions import LOOP_ACTIONS, build_actions, shortcuts_dialog
+from ui.actions import LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
 from ui.controller import SPEEDS, Controller
 from ui.messages import MessageBanner
 from ui.model_panel import FieldError, ModelPanel
@@ -28,6 +28,8 @@ from ui.phase_strip import PhaseStrip
 from ui.plots import PlotsPanel
 from ui.presets import Preset, default_preset
 from ui.state_table import StateTable
+from ui.keys import install_key_guard  # H5: keys never destroy work
+from ui.run_file import RunFile  # H5: title with file name and unsaved marker
 
 #: Inspector tabs written by other modules: (tab title, module, class name).
 INSPECTOR_TABS = (
@@ -101,6 +103,16 @@ class MainWindow(QMainWindow, WindowCommands):
         self._build_menus()
         self._connect_controller()
         self.model_panel.preset_chosen.connect(self._on_model_panel_preset_chosen)
+        # -- H5: title, unsaved run, key guard ------------------------------------
+        self.run_file = RunFile(self)
+        self.run_file.changed.connect(self._update_title)
+        self._update_title()
+        self.key_guard = install_key_guard(self)
+        self.model_panel.rechecked.connect(self._on_model_panel_rechecked)
+        lesson_file_opened = getattr(self.inspector_panels.get("Lesson"), "file_opened", None)
+        if lesson_file_opened is not None:
+            lesson_file_opened.connect(self._on_lesson_file_opened)
+        # -- end H5 ---------------------------------------------------------------
         self._restore_settings()
         self.set_session(session)
 
@@ -216,6 +228,7 @@ class MainWindow(QMainWindow, WindowCommands):
             file_menu.addAction(self.action(action_id))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionOpenLesson"))
+        self._add_recent_menus(file_menu)  # H5
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit"))
         loop_menu = bar.addMenu("&Loop")
@@ -224,11 +237,15 @@ class MainWindow(QMainWindow, WindowCommands):
         loop_menu.addSeparator()
         for action_id in ("actionAutoZeroGrad", "actionCompare", "actionApply"):
             loop_menu.addAction(self.action(action_id))
+        loop_menu.addSeparator()  # H5: auto-run speed on keys
+        for action_id in ("actionFaster", "actionSlower"):
+            loop_menu.addAction(self.action(action_id))
         view_menu = bar.addMenu("&View")
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
             view_menu.addAction(self.action(action_id))
         view_menu.addSeparator()
-        view_menu.addAction(self.model_dock.toggleViewAction())
+        view_menu.addAction(self._model_panel_toggle())  # H5: with a key
+        view_menu.addAction(self.action("actionFocusModelPanel"))
         view_menu.addSeparator()
         for action_id in ("actionShowTensors", "actionShowGraph", "actionShowCode",
                           "actionShowVjp", "actionShowLesson"):
@@ -270,6 +287,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.apply_model()
 
     def _on_controller_session_changed(self, session: Any) -> None:
+        self.run_file.follow(session)  # H5: a new run, nothing unsaved yet
+        self.banner.clear_error()  # H5: an error about the previous model no longer holds
         loaded = session is not None
         for spec in LOOP_ACTIONS:
             self.action(spec.id).setEnabled(loaded)
@@ -346,7 +365,7 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def show_shortcuts(self) -> None:
         """A non-modal table of keys, commands and the PyTorch they run."""
-        shortcuts_dialog(self).show()
+        shortcuts_dialog(self, action_rows([self.model_dock.toggleViewAction()])).show()
 
     # -- slots ---------------------------------------------------------------
     def _on_controller_failed(self, exc: BaseException) -> None:
@@ -364,6 +383,13 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def _on_state_table_requires_grad(self, name: str, flag: bool) -> None:
         self.controller.run("set_requires_grad", name, flag)
+
+    def _on_model_panel_rechecked(self, exc: BaseException | None) -> None:
+        """H5: the banner follows the model panel's re-check of an edited error."""
+        if exc is None:
+            self.banner.clear_error()
+        else:
+            self.banner.show_error(exc)
 
     def _on_model_panel_preset_chosen(self, preset: Preset) -> None:
         self._safely(self._apply_preset, preset)
@@ -438,7 +464,9 @@ class MainWindow(QMainWindow, WindowCommands):
             self.big_button_row.setVisible(centre.width() >= BIG_BUTTONS_MIN_WIDTH)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        """Stop auto-run, detach the views and remember the layout."""
+        """Ask about an unsaved run; then stop auto-run, detach the views, remember the layout."""
+        if not self.may_close(event):  # H5: Save / Discard / Cancel
+            return
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
