@@ -43,7 +43,7 @@ INSPECTOR_TABS = (
 SCROLLED_TABS = ("backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
-TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55}
+TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.58}
 BIG_BUTTONS_MIN_WIDTH = 760
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
