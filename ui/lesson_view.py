@@ -36,6 +36,16 @@ NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
 #: Scroll the step's text (PageDown/PageUp stay Next/Back): in the panel, or anywhere
 #: in the window while the Lesson tab shows.
 SCROLL_DOWN_KEYS, SCROLL_UP_KEYS = ("Alt+Down", "Shift+PgDown"), ("Alt+Up", "Shift+PgUp")
+#: (key, command, what it does) rows for Help → Keyboard shortcuts.
+LESSON_KEY_ROWS = (
+    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step (anywhere)"),
+    ("PgDown", "Lesson: next step", "in the Lesson tab"),
+    ("Alt+Left", "Lesson: back", "one step back (anywhere)"),
+    ("PgUp", "Lesson: back", "in the Lesson tab"),
+    ("Alt+Down", "Lesson: scroll down", "in the Lesson tab (also Shift+PgDown)"),
+    ("Alt+Up", "Lesson: scroll up", "in the Lesson tab (also Shift+PgUp)"),
+    ("Return", "Lesson: reveal", "in the prediction field"),
+)
 
 _STYLE = """
 QLabel#lessonNotice, QLabel#lessonQuestion, QLabel#lessonAnswer, QLabel#lessonRefused {

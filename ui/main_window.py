@@ -365,7 +365,12 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def show_shortcuts(self) -> None:
         """A non-modal table of keys, commands and the PyTorch they run."""
-        shortcuts_dialog(self, action_rows([self.model_dock.toggleViewAction()])).show()
+        from ui.lesson_view import LESSON_KEY_ROWS  # H5: keys beyond the action table
+        from ui.state_table import TABLE_KEY_ROWS
+
+        extra = [*action_rows([self.model_dock.toggleViewAction()]), *TABLE_KEY_ROWS,
+                 *LESSON_KEY_ROWS]
+        shortcuts_dialog(self, extra).show()
 
     # -- slots ---------------------------------------------------------------
     def _on_controller_failed(self, exc: BaseException) -> None:

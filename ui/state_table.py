@@ -17,6 +17,9 @@ from ui.formatting import format_full, format_value
 from ui.session_view import FollowsSession
 
 COLUMNS = ("name", "kind", "value", "grad", "requires_grad", "is_leaf", "grad_fn", "shape")
+#: (key, command, what it does) rows for Help → Keyboard shortcuts.
+TABLE_KEY_ROWS = (("Return", "Tensors: the whole tensor",
+                   "value and grad of the selected row, as print shows them (or double-click)"),)
 #: Flag columns are narrow so the numbers get the room: their names wrap in the header.
 HEADERS = {"requires_grad": "requires_\ngrad", "is_leaf": "is_\nleaf"}
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")

@@ -62,6 +62,7 @@ class WindowCommands:
             self.set_session(session)
             self.run_file.mark_saved(path)
             remember_recent("session", path)
+            files.remember_folder("session", path)
             self.banner.show_info(f"Opened a session with {len(session.history)} records.")
 
     def save_session(self) -> bool:
@@ -72,11 +73,13 @@ class WindowCommands:
         if path:
             self.run_file.mark_saved(path)
             remember_recent("session", path)
+            files.remember_folder("session", path)
             self.statusBar().showMessage(f"Saved {path}", 5000)
         return bool(path)
 
     def _on_lesson_file_opened(self, path: str) -> None:
         remember_recent("lesson", path)
+        files.remember_folder("lesson", path)
 
     # -- recent files, title, closing -------------------------------------------
     def _add_recent_menus(self, menu: QMenu) -> None:

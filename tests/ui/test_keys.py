@@ -236,3 +236,42 @@ def test_closing_after_saving_asks_nothing(window: Any, monkeypatch: Any, tmp_pa
     window.action("actionForward").trigger()
     window.action("actionSaveSession").trigger()
     assert window.close()
+
+
+def test_help_lists_the_lesson_and_table_keys(window: Any) -> None:
+    window.action("actionShortcuts").trigger()
+    dialog = window.findChild(QDialog, "shortcutsDialog")
+    table = dialog.findChild(QTableWidget)
+    rows = {(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())}
+    assert ("Alt+Down", "Lesson: scroll down") in rows and ("PgDown", "Lesson: next step") in rows
+    assert ("Ctrl+Shift+M", "Model panel") in rows and ("Return", "Tensors: the whole tensor") in rows
+    dialog.close()
+
+
+def test_recent_sessions_and_lessons_in_the_file_menu(window: Any, tmp_path: Path,
+                                                      monkeypatch: Any) -> None:
+    from PySide6.QtCore import QSettings
+
+    QSettings().remove("recent")
+    saved = tmp_path / "class_run.json"
+    monkeypatch.setattr(files, "ask_save_path", lambda *a, **k: str(saved))
+    window.action("actionForward").trigger()
+    window.action("actionSaveSession").trigger()
+    menu = window.recent_menus["session"]
+    menu.aboutToShow.emit()
+    entries = [a for a in menu.actions() if a.isEnabled()]
+    assert [a.text() for a in entries] == ["&1 class_run.json"]
+    window.action("actionBackward").trigger()
+    before = window.session
+    entries[0].trigger()
+    assert window.session is not before and len(window.session.history) == 1  # the saved run
+    assert window.windowTitle().startswith("class_run.json") and not window.isWindowModified()
+    # dialogs start in the folder used last, whatever their kind
+    assert files.last_folder("script") == str(tmp_path)
+    lesson = tmp_path / "my_lesson.toml"
+    lesson.write_text((Path(__file__).resolve().parents[2] / "resources" / "lessons"
+                       / "01_computing_gradients.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    window.inspector_panels["Lesson"].open_path(lesson)
+    lessons = window.recent_menus["lesson"]
+    lessons.aboutToShow.emit()
+    assert [a.text() for a in lessons.actions()] == ["&1 my_lesson.toml"]
