@@ -3,9 +3,10 @@
 Each :class:`ActionSpec` names the handler it calls on a *target* object (the
 main window), so a keyboard shortcut, a menu entry and a toolbar click all run
 the same slot. Single-letter shortcuts use the window context; Qt first offers
-a key to the focused widget as a ``ShortcutOverride``, and text fields claim the
-printable keys, so typing "f" in the forward-program editor types an "f"
-(``tests/ui/test_main_window.py`` checks this).
+a key to the focused widget as a ``ShortcutOverride``, and ``ui/keys.py`` claims
+every bare key for text fields, spin boxes, combo boxes and lists, so typing "f"
+in the forward-program editor types an "f" and "r" over a list resets nothing
+(``tests/ui/test_keys.py`` checks this).
 """
 
 from __future__ import annotations

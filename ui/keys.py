@@ -37,10 +37,12 @@ def types_into(widget: QWidget | None) -> bool:
     """Whether ``widget`` (the focus widget) takes bare keys as typing or moving.
 
     A table is not a list here: the tensor table is where a teacher clicks a row
-    and goes on pressing F, B, S, Z.
+    and goes on pressing F, B, S, Z; nor is a read-only text (the code log).
     """
     if widget is None:
         return False
+    if isinstance(widget, QLineEdit | QTextEdit | QPlainTextEdit) and widget.isReadOnly():
+        return False  # a code log or a tensor printout: nothing is typed there
     if isinstance(widget, QAbstractItemView) and not isinstance(widget, QListView):
         return isinstance(widget, QTableView) and widget.objectName() != "stateTable"
     return isinstance(widget, TYPING_WIDGETS)
