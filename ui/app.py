@@ -31,7 +31,7 @@ from ui.main_window import MainWindow
 
 ORGANIZATION = "TrainingLoopPlayground"
 APPLICATION = "Training Loop Playground"
-#: The desktop entry (resources/training-loop-playground.desktop) the window belongs to.
+#: The desktop entry (desktop/training-loop-playground.desktop) the window belongs to.
 DESKTOP_FILE = "training-loop-playground"
 #: What the loader thread imports: everything the first session needs from torch.
 TORCH_MODULES = ("torch", "playground.session", "playground.printing", "playground.lessons")

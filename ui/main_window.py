@@ -44,6 +44,8 @@ SCROLLED_TABS = ("backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
 TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.58}
+#: H5: the Lesson tab's least share of the window height, and what the plots keep meanwhile.
+LESSON_WINDOW_SHARE, PLOTS_MIN = 0.41, 160
 BIG_BUTTONS_MIN_WIDTH = 760
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
@@ -410,6 +412,10 @@ class MainWindow(QMainWindow, WindowCommands):
         total = sum(self.centre_splitter.sizes())
         if total > 0:
             below = max(220, int(total * share))
+            if self.inspector.tabText(self.inspector.currentIndex()) == "Lesson":
+                # H5: the lesson pane gets >= 40 % of the window's height (a projected
+                # lesson is read from the back), leaving the plots at least PLOTS_MIN.
+                below = max(below, min(total - PLOTS_MIN, int(self.height() * LESSON_WINDOW_SHARE)))
             self.centre_splitter.setSizes([total - below, below])
 
     def _on_app_font_changed(self, _font: object = None) -> None:

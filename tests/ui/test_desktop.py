@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 
 ROOT = Path(__file__).resolve().parents[2]
-ENTRY = ROOT / "resources" / "training-loop-playground.desktop"
+ENTRY = ROOT / "desktop" / "training-loop-playground.desktop"
 
 
 def test_the_entry_names_the_app_its_icon_and_command() -> None:
