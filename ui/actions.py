@@ -111,9 +111,9 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
 KEYBOARD_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionFocusModelPanel", "&Edit the model", "Ctrl+M", "",
                "show the model panel and put the keyboard in it", "focus_model_panel"),
-    ActionSpec("actionFaster", "Fast&er auto-run", "]", "",
+    ActionSpec("actionFaster", "Fast&er auto-run", ">", "",
                "more iterations per second while playing", "play_faster"),
-    ActionSpec("actionSlower", "Slo&wer auto-run", "[", "",
+    ActionSpec("actionSlower", "Slo&wer auto-run", "<", "",
                "fewer iterations per second while playing", "play_slower"),
 )
 #: The model dock's own show/hide action gets this key (it is Qt's, not declared above).
