@@ -23,7 +23,7 @@ from ui.window_commands import WindowCommands
 from ui.presentation import Presentation
 from ui.window_layout import BannerArea, LayoutKeeper, forget_layout, layout_is_sound
 from ui.window_undo import UndoCommands
-from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, build_actions, shortcuts_dialog
+from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
 from ui.compare import CompareBar
 from ui.controller import SPEEDS, Controller
 from ui.export import ExportCommands
@@ -33,6 +33,8 @@ from ui.phase_strip import PhaseStrip
 from ui.plots import PlotsPanel
 from ui.presets import Preset, default_preset
 from ui.state_table import StateTable
+from ui.keys import install_key_guard  # H5: keys never destroy work
+from ui.run_file import RunFile  # H5: title with file name and unsaved marker
 
 #: Inspector tabs written by other modules: (tab title, module, class name).
 INSPECTOR_TABS = (
@@ -50,8 +52,10 @@ INSPECTOR_TABS = (
 SCROLLED_TABS = ("Code", "backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
-TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55,
+TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.58,
              "Landscape": 0.6, "Data": 0.6}
+#: H5: the Lesson tab's least share of the window height, and what the plots keep meanwhile.
+LESSON_WINDOW_SHARE, PLOTS_MIN = 0.41, 160
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
 
@@ -118,6 +122,16 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         block.momentum_changed.connect(lambda v: self.controller.run("set_momentum", v))
         self.layout_keeper = LayoutKeeper(self)
         self.presentation = Presentation(self)
+        # -- H5: title, unsaved run, key guard ------------------------------------
+        self.run_file = RunFile(self)
+        self.run_file.changed.connect(self._update_title)
+        self._update_title()
+        self.key_guard = install_key_guard(self)
+        self.model_panel.rechecked.connect(self._on_model_panel_rechecked)
+        lesson_file_opened = getattr(self.inspector_panels.get("Lesson"), "file_opened", None)
+        if lesson_file_opened is not None:
+            lesson_file_opened.connect(self._on_lesson_file_opened)
+        # -- end H5 ---------------------------------------------------------------
         self._restore_settings()
         self.set_session(session)
 
@@ -240,6 +254,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             export_menu.addAction(self.action(spec.id))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionOpenLesson"))
+        self._add_recent_menus(file_menu)  # H5
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit"))
         loop_menu = bar.addMenu("&Loop")
@@ -251,6 +266,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         loop_menu.addSeparator()
         for action_id in ("actionNextNode", "actionPreviousNode"):
             loop_menu.addAction(self.action(action_id))
+        loop_menu.addSeparator()  # H5: auto-run speed on keys
+        for action_id in ("actionFaster", "actionSlower"):
+            loop_menu.addAction(self.action(action_id))
         view_menu = bar.addMenu("&View")
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
             view_menu.addAction(self.action(action_id))
@@ -258,7 +276,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         view_menu.addAction(self.action("actionPresentation"))
         view_menu.addAction(self.action("actionResetLayout"))
         view_menu.addSeparator()
-        view_menu.addAction(self.model_dock.toggleViewAction())
+        view_menu.addAction(self._model_panel_toggle())  # H5: with a key
+        view_menu.addAction(self.action("actionFocusModelPanel"))
         view_menu.addSeparator()
         for action_id in ("actionShowTensors", "actionShowGraph", "actionShowCode",
                           "actionShowVjp", "actionShowLesson", "actionShowLandscape",
@@ -302,6 +321,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self.apply_model()
 
     def _on_controller_session_changed(self, session: Any) -> None:
+        self.run_file.follow(session)  # H5: a new run, nothing unsaved yet
+        self.banner.clear_error()  # H5: an error about the previous model no longer holds
         loaded = session is not None
         for spec in LOOP_ACTIONS:
             self.action(spec.id).setEnabled(loaded)
@@ -383,7 +404,12 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
 
     def show_shortcuts(self) -> None:
         """A non-modal table of keys, commands and the PyTorch they run."""
-        shortcuts_dialog(self).show()
+        from ui.lesson_view import LESSON_KEY_ROWS  # H5: keys beyond the action table
+        from ui.state_table import TABLE_KEY_ROWS
+
+        extra = [*action_rows([self.model_dock.toggleViewAction()]), *TABLE_KEY_ROWS,
+                 *LESSON_KEY_ROWS]
+        shortcuts_dialog(self, extra).show()
 
     # -- slots ---------------------------------------------------------------
     def _on_controller_failed(self, exc: BaseException) -> None:
@@ -415,6 +441,13 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     def _on_state_table_requires_grad(self, name: str, flag: bool) -> None:
         self.controller.run("set_requires_grad", name, flag)
 
+    def _on_model_panel_rechecked(self, exc: BaseException | None) -> None:
+        """H5: the banner follows the model panel's re-check of an edited error."""
+        if exc is None:
+            self.banner.clear_error()
+        else:
+            self.banner.show_error(exc)
+
     def _on_model_panel_preset_chosen(self, preset: Preset) -> None:
         self._safely(self._apply_preset, preset)
 
@@ -431,6 +464,10 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         total = sum(self.centre_splitter.sizes())
         if total > 0:
             below = max(220, int(total * share))
+            if self.inspector.tabText(self.inspector.currentIndex()) == "Lesson":
+                # H5: the lesson pane gets >= 40 % of the window's height (a projected
+                # lesson is read from the back), leaving the plots at least PLOTS_MIN.
+                below = max(below, min(total - PLOTS_MIN, int(self.height() * LESSON_WINDOW_SHARE)))
             self.centre_splitter.setSizes([total - below, below])
 
     def _on_app_font_changed(self, _font: object = None) -> None:
@@ -505,7 +542,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        """Stop auto-run, detach the views and remember the layout."""
+        """Ask about an unsaved run; then stop auto-run, detach the views, remember the layout."""
+        if not self.may_close(event):  # H5: Save / Discard / Cancel
+            return
         if self.presentation.active:
             self.presentation.leave()  # remember the classroom layout, not the full screen
         settings = QSettings()
