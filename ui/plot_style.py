@@ -83,6 +83,13 @@ class LegendSample(pg.GraphicsWidget):
                 pg.mkBrush(brush))
 
 
+class _Name:
+    """A legend entry's name where callers expect a LabelItem's ``text``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 class CompactLegend(pg.GraphicsWidget):
     """One row of legend entries; what does not fit is "+N", its tooltip lists every name.
 
@@ -204,6 +211,12 @@ class CompactLegend(pg.GraphicsWidget):
         self.updateGeometry()
         self.plot_item.layout.invalidate()
         self.update()
+
+    @property
+    def items(self) -> list[tuple[Any, Any]]:
+        """Every entry as pyqtgraph's ``LegendItem.items`` has them: (item, label with ``.text``),
+        shown or folded into "+N"."""
+        return [(item, _Name(name)) for item, name in self.entries()]
 
     def labels(self) -> list[pg.LabelItem]:
         """The label items shown now ("+N" last), for tests and screen readers."""

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import (
-    QFrame, QProxyStyle, QScrollArea, QSizePolicy, QStyle, QToolBar, QToolButton, QWidget,
+    QFrame, QScrollArea, QSizePolicy, QToolBar, QToolButton, QWidget,
 )
 
 from ui import plot_style, theme
@@ -107,16 +107,6 @@ class BannerArea(QScrollArea):
         return self.height() if not self.banner.isHidden() else 0
 
 
-class ExtensionStyle(QProxyStyle):
-    """The toolbar's overflow button as wide as two letters of the current font."""
-
-    def pixelMetric(self, metric: QStyle.PixelMetric, option: Any = None,  # noqa: N802 - Qt API
-                    widget: QWidget | None = None) -> int:
-        if metric == QStyle.PixelMetric.PM_ToolBarExtensionExtent:
-            return int(QFontMetricsF(QGuiApplication.font()).height() * 1.4)
-        return super().pixelMetric(metric, option, widget)
-
-
 class LayoutKeeper(QObject):
     """Keeps the window's rows within its height (see the module docstring).
 
@@ -144,16 +134,8 @@ class LayoutKeeper(QObject):
         # At once, not deferred: the layout would otherwise grow the window for the new
         # fonts before the budget hides what no longer fits.
         theme.changes.theme_changed.connect(self.apply)
-        self._extension_style = ExtensionStyle()
         for button in window.toolbar.findChildren(QToolButton, "qt_toolbar_ext_button"):
-            # Qt's overflow button is a 12 px sliver whatever the zoom: as wide as a letter,
-            # and saying what it is.
-            button.setStyle(self._extension_style)
-            button.setText("»")
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setToolTip("More of the toolbar")
-        window.toolbar.setStyle(self._extension_style)  # its layout asks the toolbar's style
-        window.toolbar.layout().invalidate()
         # The tabs' own minimum heights (a wrapped caption, a view) must not push the plots
         # or grow the window: the budget below gives the tabs their room instead.
         for index in range(window.inspector.count()):
