@@ -36,6 +36,10 @@ TORCH_FUNCTIONS: frozenset[str] = frozenset(
 )
 #: Functions whose first argument is a list of tensors, like torch.cat([a, b]).
 SEQUENCE_FUNCTIONS: frozenset[str] = frozenset({"cat", "stack"})
+#: The value functions of the model panel (``playground.values.FACTORIES``; kept here so
+#: parsing a program imports no torch; a test checks the two agree).
+VALUE_FUNCTIONS: frozenset[str] = frozenset(
+    {"ones", "zeros", "randn", "rand", "eye", "full", "arange", "linspace", "tensor"})
 #: ``torch.nn.functional.<name>`` / ``F.<name>`` functions the program may call.
 FUNCTIONAL: frozenset[str] = frozenset(
     """mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
@@ -314,13 +318,26 @@ def _function_target(func: ast.expr) -> tuple[str, str] | None:
         return ("F", parts[0])
     if parts[:2] == ["nn", "functional"] and len(parts) == 3 and parts[2] in FUNCTIONAL:
         return ("F", parts[2])
+    if node.id == "torch" and len(parts) == 1 and parts[0] in VALUE_FUNCTIONS:
+        raise refuse(_value_function_message(dotted),
+                     hint="Put it in the model panel, e.g. the param `w` = randn(3); "
+                          "in the program use `w`.")
     raise refuse(
         f"`{dotted}` is not a PyTorch function the playground knows",
         hint="Functions: torch.matmul, torch.sigmoid, F.mse_loss, ... and tensor methods like x.sum().",
     )
 
 
+def _value_function_message(name: str) -> str:
+    """``randn`` and friends are PyTorch functions, but they make values, not computations."""
+    return (f"`{name}` makes a tensor's starting value: give it to a param or input in the "
+            f"model panel (e.g. `w = {name}(3)`); the forward program only computes from "
+            "params and inputs, so it cannot call it")
+
+
 def _unknown_function_message(name: str) -> str:
+    if name in VALUE_FUNCTIONS:
+        return _value_function_message(name)
     if name in TORCH_FUNCTIONS:
         return f"`{name}` is not a PyTorch function the playground knows; did you mean torch.{name}(...)?"
     return f"`{name}` is not a PyTorch function the playground knows"

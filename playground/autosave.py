@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 FORMAT = "training-loop-playground/autosave"
 VERSION = 1
+#: Appended lines after which the journal is rewritten compactly (at least this many,
+#: and more than four per log entry): an hour of auto-run stays a few kB, not megabytes.
+COMPACT_AFTER = 2_000
 #: The journal's name inside the folder the caller gives.
 FILE_NAME = "autosave.jsonl"
 
@@ -50,6 +53,7 @@ class Autosave:
         self._log: Any = None
         self._config: Any = None
         self._written = 0  # log entries on disk
+        self._lines = 0  # entry lines in the file (superseded ones included)
         #: How many times the file was rewritten / appended to (for tests and figures).
         self.rewrites = 0
         self.appends = 0
@@ -60,6 +64,8 @@ class Autosave:
             return True  # Apply, a preset, an opened file: another run
         if session.config != self._config or len(log.entries) < self._written:
             return True  # a setting changed, or the log was cut below what is on disk
+        if self._lines > max(COMPACT_AFTER, 4 * len(log.entries)):
+            return True  # mostly superseded count updates: write it afresh, compactly
         dirty = log.dirty_from
         # The log says which entries changed since the last flush: the last one on
         # disk (a fold grew its count) or new ones can be appended; anything before
@@ -84,6 +90,7 @@ class Autosave:
                 self._session = None  # the next flush rewrites the whole file
                 raise
             self.appends += 1
+            self._lines += len(lines)
         self._remember(session)
         return bool(lines)
 
@@ -95,6 +102,7 @@ class Autosave:
         text += "".join(_line(i, e) for i, e in enumerate(entries))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         persist.write_text_atomically(self.path, text)
+        self._lines = len(entries)
         self._session, self._log = session, session.log
         self._remember(session)
         self.rewrites += 1

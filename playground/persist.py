@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, fields
@@ -135,12 +136,42 @@ def save_session(session: Session, path: Path) -> None:
     write_text_atomically(path, json.dumps(session_json(session), indent=1, allow_nan=False))
 
 
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows.
+
+    ``os.umask`` can only be read by setting it, which for a moment affects
+    every thread; Linux reports it in /proc/self/status instead.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(target: Path) -> int:
+    """An existing file keeps its permissions; a new one gets 0o666 less the umask,
+    as ``open(path, "w")`` would give it (mkstemp's own 0o600 would hide a handout)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
 def write_text_atomically(path: str | Path, text: str) -> None:
     """Write to a temporary file beside ``path``, flush it to disk, then rename it over
-    ``path``: a crash never leaves half a file, and an old file survives a failed write."""
+    ``path``: a crash never leaves half a file, and an old file survives a failed write.
+    The file gets the permissions a plain write would give it (see :func:`_mode_for`)."""
     target = Path(path)
+    mode = _mode_for(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        if hasattr(os, "fchmod"):  # POSIX; Windows files have no such mode bits
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

@@ -25,6 +25,10 @@ QT_DEBIAN_LIBS=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus
 QT_XCB_DEBIAN_LIBS=(libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
     libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0)
 
+# What the tests add: a virtual X display, on which the start-up paint is checked
+# (tests/ui/test_startup_paint.py fails, not skips, without it).
+XVFB_DEBIAN_PACKAGES=(xvfb)
+
 say() { printf '%s\n' "$*" >&2; }
 
 # _deb_installed PKG: true when PKG (or its Debian 13 "t64" rename) is installed.
@@ -124,4 +128,11 @@ ensure_venv() {
 playground_setup() {
     ensure_debian_libs "${QT_DEBIAN_LIBS[@]}"
     ensure_venv
+}
+
+# playground_test_setup: playground_setup plus what the tests need beyond it: Qt's xcb
+# libraries and Xvfb, for the start-up paint test on a virtual X display.
+playground_test_setup() {
+    playground_setup
+    ensure_debian_libs "${QT_XCB_DEBIAN_LIBS[@]}" "${XVFB_DEBIAN_PACKAGES[@]}"
 }

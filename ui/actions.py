@@ -3,9 +3,10 @@
 Each :class:`ActionSpec` names the handler it calls on a *target* object (the
 main window), so a keyboard shortcut, a menu entry and a toolbar click all run
 the same slot. Single-letter shortcuts use the window context; Qt first offers
-a key to the focused widget as a ``ShortcutOverride``, and text fields claim the
-printable keys, so typing "f" in the forward-program editor types an "f"
-(``tests/ui/test_main_window.py`` checks this).
+a key to the focused widget as a ``ShortcutOverride``, and ``ui/keys.py`` claims
+every bare key for text fields, spin boxes, combo boxes and lists, so typing "f"
+in the forward-program editor types an "f" and "r" over a list resets nothing
+(``tests/ui/test_keys.py`` checks this).
 """
 
 from __future__ import annotations
@@ -78,12 +79,12 @@ LOOP_ACTIONS: tuple[ActionSpec, ...] = (
 
 #: Toggles and window commands.
 OTHER_ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("actionAutoZeroGrad", "&Auto zero_grad", "", "",
+    ActionSpec("actionAutoZeroGrad", "&Auto zero_grad", "A", "",
                "Iterate ends with optimizer.zero_grad()", "set_auto_zero_grad", checkable=True),
     ActionSpec("actionCompare", "&Compare", "C", "compare",
                "run a twin session with auto zero_grad flipped, drawn dashed", "set_compare",
                checkable=True),
-    ActionSpec("actionApply", "&Apply model", "Ctrl+Return", "",
+    ActionSpec("actionApply", "Appl&y model", "Ctrl+Return", "",
                "build a new session from the model panel", "apply_model"),
     ActionSpec("actionOpenSession", "&Open session…", "Ctrl+O", "",
                "Session.load(path): model, settings and history", "open_session"),
@@ -97,6 +98,11 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionZoomIn", "Zoom &in", "Ctrl+=", "", "bigger text for projecting", "zoom_in"),
     ActionSpec("actionZoomOut", "Zoom &out", "Ctrl+-", "", "smaller text", "zoom_out"),
     ActionSpec("actionZoomReset", "&Normal size", "Ctrl+0", "", "", "zoom_reset"),
+    ActionSpec("actionPresentation", "&Presentation mode", "F11", "",
+               "full screen for projecting: big text, thick curves, the lesson as a caption "
+               "(Esc leaves)", "set_presentation", checkable=True),
+    ActionSpec("actionResetLayout", "Re&set layout", "", "",
+               "forget the remembered window layout", "reset_layout"),
     ActionSpec("actionShortcuts", "&Keyboard shortcuts", "F1", "", "", "show_shortcuts"),
     ActionSpec("actionShowTensors", "&Tensors tab", "Ctrl+1", "", "", "show_tensors_tab"),
     ActionSpec("actionShowGraph", "&Graph tab", "Ctrl+2", "", "", "show_graph_tab"),
@@ -110,7 +116,7 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
                "a CSV file: its columns become the model's inputs", "open_data"),
     ActionSpec("actionNextNode", "&Next node", "N", "",
                "backward node by node: the next grad_fn PyTorch ran (Graph tab)", "next_node"),
-    ActionSpec("actionPreviousNode", "&Previous node", "Shift+N", "",
+    ActionSpec("actionPreviousNode", "Pre&vious node", "Shift+N", "",
                "backward node by node: one node back", "previous_node"),
 )
 
@@ -148,7 +154,22 @@ UNDO_ACTIONS: tuple[ActionSpec, ...] = (
 )
 # -- end of the undo block ------------------------------------------------------------------
 
-ALL_ACTIONS: tuple[ActionSpec, ...] = LOOP_ACTIONS + OTHER_ACTIONS + EXPORT_ACTIONS + UNDO_ACTIONS
+# -- H5: keyboard reach (focus the model panel, auto-run speed) -----------------------
+KEYBOARD_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionFocusModelPanel", "&Edit the model", "Ctrl+M", "",
+               "show the model panel and put the keyboard in it", "focus_model_panel"),
+    ActionSpec("actionFaster", "Fast&er auto-run", ">", "",
+               "more iterations per second while playing", "play_faster"),
+    ActionSpec("actionSlower", "Slo&wer auto-run", "<", "",
+               "fewer iterations per second while playing", "play_slower"),
+)
+#: The model dock's own show/hide action gets this key (it is Qt's, not declared above).
+TOGGLE_MODEL_PANEL_KEY = "Ctrl+Shift+M"
+# -- end H5 ----------------------------------------------------------------------
+
+ALL_ACTIONS: tuple[ActionSpec, ...] = (
+    LOOP_ACTIONS + OTHER_ACTIONS + EXPORT_ACTIONS + UNDO_ACTIONS + KEYBOARD_ACTIONS
+)
 
 
 def build_actions(parent: QObject, target: object,
@@ -185,9 +206,19 @@ def shortcut_table(specs: Iterable[ActionSpec] = ALL_ACTIONS) -> list[tuple[str,
     return [(s.shortcut, s.text.replace("&", ""), s.code) for s in specs if s.shortcut]
 
 
-def shortcuts_dialog(parent: QWidget) -> QDialog:
-    """A non-modal dialog listing every shortcut (deletes itself when closed)."""
-    rows = shortcut_table()
+def action_rows(actions: Iterable[QAction]) -> list[tuple[str, str, str]]:
+    """(key, command, what it does) for live QActions with a key (e.g. a dock's show/hide)."""
+    return [(a.shortcut().toString(QKeySequence.SequenceFormat.PortableText),
+             a.text().replace("&", ""), a.statusTip())
+            for a in actions if not a.shortcut().isEmpty()]
+
+
+def shortcuts_dialog(parent: QWidget, extra: Iterable[tuple[str, str, str]] = ()) -> QDialog:
+    """A non-modal dialog listing every shortcut (deletes itself when closed).
+
+    ``extra`` rows are keys the window adds beyond the action table (docks, panels).
+    """
+    rows = shortcut_table() + list(extra)
     table = QTableWidget(len(rows), 3)
     table.setHorizontalHeaderLabels(["key", "command", "PyTorch"])
     for r, row in enumerate(rows):

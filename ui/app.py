@@ -1,11 +1,29 @@
-"""Entry point: ``playground`` (see pyproject) or ``python -m ui.app``."""
+"""Entry point: ``playground`` (see pyproject) or ``python -m ui.app``.
+
+Start-up paints at once: the window is shown with "Loading PyTorch…" and PyTorch
+(seconds of imports) loads on a background thread, started once the window has
+painted. The GUI thread never imports torch before that thread is done, so the
+window keeps repainting and its menus open meanwhile. Importing torch off the
+main thread is safe: Python's import lock serialises imports, torch's import
+installs no signal handlers (those are main-thread only), and nothing on the
+GUI thread touches torch until the ``loaded`` signal arrives, queued, on the
+GUI thread.
+
+Set ``PLAYGROUND_STARTUP_LOG=<file>`` to have the start-up timeline written there
+(``tools/startup_paint`` and its test read it).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from types import TracebackType
+from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from ui import theme
@@ -13,6 +31,22 @@ from ui.main_window import MainWindow
 
 ORGANIZATION = "TrainingLoopPlayground"
 APPLICATION = "Training Loop Playground"
+#: The desktop entry (desktop/training-loop-playground.desktop) the window belongs to.
+DESKTOP_FILE = "training-loop-playground"
+#: What the loader thread imports: everything the first session needs from torch.
+TORCH_MODULES = ("torch", "playground.session", "playground.printing", "playground.lessons")
+#: While PyTorch loads, the banner counts seconds (the window visibly keeps painting).
+TICK_MS = 250
+#: If no paint is seen (a platform that paints nothing), load anyway after this long.
+PAINT_FALLBACK_MS = 1500
+
+
+def startup_log(event: str) -> None:
+    """Append ``"<event> <unix time>"`` to $PLAYGROUND_STARTUP_LOG, if set."""
+    path = os.environ.get("PLAYGROUND_STARTUP_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"{event} {time.time():.6f}\n")
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -21,20 +55,116 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(theme.icon("app"))
     app.setStyleSheet(theme.style_sheet())
+    theme.follow_system_scheme()  # light or dark with the desktop, plots included
     theme.apply_zoom(theme.current_zoom())
     return app
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Show the window at once, then load PyTorch and the start-up model.
+class TorchLoader(QObject):
+    """Imports :data:`TORCH_MODULES` on a background thread.
 
-    ``import torch`` takes seconds; it happens in a zero-delay timer after the
-    window is shown, so the first paint shows "Loading PyTorch…" instead of nothing.
+    Signals
+    -------
+    loaded(object)
+        Emitted once, on the GUI thread (queued): None, or the exception the
+        import raised.
     """
+
+    loaded = Signal(object)
+
+    def __init__(self, warm_up: dict[str, Any] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread: threading.Thread | None = None
+        self._warm_up = warm_up
+
+    def start(self) -> None:
+        """Start importing (a second call does nothing)."""
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="import-torch", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        import importlib
+
+        error: BaseException | None = None
+        try:
+            for name in TORCH_MODULES:
+                importlib.import_module(name)
+            if self._warm_up is not None:
+                # torch imports more on first use (torch.optim pulls in torch._dynamo, seconds):
+                # one throwaway loop here, so the GUI thread's first session is instant.
+                session = importlib.import_module("playground.session").Session(**self._warm_up)
+                session.iterate()
+        except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
+            error = exc
+        startup_log("torch")
+        self.loaded.emit(error)
+
+
+class FirstPaint(QObject):
+    """Calls ``callback`` once, after the watched window's first paint has been handled."""
+
+    def __init__(self, window: MainWindow, callback: object) -> None:
+        super().__init__(window)
+        self._callback = callback
+        self._done = False
+        window.installEventFilter(self)
+        QTimer.singleShot(PAINT_FALLBACK_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint and not self._done:
+            startup_log("paint")
+            QTimer.singleShot(0, self, self._fire)  # after this paint reaches the screen
+        return False
+
+    def _fire(self) -> None:
+        if not self._done:
+            self._done = True
+            self._callback()  # type: ignore[operator]
+
+
+def load_in_background(window: MainWindow) -> TorchLoader:
+    """Show "Loading PyTorch… n s" while torch loads off the GUI thread, then the start-up model."""
+    from ui.presets import default_preset
+
+    loader = TorchLoader(dict(default_preset().config), window)
+    started = time.monotonic()
+    ticker = QTimer(window)
+    ticker.setInterval(TICK_MS)
+
+    def tick() -> None:
+        startup_log("tick")
+        window.banner.show_info(f"Loading PyTorch… {time.monotonic() - started:.0f} s")
+
+    def loaded(error: BaseException | None) -> None:
+        ticker.stop()
+        if error is not None:
+            window.banner.show_error(error)
+            return
+        window.load_default_session()
+        startup_log("session")
+
+    ticker.timeout.connect(tick)
+    loader.loaded.connect(loaded)
+
+    def start() -> None:
+        ticker.start()
+        loader.start()
+
+    FirstPaint(window, start)
+    return loader
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Show the window at once, then load PyTorch off the GUI thread and the start-up model."""
+    startup_log("start")
     app = make_application(argv)
     window = MainWindow()
     window.show()
+    startup_log("shown")
     from ui.recovery import Recovery
 
     try:
@@ -48,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         window.banner.show_error(exc)
 
     sys.excepthook = excepthook
-    QTimer.singleShot(0, window.load_default_session)
+    window.loader = load_in_background(window)  # type: ignore[attr-defined]
     return app.exec()
 
 

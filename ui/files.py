@@ -22,12 +22,21 @@ LESSON_FILTER = "Lessons (*.toml);;All files (*)"
 
 
 def last_folder(kind: str) -> str:
-    """The folder a dialog of this kind used last (remembered across runs)."""
-    return str(QSettings().value(f"files/{kind}", str(Path.home())))
+    """The folder the last file dialog of any kind used (remembered across runs).
+
+    A teacher keeps a class's sessions, scripts and lessons together: after
+    exporting a script to a folder, Save session starts there too.
+    """
+    settings = QSettings()
+    folder = str(settings.value("files/last", settings.value(f"files/{kind}", str(Path.home()))))
+    return folder if Path(folder).is_dir() else str(Path.home())
 
 
 def remember_folder(kind: str, path: str) -> None:
-    QSettings().setValue(f"files/{kind}", str(Path(path).parent))
+    """Remember the folder of ``path`` for the next dialog (of any kind)."""
+    folder = str(Path(path).parent)
+    QSettings().setValue(f"files/{kind}", folder)
+    QSettings().setValue("files/last", folder)
 
 
 def ask_save_path(parent: QWidget, kind: str, title: str, name: str, filters: str) -> str | None:

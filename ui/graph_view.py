@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.formatting import format_value
 from ui.graph_layout import place
 from ui.node_steps import NodeStepper
 
@@ -64,31 +65,26 @@ FREED_CAPTION = (
 
 
 def format_numbers(values: Any, max_items: int = 6) -> str:
-    """Short human text for a number or (nested) list/array of numbers.
+    """A node's numbers on one line, as ``print(tensor)`` shows them (torch's formatter).
 
     Parameters
     ----------
     values:
         A float, nested lists of floats, or a numpy array; ``None`` gives "None".
     max_items:
-        How many leading elements to show before eliding with "…".
+        Longer tensors are summarised by torch itself (its ``threshold`` option, "...").
 
     Returns
     -------
     str
-        ``"36"``, ``"[1, 2.5, 3]"``, ``"[1, 2, 3, …] (10 values)"`` or ``"5×3 [0.1, -0.2, …]"``.
+        ``"36."``, ``"[1.0000, 2.5000, 3.0000]"``, ``"5×3 [[...], ...]"``: a matrix
+        is prefixed with its shape.
     """
     if values is None:
         return "None"
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim == 0:
-        return f"{float(arr):.4g}"
-    flat = arr.ravel()
-    shown = ", ".join(f"{x:.4g}" for x in flat[:max_items])
-    more = ", …" if flat.size > max_items else ""
-    if arr.ndim == 1:
-        return f"[{shown}{more}]" + (f" ({flat.size} values)" if more else "")
-    return "×".join(map(str, arr.shape)) + f" [{shown}{more}]"
+    text = format_value(values, one_line=True, max_items=max_items)
+    shape = np.shape(values)
+    return "×".join(map(str, shape)) + f" {text}" if len(shape) > 1 else text
 
 
 def _font(points: int, bold: bool = False) -> QFont:

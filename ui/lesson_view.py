@@ -18,12 +18,13 @@ from typing import Any
 from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
     QVBoxLayout, QWidget,
 )
 
 from playground.errors import PlaygroundError
 from playground.lessons import actual_value, list_lessons, load_lesson  # torch-free until used
+from ui import files as file_dialogs
 from ui import theme
 from ui.formatting import format_value
 from ui.messages import describe
@@ -32,6 +33,19 @@ from ui.messages import describe
 NARRATION_SCALE = 1.4
 LEFT_MESSAGE = "The lesson was left: press Start to restart it."
 NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
+#: Scroll the step's text (PageDown/PageUp stay Next/Back): in the panel, or anywhere
+#: in the window while the Lesson tab shows.
+SCROLL_DOWN_KEYS, SCROLL_UP_KEYS = ("Alt+Down", "Shift+PgDown"), ("Alt+Up", "Shift+PgUp")
+#: (key, command, what it does) rows for Help → Keyboard shortcuts.
+LESSON_KEY_ROWS = (
+    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step (anywhere)"),
+    ("PgDown", "Lesson: next step", "in the Lesson tab"),
+    ("Alt+Left", "Lesson: back", "one step back (anywhere)"),
+    ("PgUp", "Lesson: back", "in the Lesson tab"),
+    ("Alt+Down", "Lesson: scroll down", "in the Lesson tab (also Shift+PgDown)"),
+    ("Alt+Up", "Lesson: scroll up", "in the Lesson tab (also Shift+PgUp)"),
+    ("Return", "Lesson: reveal", "in the prediction field"),
+)
 
 _STYLE = """
 QLabel#lessonNotice, QLabel#lessonQuestion, QLabel#lessonAnswer, QLabel#lessonRefused {
@@ -150,9 +164,16 @@ class LessonPanel(QWidget):
     session_created(object)
         A lesson built a new Session (Start, or Back rebuilding one); the
         window makes it its live session.
+    file_opened(str)
+        A lesson file of the teacher's own was opened and started (for File → Recent).
+    narration_changed(str)
+        The narration shown for the current step ("" when none): what a
+        presentation mode shows as a large caption (also :meth:`narration`).
     """
 
     session_created = Signal(object)
+    file_opened = Signal(str)
+    narration_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,6 +186,7 @@ class LessonPanel(QWidget):
         self._guess = ""
         self._code: list[str] = []
         self._refused: PlaygroundError | None = None
+        self._narration = ""
         self._build()
         self._apply_fonts()
         QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
@@ -180,6 +202,9 @@ class LessonPanel(QWidget):
         layout.addWidget(self.title_label)
         layout.addLayout(self._build_nav())
         layout.addWidget(self.notice_label)
+        # The question sits above the scrolling text: it stays in view after Reveal.
+        self.question_label = _label("lessonQuestion", rich=True)
+        layout.addWidget(self.question_label)
         self.complete_label = _label("lessonComplete")
         self.complete_label.setText("✔ Lesson complete")
         self.next_lesson_button = _button("", "lessonNextLessonButton", self.start_next_lesson)
@@ -198,6 +223,10 @@ class LessonPanel(QWidget):
                 context = (Qt.ShortcutContext.WindowShortcut if key.startswith("Alt")
                            else Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 QShortcut(QKeySequence(key), self, slot, context)
+        for keys, pages in ((SCROLL_DOWN_KEYS, 1), (SCROLL_UP_KEYS, -1)):
+            for key in keys:
+                QShortcut(QKeySequence(key), self, lambda p=pages: self.scroll_text(p),
+                          Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _build_picker(self) -> QHBoxLayout:
         self.lesson_combo = QComboBox()
@@ -233,7 +262,6 @@ class LessonPanel(QWidget):
 
     def _build_step(self) -> QWidget:
         self.description_label = _label("lessonDescription")
-        self.question_label = _label("lessonQuestion", rich=True)
         self.guess_edit = QLineEdit()
         self.guess_edit.setObjectName("lessonGuess")
         self.guess_edit.setPlaceholderText("Your prediction…")
@@ -254,7 +282,7 @@ class LessonPanel(QWidget):
         body.setObjectName("lessonBody")
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 4, 0)
-        for widget in (self.description_label, self.question_label, self.guess_row,
+        for widget in (self.description_label, self.guess_row,
                        self.answer_label, self.refused_label, self.narration_label,
                        self.values_label, self.code_heading, self.code_label):
             layout.addWidget(widget)
@@ -277,6 +305,15 @@ class LessonPanel(QWidget):
         self.code_label.setFont(mono)
 
     # -- the window's side -------------------------------------------------------
+    def narration(self) -> str:
+        """The narration shown for the current step ("" before Reveal or with no lesson)."""
+        return self._narration
+
+    def scroll_text(self, pages: float) -> None:
+        """Scroll the step's text by ``pages`` (negative: up) of its visible height."""
+        bar = self.body_scroll.verticalScrollBar()
+        bar.setValue(bar.value() + round(pages * max(bar.pageStep(), 1) * 0.8))
+
     def set_session(self, session: Any) -> None:
         """The window's live session changed; a lesson only drives the session it built."""
         if self.session is not None and session is not self.session:
@@ -291,13 +328,15 @@ class LessonPanel(QWidget):
 
     def open_file(self) -> None:
         """Ask for a lesson file and start it; a refused file keeps the running lesson."""
-        path, _filter = QFileDialog.getOpenFileName(self, "Open a lesson", "", "Lessons (*.toml)")
+        path = file_dialogs.ask_open_path(self, "lesson", "Open a lesson", file_dialogs.LESSON_FILTER)
         if path:
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> None:
         """Load the lesson file at ``path`` and start it (errors are shown in the panel)."""
         self._guarded(self._start, Path(path))
+        if self.lesson is not None and self.lesson_combo.currentData() == Path(path):
+            self.file_opened.emit(str(path))
 
     def start_next_lesson(self) -> None:
         """Start the built-in lesson after the current one."""
@@ -467,6 +506,10 @@ class LessonPanel(QWidget):
         self.refused_label.setVisible(refused is not None)
         self.narration_label.setText(step.say if shown else "")
         self.narration_label.setVisible(shown)
+        narration = step.say if shown else ""
+        if narration != self._narration:
+            self._narration = narration
+            self.narration_changed.emit(narration)
         self.values_label.setText(self._values_html(step) if shown and self.session else "")
         self.values_label.setVisible(bool(self.values_label.text()))
         self.code_heading.setText(f"PyTorch this step {'ran' if shown else 'will run'}:")
@@ -474,15 +517,37 @@ class LessonPanel(QWidget):
         for widget in (self.code_heading, self.code_label):
             widget.setVisible(step is not None and bool(self._code))
 
+    def shown_keys(self, step: Any) -> list[str]:
+        """What "PyTorch says" shows for ``step``: its ``expect`` keys, then the tensors its
+        actions touch (grads after backward or zero_grad, values after a step, the output
+        after a forward), each once."""
+        params = list(self.session.param_names) if self.session is not None else []
+        output = self.session.output_name if self.session is not None else None
+        touched: dict[str, list[str]] = {
+            "forward": [output] if output else [],
+            "backward": [f"{p}.grad" for p in params],
+            "zero_grad": [f"{p}.grad" for p in params],
+            "step": [*params, *(f"{p}.grad" for p in params)],
+            "iterate": [*params, *(f"{p}.grad" for p in params)],
+        }
+        keys = list(step.expect)
+        for method, kwargs in step.actions:
+            if method == "set_requires_grad" and kwargs.get("name"):
+                keys.append(f"{kwargs['name']}.requires_grad")
+            keys += touched.get(method, [])
+        return list(dict.fromkeys(keys))
+
     def _values_html(self, step: Any) -> str:
-        """``key = value`` for each ``expect`` key, read from the live session."""
+        """``key = value`` for each key of :meth:`shown_keys`, read from the live session."""
         rows = []
-        for key in step.expect:
+        for key in self.shown_keys(step):
             try:
                 text = format_value(actual_value(self.session, key))
             except Exception as exc:  # noqa: BLE001 - e.g. a tensor before any forward
                 text = str(exc)
-            rows.append(f"{html.escape(key)} = {html.escape(text)}".replace("\n", "<br>&nbsp;"))
+            # Rows of a matrix line up under its first row, as print lays them out.
+            indent = "<br>" + "&nbsp;" * len(f"{key} = ")
+            rows.append(f"{html.escape(key)} = {html.escape(text)}".replace("\n", indent))
         if not rows:
             return ""
         return "<b>PyTorch says:</b><br><tt>" + "<br>".join(rows) + "</tt>"

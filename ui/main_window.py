@@ -12,7 +12,7 @@ import importlib
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QSizePolicy, QSplitter,
     QTabWidget, QToolBar, QToolButton, QVBoxLayout, QWidget,
@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.window_commands import WindowCommands
+from ui.presentation import Presentation
+from ui.window_layout import BannerArea, LayoutKeeper, forget_layout, layout_is_sound
 from ui.window_undo import UndoCommands
-from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, build_actions, shortcuts_dialog
+from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
 from ui.compare import CompareBar
 from ui.controller import SPEEDS, Controller
 from ui.export import ExportCommands
@@ -31,6 +33,8 @@ from ui.phase_strip import PhaseStrip
 from ui.plots import PlotsPanel
 from ui.presets import Preset, default_preset
 from ui.state_table import StateTable
+from ui.keys import install_key_guard  # H5: keys never destroy work
+from ui.run_file import RunFile  # H5: title with file name and unsaved marker
 
 #: Inspector tabs written by other modules: (tab title, module, class name).
 INSPECTOR_TABS = (
@@ -43,12 +47,15 @@ INSPECTOR_TABS = (
 )
 #: Play stays on the toolbar and Space: five buttons fit a 1280 px screen unclipped.
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
-SCROLLED_TABS = ("backward(v)", "Lesson")
+#: The Code tab scrolls too, so its minimum height cannot squeeze the plots (the Graph tab
+#: scrolls itself: in a scroll area its fit-to-view would chase the scroll bars forever).
+SCROLLED_TABS = ("Code", "backward(v)", "Lesson")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
-TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.55,
+TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.58,
              "Landscape": 0.6, "Data": 0.6}
-BIG_BUTTONS_MIN_WIDTH = 760
+#: H5: the Lesson tab's least share of the window height, and what the plots keep meanwhile.
+LESSON_WINDOW_SHARE, PLOTS_MIN = 0.41, 160
 BIG_BUTTONS = ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionIterate")
 DEFAULT_SPEED = 5
 
@@ -113,6 +120,18 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         block = self.model_panel.optimizer_block
         block.lr_changed.connect(lambda v: self.controller.run("set_lr", v))
         block.momentum_changed.connect(lambda v: self.controller.run("set_momentum", v))
+        self.layout_keeper = LayoutKeeper(self)
+        self.presentation = Presentation(self)
+        # -- H5: title, unsaved run, key guard ------------------------------------
+        self.run_file = RunFile(self)
+        self.run_file.changed.connect(self._update_title)
+        self._update_title()
+        self.key_guard = install_key_guard(self)
+        self.model_panel.rechecked.connect(self._on_model_panel_rechecked)
+        lesson_file_opened = getattr(self.inspector_panels.get("Lesson"), "file_opened", None)
+        if lesson_file_opened is not None:
+            lesson_file_opened.connect(self._on_lesson_file_opened)
+        # -- end H5 ---------------------------------------------------------------
         self._restore_settings()
         self.set_session(session)
 
@@ -141,7 +160,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
-        layout.addWidget(self.banner)
+        self.banner_area = BannerArea(self.banner)  # scrolls rather than squeeze the plots
+        layout.addWidget(self.banner_area)
         layout.addWidget(self.phase_strip)
         layout.addWidget(self.big_button_row)
         layout.addWidget(self.compare_bar)
@@ -234,6 +254,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             export_menu.addAction(self.action(spec.id))
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionOpenLesson"))
+        self._add_recent_menus(file_menu)  # H5
         file_menu.addSeparator()
         file_menu.addAction(self.action("actionQuit"))
         loop_menu = bar.addMenu("&Loop")
@@ -245,11 +266,18 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         loop_menu.addSeparator()
         for action_id in ("actionNextNode", "actionPreviousNode"):
             loop_menu.addAction(self.action(action_id))
+        loop_menu.addSeparator()  # H5: auto-run speed on keys
+        for action_id in ("actionFaster", "actionSlower"):
+            loop_menu.addAction(self.action(action_id))
         view_menu = bar.addMenu("&View")
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
             view_menu.addAction(self.action(action_id))
         view_menu.addSeparator()
-        view_menu.addAction(self.model_dock.toggleViewAction())
+        view_menu.addAction(self.action("actionPresentation"))
+        view_menu.addAction(self.action("actionResetLayout"))
+        view_menu.addSeparator()
+        view_menu.addAction(self._model_panel_toggle())  # H5: with a key
+        view_menu.addAction(self.action("actionFocusModelPanel"))
         view_menu.addSeparator()
         for action_id in ("actionShowTensors", "actionShowGraph", "actionShowCode",
                           "actionShowVjp", "actionShowLesson", "actionShowLandscape",
@@ -293,6 +321,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self.apply_model()
 
     def _on_controller_session_changed(self, session: Any) -> None:
+        self.run_file.follow(session)  # H5: a new run, nothing unsaved yet
+        self.banner.clear_error()  # H5: an error about the previous model no longer holds
         loaded = session is not None
         for spec in LOOP_ACTIONS:
             self.action(spec.id).setEnabled(loaded)
@@ -368,9 +398,18 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     def zoom_reset(self) -> None:
         theme.apply_zoom(theme.DEFAULT_ZOOM)
 
+    def set_presentation(self, on: bool) -> None:
+        """F11: presentation mode on or off (Esc also leaves it)."""
+        self.presentation.set_active(on)
+
     def show_shortcuts(self) -> None:
         """A non-modal table of keys, commands and the PyTorch they run."""
-        shortcuts_dialog(self).show()
+        from ui.lesson_view import LESSON_KEY_ROWS  # H5: keys beyond the action table
+        from ui.state_table import TABLE_KEY_ROWS
+
+        extra = [*action_rows([self.model_dock.toggleViewAction()]), *TABLE_KEY_ROWS,
+                 *LESSON_KEY_ROWS]
+        shortcuts_dialog(self, extra).show()
 
     # -- slots ---------------------------------------------------------------
     def _on_controller_failed(self, exc: BaseException) -> None:
@@ -402,6 +441,13 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     def _on_state_table_requires_grad(self, name: str, flag: bool) -> None:
         self.controller.run("set_requires_grad", name, flag)
 
+    def _on_model_panel_rechecked(self, exc: BaseException | None) -> None:
+        """H5: the banner follows the model panel's re-check of an edited error."""
+        if exc is None:
+            self.banner.clear_error()
+        else:
+            self.banner.show_error(exc)
+
     def _on_model_panel_preset_chosen(self, preset: Preset) -> None:
         self._safely(self._apply_preset, preset)
 
@@ -409,6 +455,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self._splitter_user_sized = True  # from now on the user's split stands
 
     def _on_inspector_current_changed(self, index: int) -> None:
+        if hasattr(self, "layout_keeper"):
+            self.layout_keeper.apply()  # the Lesson tab asks for more room than the others
         if not self._splitter_user_sized:
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(index), 0.42))
 
@@ -416,6 +464,10 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         total = sum(self.centre_splitter.sizes())
         if total > 0:
             below = max(220, int(total * share))
+            if self.inspector.tabText(self.inspector.currentIndex()) == "Lesson":
+                # H5: the lesson pane gets >= 40 % of the window's height (a projected
+                # lesson is read from the back), leaving the plots at least PLOTS_MIN.
+                below = max(below, min(total - PLOTS_MIN, int(self.height() * LESSON_WINDOW_SHARE)))
             self.centre_splitter.setSizes([total - below, below])
 
     def _on_app_font_changed(self, _font: object = None) -> None:
@@ -432,6 +484,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     # -- settings and closing --------------------------------------------------
     def _restore_settings(self) -> None:
         self._dock_sizes_pending = False
+        self._check_restored = False
+        self._default_state = self.saveState()  # View → Reset layout comes back to it
         settings = QSettings()
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
@@ -440,6 +494,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             if isinstance(centre, QByteArray):
                 self.centre_splitter.restoreState(centre)
             if isinstance(state, QByteArray) and self.restoreState(state):
+                self._check_restored = True  # judged once shown, with real sizes
                 return
         else:
             self._fit_to_screen()
@@ -454,28 +509,44 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         area = screen.availableGeometry()
         width = max(1024, min(int(area.width() * 0.96), 1920))
         height = max(700, min(int(area.height() * 0.94), 1200))
-        self.resize(min(width, area.width()), min(height, area.height()))
+        self.layout_keeper.resize_window(min(width, area.width()), min(height, area.height()))
         self.move(area.x() + (area.width() - self.width()) // 2,
                   area.y() + (area.height() - self.height()) // 2)
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: forget the remembered layout; the first-run layout again."""
+        if self.presentation.active:
+            self.presentation.leave()
+        forget_layout()
+        self.restoreState(self._default_state)
+        self.model_dock.setFloating(False)
+        self.model_dock.show()
+        self.setWindowState(Qt.WindowState.WindowNoState)
+        self._fit_to_screen()
+        self._splitter_user_sized = False
+        self._dock_sizes_pending = True
+        self.showEvent(QShowEvent())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         """On the first show without saved state, give the docks sensible widths."""
         super().showEvent(event)
+        if self._check_restored:
+            self._check_restored = False
+            if not layout_is_sound(self):
+                self.reset_layout()  # a squeezed or off-screen layout is not restored
+                return
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
             side = min(440, max(375, int(self.width() * 0.26)))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
-        """Below ~760 px of centre the big buttons would show "Fo…rd": the toolbar has them."""
-        super().resizeEvent(event)
-        centre = self.centralWidget()
-        if centre is not None:
-            self.big_button_row.setVisible(centre.width() >= BIG_BUTTONS_MIN_WIDTH)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        """Stop auto-run, detach the views and remember the layout."""
+        """Ask about an unsaved run; then stop auto-run, detach the views, remember the layout."""
+        if not self.may_close(event):  # H5: Save / Discard / Cancel
+            return
+        if self.presentation.active:
+            self.presentation.leave()  # remember the classroom layout, not the full screen
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

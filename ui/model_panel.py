@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget,
@@ -24,6 +24,8 @@ from ui.optimizer_panel import FieldValueError, OptimizerBlock
 from ui.presets import Preset, presets
 
 UPDATE_MODES = (("torch.optim.SGD", "optimizer"), ("manual: w -= lr * w.grad", "manual"))
+#: Pause after the last keystroke before a shown error is checked again.
+RECHECK_MS = 400
 ZERO_GRAD_MODES = (("zeros: grad.zero_()", "zeros"), ("None: set_to_none=True", "none"))
 
 
@@ -55,16 +57,28 @@ def _set_flag(widget: QWidget, name: str, on: bool) -> None:
 
 
 class SpecRows(QWidget):
-    """Editable (name, value spec) rows, with + / − buttons."""
+    """Editable (name, value spec) rows, with + / − buttons.
+
+    Signals
+    -------
+    rows_changed()
+        A row was added or removed (the panel re-chains the Tab order).
+    edited()
+        A name or value was typed, or a row added or removed.
+    """
+
+    rows_changed = Signal()
+    edited = Signal()
 
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
         self.setObjectName(f"{kind}Rows")
         self._rows: list[tuple[QLineEdit, QLineEdit, QWidget]] = []
+        self._removers: dict[QWidget, QToolButton] = {}
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        add = QToolButton(self)
+        add = self.add_button = QToolButton(self)
         add.setText("+ add")
         add.setToolTip(f"Add a {kind[:-1]}")
         add.clicked.connect(lambda: self.add_row("", ""))
@@ -88,17 +102,32 @@ class SpecRows(QWidget):
         layout.addWidget(QLabel("="))
         layout.addWidget(value_edit, 1)
         layout.addWidget(remove)
+        for edit in (name_edit, value_edit):
+            edit.textChanged.connect(self.edited)
         entry = (name_edit, value_edit, row)
         remove.clicked.connect(lambda: self._remove(entry))
         self._rows.append(entry)
         self._layout.insertWidget(len(self._rows) - 1, row)
+        self._removers[row] = remove
+        self.rows_changed.emit()
+        self.edited.emit()
+
+    def tab_chain(self) -> list[QWidget]:
+        """Name, value and − of each row, then "+ add"."""
+        chain: list[QWidget] = []
+        for name_edit, value_edit, row in self._rows:
+            chain += [name_edit, value_edit, self._removers[row]]
+        return chain + [self.add_button]
 
     def _remove(self, entry: tuple[QLineEdit, QLineEdit, QWidget]) -> None:
         self._rows.remove(entry)
+        self._removers.pop(entry[2], None)
         # Out of the layout now: deleteLater alone would leave a gap until the event loop runs.
         self._layout.removeWidget(entry[2])
         entry[2].hide()
         entry[2].deleteLater()
+        self.rows_changed.emit()
+        self.edited.emit()
 
     def set_specs(self, specs: Mapping[str, Any]) -> None:
         """Replace all rows."""
@@ -142,6 +171,30 @@ class SpecRows(QWidget):
         self.error.hide()
 
 
+class PresetCombo(QComboBox):
+    """The presets list: choosing one replaces the run, so only a deliberate choice does.
+
+    A closed QComboBox applies the next item on an arrow key, Home, End, a typed
+    letter or a wheel turn (and emits ``activated``). Here those keys open the
+    list instead, where arrows only move the highlight; Enter (or a click) in
+    the open list chooses. The wheel passes to the panel, which scrolls.
+    """
+
+    _KEEP = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() in self._KEEP or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier):
+            super().keyPressEvent(event)
+            return
+        if event.key() != Qt.Key.Key_unknown:
+            self.showPopup()
+        event.accept()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
+        event.ignore()
+
+
 class ModelPanel(QWidget):
     """Edits the configuration of the next session.
 
@@ -156,9 +209,14 @@ class ModelPanel(QWidget):
     -------
     preset_chosen(object)
         The user picked a :class:`~ui.presets.Preset` in the combo.
+    rechecked(object)
+        While an error is shown, the edited fields were checked again (by building
+        a throwaway Session): None when the model is now fine (the errors are
+        cleared), else the new error (shown beside its field).
     """
 
     preset_chosen = Signal(object)
+    rechecked = Signal(object)
 
     def __init__(self, auto_zero_grad_action: QAction, apply_action: QAction,
                  parent: QWidget | None = None) -> None:
@@ -178,14 +236,25 @@ class ModelPanel(QWidget):
         self.apply_button.clicked.connect(apply_action.trigger)
         layout.addWidget(self.apply_button)
         layout.addStretch(1)
+        for rows in (self.params, self.inputs):
+            rows.rows_changed.connect(self._fix_tab_order)
+        self._fix_tab_order()
+        # An error stays up only while it is true: edits re-check the model after a pause.
+        self._showing_error = False
+        self._recheck_timer = QTimer(self)
+        self._recheck_timer.setSingleShot(True)
+        self._recheck_timer.setInterval(RECHECK_MS)
+        self._recheck_timer.timeout.connect(self.recheck)
+        self._watch_edits()
         QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
 
     # -- construction --------------------------------------------------------
     def _build_model_group(self) -> QGroupBox:
         box = QGroupBox("Model")
         form = QVBoxLayout(box)
-        self.preset_combo = QComboBox()
+        self.preset_combo = PresetCombo()
         self.preset_combo.setObjectName("presetCombo")
+        self.preset_combo.setToolTip("Choose with Enter or a click: a preset replaces the run")
         self.preset_combo.addItem("Presets…", None)
         for preset in presets():
             self.preset_combo.addItem(preset.name, preset)
@@ -264,6 +333,27 @@ class ModelPanel(QWidget):
             combo.addItem(text, value)
         return combo
 
+    # -- keyboard -------------------------------------------------------------------
+    def focus_first(self) -> None:
+        """Put the keyboard in the first field (the presets list, which opens only on a key)."""
+        self.preset_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The panel's fields in screen order, top to bottom, left to right."""
+        chain: list[QWidget] = [self.preset_combo]
+        for rows in (self.params, self.inputs):
+            chain += rows.tab_chain()
+        chain += [self.forward_edit, *self.number_edits.values(), self.update_combo,
+                  self.zero_grad_combo, self.auto_zero_grad_check, self.seed_spin,
+                  self.gradient_edit, self.retain_graph_check, self.apply_button]
+        return chain
+
+    def _fix_tab_order(self) -> None:
+        """Tab follows the screen (rows added later would otherwise come last)."""
+        chain = self.tab_chain()
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
     # -- reading and writing ------------------------------------------------------
     def load_config(self, config: Mapping[str, Any], *, gradient: str | None = None,
                     retain_graph: bool = False) -> None:
@@ -282,6 +372,7 @@ class ModelPanel(QWidget):
         self.optimizer_block.load_config(config)
         self.gradient_edit.setText(_spec_text(gradient) if gradient is not None else "")
         self.retain_graph_check.setChecked(retain_graph)
+        self._fix_tab_order()
 
     def config(self) -> dict[str, Any]:
         """The pending Session keyword arguments; FieldError for an unreadable number."""
@@ -318,8 +409,42 @@ class ModelPanel(QWidget):
         return self.retain_graph_check.isChecked()
 
     # -- errors --------------------------------------------------------------
+    def _watch_edits(self) -> None:
+        """Every field that feeds the Session re-checks a shown error when edited."""
+        self.forward_edit.textChanged.connect(self._on_field_edited)
+        for edit in self.number_edits.values():
+            edit.textChanged.connect(self._on_field_edited)
+        for combo in (self.update_combo, self.zero_grad_combo):
+            combo.currentIndexChanged.connect(self._on_field_edited)
+        self.seed_spin.valueChanged.connect(self._on_field_edited)
+        for rows in (self.params, self.inputs):
+            rows.edited.connect(self._on_field_edited)
+
+    def _on_field_edited(self, *_args: object) -> None:
+        if self._showing_error:
+            self._recheck_timer.start()
+
+    def recheck(self) -> None:
+        """Build a throwaway Session from the fields: clear the errors if it builds."""
+        self._recheck_timer.stop()
+        if not self._showing_error:
+            return
+        from ui.controller import build_session  # torch is loaded: an error came from a build
+
+        try:
+            build_session(self.config())
+        except Exception as exc:  # noqa: BLE001 - any refusal is shown, never raised
+            self.clear_errors()
+            if not self.show_error(exc):
+                self._showing_error = True  # not a field of ours: the banner shows it
+            self.rechecked.emit(exc)
+            return
+        self.clear_errors()
+        self.rechecked.emit(None)
+
     def show_error(self, exc: BaseException) -> bool:
         """Show ``exc`` beside its field; False when it names no field of this panel."""
+        self._showing_error = True
         field = getattr(exc, "field", None) or ""
         message = getattr(exc, "message", str(exc))
         kind, _, name = field.partition(".")
@@ -331,7 +456,9 @@ class ModelPanel(QWidget):
             return False
         line = getattr(exc, "line", None)
         prefix = f"line {line}: " if field == "forward" and line else ""
-        label.setText(message if message.startswith(prefix) else prefix + message)
+        # The engine's message often names the line already ("line 1 (`…`): …"): say it once.
+        said = bool(line) and message.lower().startswith(f"line {line}")
+        label.setText(message if not prefix or said else prefix + message)
         label.show()
         widget = self._field_widgets().get(field)
         if widget is not None:
@@ -343,6 +470,7 @@ class ModelPanel(QWidget):
 
     def clear_errors(self) -> None:
         """Hide every field error."""
+        self._showing_error = False
         self.params.clear_errors()
         self.inputs.clear_errors()
         for label in self.errors.values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import theme
@@ -51,9 +51,11 @@ class PhaseStrip(QWidget, FollowsSession):
         layout.addWidget(self.code_label)
         self.last_phase: str | None = None
         self.next_phase: str | None = None
+        #: Lines of code shown at most; the window lowers it when its height is short.
+        self.max_code_lines = MAX_CODE_LINES
         self._follow_init()
-        self._on_app_font_changed()
-        QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
+        self._on_theme_changed()
+        theme.changes.theme_changed.connect(self._on_theme_changed)
 
     def refresh(self) -> None:
         """Show the session's last record and its next phase now."""
@@ -64,17 +66,60 @@ class PhaseStrip(QWidget, FollowsSession):
         for phase, box in self.boxes.items():
             state = "last" if phase == self.last_phase else "next" if phase == self.next_phase else ""
             suffix = {"last": "  ✔ just ran", "next": "  → next"}.get(state, "")
-            if box.fontMetrics().horizontalAdvance(phase + suffix) + 24 > box.width():
+            metrics = QFontMetrics(theme.scaled_font(1.15, bold=True))
+            if metrics.horizontalAdvance(phase + suffix) + 24 > box.width():
                 suffix = {"last": " ✔", "next": " →"}.get(state, "")  # narrow: the mark alone
             box.setText(phase + suffix)
             # Colours come from theme.PHASE_COLOURS, their one source, hence inline styles.
             box.setStyleSheet(self._box_style(phase, state))
         lines = list(record.code) if record is not None else []
-        if len(lines) > MAX_CODE_LINES:
-            # The plots need the height more; the Code tab has the whole listing.
-            lines = lines[:MAX_CODE_LINES - 1] + [f"# … {len(lines) - MAX_CODE_LINES + 1} more lines"]
-        code = "\n".join(lines)
-        self.code_label.setText(code or "Press F for forward, or I for a whole iteration.")
+        self.code_label.setToolTip("\n".join(lines))
+        most = self.max_code_lines
+        if len(lines) > most:
+            # The plots need the height more; the tooltip and the Code tab have it all.
+            hidden = len(lines) - most + (1 if most > 1 else 0)
+            more = f"# … {hidden} more line{'s' if hidden > 1 else ''}"
+            lines = lines[:most - 1] + [more] if most > 1 else [f"{lines[0]}   {more}"]
+        lines = lines or ["Press F for forward, or I for a whole iteration."]
+        # Elide long lines at the end (the tooltip has them whole) rather than clip them.
+        metrics = QFontMetrics(self.code_label.font())
+        room = self.code_label.contentsRect().width() - 24
+        if room > 0:
+            lines = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines]
+        self.code_label.setText("\n".join(lines))
+        self._fit_boxes()
+
+    def code_line_height(self) -> float:
+        """Height of one line of the code below the boxes."""
+        return float(QFontMetrics(self.code_label.font()).lineSpacing())
+
+    def height_for_lines(self, lines: int) -> float:
+        """The strip's height when its code shows ``lines`` lines."""
+        shown = self.code_label.text().count("\n") + 1
+        code = self.code_label.sizeHint().height() + (lines - shown) * self.code_line_height()
+        row = max(box.sizeHint().height() for box in self.boxes.values())
+        return row + code + max(0, self.layout().spacing())
+
+    def set_max_code_lines(self, lines: int) -> None:
+        """Show at most ``lines`` lines of the last action's code (at least one)."""
+        lines = max(1, lines)
+        if lines != self.max_code_lines:
+            self.max_code_lines = lines
+            self.refresh()
+
+    def _fit_boxes(self) -> None:
+        """Shrink the boxes' font (down to the body size) rather than clip "zero_grad"."""
+        width = min((box.width() for box in self.boxes.values()), default=0)
+        if width <= 0:
+            return
+        for factor in (1.15, 1.05, 1.0, 0.9):
+            font = theme.scaled_font(factor, bold=True)
+            widest = max(QFontMetrics(font).horizontalAdvance(b.text()) for b in self.boxes.values())
+            if widest + 18 <= width:
+                break
+        for box in self.boxes.values():
+            if box.font() != font:
+                box.setFont(font)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -83,13 +128,16 @@ class PhaseStrip(QWidget, FollowsSession):
     @staticmethod
     def _box_style(phase: str, state: str) -> str:
         colour = theme.PHASE_COLOURS[phase]
+        c = theme.colours()
         if state == "last":
             return f"background: {colour}; color: white; border: 3px solid {colour};"
         if state == "next":
-            return f"background: white; color: {colour}; border: 3px dashed {colour};"
-        return "background: #f2f2f2; color: #777; border: 3px solid #ddd;"
+            return f"background: {c['bg']}; color: {colour}; border: 3px dashed {colour};"
+        return f"background: {c['idle_bg']}; color: {c['idle_fg']}; border: 3px solid {c['idle_border']};"
 
-    def _on_app_font_changed(self, _font: object = None) -> None:
+    def _on_theme_changed(self) -> None:
+        """Zoom, presentation or colour scheme changed: fonts and colours again."""
         for box in self.boxes.values():
             box.setFont(theme.scaled_font(1.15, bold=True))
         self.code_label.setFont(theme.monospace_font())
+        self.refresh()

@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt  # PySide6 before pyqtgraph, so pyqtgraph binds to it
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
 from playground.pyramid import MinMaxPyramid
-from ui import theme
+from ui import plot_style, theme
 from ui.fast_curve import device_data_item
+from ui.plot_style import make_plot
 from ui.timeline import Timeline
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 
@@ -58,32 +58,6 @@ def element_names(name: str, shape: tuple[int, ...]) -> list[str]:
     if not shape:
         return [name]
     return [f"{name}[{','.join(str(i) for i in idx)}]" for idx in np.ndindex(*shape)]
-
-
-def make_plot(object_name: str, title: str, y_label: str) -> pg.PlotWidget:
-    """A PlotWidget styled for projection, with clip-to-view and peak downsampling."""
-    widget = pg.PlotWidget(background="w")
-    widget.setObjectName(object_name)
-    item = widget.getPlotItem()
-    item.setTitle(title, color="k")
-    for side, text in (("left", y_label), ("bottom", "action #")):
-        axis = item.getAxis(side)
-        axis.setPen("k")
-        axis.setTextPen("k")
-        axis.enableAutoSIPrefix(False)  # "(x0.001)" beside a loss of 0.6 confuses students
-        item.setLabel(side, text, color="k")
-    item.showGrid(x=True, y=True, alpha=0.25)
-    item.setClipToView(True)
-    item.setDownsampling(auto=True, mode="peak")
-    # The legend sits between the title and the axes, in rows of two, so it never
-    # hides a curve and leaves the plot its full width (three plots share a 1280 px row).
-    legend = pg.LegendItem(labelTextColor="k", verSpacing=-8, horSpacing=8, colCount=2)
-    item.layout.removeItem(item.getAxis("top"))  # hidden anyway; its cell takes the legend
-    item.layout.addItem(legend, 1, 1)
-    item.legend = legend  # PlotItem.addItem / removeItem keep it in step
-    widget.setMinimumHeight(140)
-    widget.setMinimumWidth(200)  # three side by side must still fit a 1024 px window
-    return widget
 
 
 #: zero_grad marks drawn at most, and the widest x range (actions) they are looked for in.
@@ -127,7 +101,7 @@ class SeriesSet:
 
     def _pen(self, index: int) -> Any:
         style = Qt.PenStyle.DashLine if self.twin else Qt.PenStyle.SolidLine
-        return pg.mkPen(theme.curve_colour(index), width=theme.CURVE_WIDTH, style=style)
+        return pg.mkPen(theme.curve_colour(index), width=theme.curve_width(), style=style)
 
     def _curves(self, key: str, names: list[str]) -> list[pg.PlotDataItem]:
         suffix = TWIN_SUFFIX if self.twin else ""
@@ -305,14 +279,7 @@ class SeriesSet:
 
     @staticmethod
     def _set_dots(curve: pg.PlotDataItem, on: bool) -> None:
-        if not on:
-            curve.setSymbol(None)
-            return
-        colour = curve.opts["pen"].color()
-        curve.setSymbol("o")
-        curve.setSymbolSize(8)
-        curve.setSymbolBrush(colour)
-        curve.setSymbolPen(colour)
+        plot_style.set_dots(curve, on)  # each curve its own marker (ui/plot_style.py)
 
     def remove(self) -> None:
         """Take every curve of this set off the plots."""
@@ -332,9 +299,9 @@ class PlotsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("plotsPanel")
         self.plots = {
-            "weights": make_plot("weightPlot", "Parameter values", "value"),
-            "grads": make_plot("gradPlot", "Gradients  (.grad)", "grad"),
-            "output": make_plot("outputPlot", "Output (loss)", "output"),
+            "weights": make_plot("weightPlot", ("Parameter values", "Values"), "value"),
+            "grads": make_plot("gradPlot", ("Gradients (.grad)", "Gradients", ".grad"), "grad"),
+            "output": make_plot("outputPlot", ("Output (loss)", "Output"), "output"),
         }
         # Values, grads and output side by side on one x axis (record #): one glance
         # along a vertical line reads all three at the same moment of the loop.
@@ -349,9 +316,7 @@ class PlotsPanel(QWidget):
         self._sessions: dict[str, Any] = {"main": None, "twin": None}
         self._series: dict[str, SeriesSet | None] = {"main": None, "twin": None}
         self._last_main_action: str | None = None
-        self._twin_legend = pg.PlotDataItem(
-            name="twin", pen=pg.mkPen("#444", width=theme.CURVE_WIDTH,
-                                                      style=Qt.PenStyle.DashLine))
+        self._twin_legend = pg.PlotDataItem(name="twin")
         self._throttle = FrameThrottle(self.redraw, self)
         self._cursors: dict[str, pg.InfiniteLine] = {}
         for key, plot in self.plots.items():
@@ -361,8 +326,8 @@ class PlotsPanel(QWidget):
             plot.addItem(line, ignoreBounds=True)
             self._cursors[key] = line
             plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
-        self._on_app_font_changed()
-        QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
+        self._on_theme_changed()
+        theme.changes.theme_changed.connect(self._on_theme_changed)
 
     # -- sessions ------------------------------------------------------------
     def set_session(self, session: Any) -> None:
@@ -504,15 +469,9 @@ class PlotsPanel(QWidget):
         return [i for i in self.plots[key].getPlotItem().listDataItems()
                 if isinstance(i, pg.PlotDataItem)]
 
-    def _on_app_font_changed(self, _font: object = None) -> None:
-        font = QGuiApplication.font()
-        size = f"{font.pointSizeF():.0f}pt"
+    def _on_theme_changed(self) -> None:
+        """Zoom, presentation mode or colour scheme changed: restyle every plot."""
+        self._twin_legend.setPen(pg.mkPen(theme.colours()["muted"], width=theme.curve_width(),
+                                          style=Qt.PenStyle.DashLine))
         for plot in self.plots.values():
-            item = plot.getPlotItem()
-            item.titleLabel.setText(item.titleLabel.text, size=f"{font.pointSizeF() * 1.2:.0f}pt",
-                                    bold=True, color="k")
-            for name in ("left", "bottom"):
-                axis = item.getAxis(name)
-                axis.setTickFont(font)
-                axis.label.setFont(font)
-            item.legend.setLabelTextSize(size)
+            plot_style.style_plot(plot)

@@ -6,42 +6,40 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPlainTextEdit, QTableView,
+    QVBoxLayout, QWidget,
+)
 
 from ui import theme
 from ui.controller import connect_session, disconnect_session
+from ui.formatting import format_full, format_value
 from ui.session_view import FollowsSession
 
 COLUMNS = ("name", "kind", "value", "grad", "requires_grad", "is_leaf", "grad_fn", "shape",
            "optimizer state")
+#: (key, command, what it does) rows for Help → Keyboard shortcuts.
+TABLE_KEY_ROWS = (("Return", "Tensors: the whole tensor",
+                   "value and grad of the selected row, as print shows them (or double-click)"),)
+#: Flag columns are narrow so the numbers get the room: their names wrap in the header.
+HEADERS = {"requires_grad": "requires_\ngrad", "is_leaf": "is_\nleaf"}
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")
 _KIND_COLOURS = {"param": theme.PHASE_COLOURS["step"], "output": theme.PHASE_COLOURS["forward"]}
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def format_number(value: float) -> str:
-    """A float with 4 significant digits, the way a student reads torch output."""
-    return f"{value:.4g}"
+def format_array(value: Any) -> str:
+    """A tensor's numbers on one line, as ``print(tensor)`` shows them ("None" for None)."""
+    return format_value(value, one_line=True)
 
 
-def format_array(value: Any, *, threshold: int = 12) -> str:
-    """Compact one-line text for a tensor's numpy value ("None" for None).
-
-    Arrays longer than ``threshold`` elements are summarised with "..." as
-    torch and numpy do.
-    """
-    if value is None:
-        return "None"
-    array = np.asarray(value)
-    if array.ndim == 0:
-        return format_number(float(array))
-    text = np.array2string(array, separator=", ", threshold=threshold, edgeitems=2,
-                           max_line_width=1_000_000,
-                           formatter={"float_kind": format_number, "int_kind": str})
-    return " ".join(line.strip() for line in text.splitlines())
+def full_text(info: Any) -> str:
+    """Value and grad of one table row, whole, as ``print`` shows them (the Enter dialog)."""
+    value = format_full(info.value, info.name, requires_grad=info.requires_grad,
+                        grad_fn=info.grad_fn)
+    return f"{value}\n\n{format_full(info.grad, f'{info.name}.grad')}"
 
 
 def format_state(state: Any) -> str:
@@ -86,7 +84,11 @@ class TensorTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS.get(COLUMNS[section], COLUMNS[section])
+        if role == Qt.ItemDataRole.ToolTipRole:
             return COLUMNS[section]
         return None
 
@@ -106,8 +108,7 @@ class TensorTableModel(QAbstractTableModel):
             return "\n".join(f"{k}: {np.array2string(np.asarray(v), threshold=200)}"
                              for k, v in (getattr(info, "optimizer_state", None) or {}).items()) or None
         if role == Qt.ItemDataRole.ToolTipRole and column in ("value", "grad"):
-            value = getattr(info, column)
-            return None if value is None else np.array2string(np.asarray(value), threshold=200)
+            return f"{full_text(info)}\n\n(Enter or double-click: the whole tensor)"
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == _REQUIRES_GRAD \
                 and info.kind == "param":
             return Qt.CheckState.Checked if info.requires_grad else Qt.CheckState.Unchecked
@@ -126,6 +127,10 @@ class TensorTableModel(QAbstractTableModel):
         if column == "shape":
             return "(" + ", ".join(str(n) for n in info.shape) + ")"
         return str(getattr(info, column))
+
+    def row_info(self, row: int) -> Any:
+        """The TensorInfo shown in ``row``."""
+        return self._rows[row]
 
     def setData(self, index: _Index, value: Any,  # noqa: N802 - Qt API
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -172,7 +177,29 @@ class StateTable(QTableView, FollowsSession):
         header.setSectionResizeMode(state, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(state, 22 * self.fontMetrics().averageCharWidth())
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # the first numbers matter most
+        self.doubleClicked.connect(self._on_double_clicked)
         self._follow_init()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Enter on a row shows the whole tensor (a cell shows what fits)."""
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain \
+                and self.currentIndex().isValid():
+            self.show_tensor(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.column() != _REQUIRES_GRAD:  # a double click on the box toggles it
+            self.show_tensor(index.row())
+
+    def show_tensor(self, row: int) -> QDialog:
+        """A dialog with the row's value and grad in full, as ``print`` shows them."""
+        self.refresh()  # the table refreshes once a frame: show what the session holds now
+        info = self.table_model.row_info(row)
+        dialog = tensor_dialog(self, info.name, full_text(info))
+        dialog.show()
+        return dialog
 
     def refresh(self) -> None:
         """Re-read the session's tensors now (and the compare twin's params under them)."""
@@ -192,3 +219,27 @@ class StateTable(QTableView, FollowsSession):
         if twin is not None:
             connect_session(twin, self._on_session_action_done, self._on_session_reset)
         self._throttle.mark()
+
+
+def tensor_dialog(parent: QWidget, name: str, text: str) -> QDialog:
+    """A non-modal, read-only, monospaced view of ``text`` (deletes itself when closed)."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("tensorDialog")
+    dialog.setWindowTitle(f"{name}: value and grad")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    view = QPlainTextEdit(text)
+    view.setObjectName("tensorText")
+    view.setReadOnly(True)
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    view.setFont(theme.monospace_font())
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.close)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel("As print(tensor) shows it, every element:"))
+    layout.addWidget(view, 1)
+    layout.addWidget(buttons)
+    metrics = view.fontMetrics()
+    lines = text.splitlines() or [""]
+    width = max(metrics.horizontalAdvance(line) for line in lines) + 60
+    dialog.resize(min(max(width, 420), 1200), min(120 + metrics.lineSpacing() * (len(lines) + 2), 700))
+    return dialog

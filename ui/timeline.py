@@ -71,7 +71,8 @@ class Timeline(QWidget, FollowsSession):
     def position(self) -> int:
         """The session's record index (-1: the start), or the pending drag target."""
         if self._pending is not None:
-            return self._pending
+            # The run may have shrunk since the drag asked (a reset, another session).
+            return min(self._pending, self.length() - 1)
         return -1 if self.session is None else int(self.session.position)
 
     def refresh(self) -> None:
@@ -122,6 +123,12 @@ class Timeline(QWidget, FollowsSession):
     # -- painting ----------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()  # even if painting failed: an open painter breaks the backing store
+
+    def _paint(self, painter: QPainter) -> None:
         track = self._track()
         painter.fillRect(track, _TRACK)
         n = self.length()
@@ -141,7 +148,6 @@ class Timeline(QWidget, FollowsSession):
         text = QFontMetrics(self.font()).elidedText(self.label(), Qt.TextElideMode.ElideRight,
                                                     int(text_rect.width()))
         painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
-        painter.end()
 
     # -- input ---------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
@@ -209,6 +215,7 @@ class Timeline(QWidget, FollowsSession):
         target, self._pending = self._pending, None
         if target is None or self.session is None:
             return
+        target = min(target, self.length() - 1)
         if target != int(self.session.position) and self.goto_handler is not None:
             self.goto_handler(target)
         self.update()

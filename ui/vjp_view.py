@@ -196,7 +196,7 @@ class VjpPanel(SessionView):
         self.table.setVerticalHeaderLabels([f"{out}[{i}]" for i in range(rows)])
         for i, row in enumerate(jac):
             for j, value in enumerate(row):
-                item = QTableWidgetItem(f"{value:.4g}")
+                item = QTableWidgetItem(format_value(value))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()

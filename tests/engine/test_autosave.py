@@ -158,3 +158,17 @@ def test_undo_and_a_branch_from_the_past_rewrite_the_journal(tmp_path: Path) -> 
     s.step()  # a branch cutting entries already on disk
     saver.flush(s)
     _same_run(recover(path), s)
+
+
+def test_superseded_count_lines_are_compacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from playground import autosave
+
+    monkeypatch.setattr(autosave, "COMPACT_AFTER", 10)
+    path = tmp_path / "autosave.jsonl"
+    s = Session(**MODEL, auto_zero_grad=True)
+    saver = Autosave(path)
+    for _ in range(50):
+        s.iterate()
+        saver.flush(s)
+    assert saver.rewrites > 1 and len(path.read_text().splitlines()) <= 12
+    _same_run(recover(path), s)

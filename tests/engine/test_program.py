@@ -234,7 +234,7 @@ def test_number_results_are_given_as_tensors() -> None:
         ("a = x.shape", 1, "`.shape` is not allowed"),
         ("a = torch.sin", 1, "can only be called"),
         ("a = torch", 1, "`torch` can only be used"),
-        ("a = torch.ones(3)", 1, "`torch.ones` is not a PyTorch function"),
+        ("a = torch.ones(3)", 1, "`torch.ones` makes a tensor's starting value"),
         ("a = F.dropout(x)", 1, "`F.dropout` is not a PyTorch function"),
         ("a = sigmoid(x)", 1, "did you mean torch.sigmoid"),
         ("a = len(x)", 1, "`len` is not a PyTorch function"),

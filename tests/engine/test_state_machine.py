@@ -276,7 +276,10 @@ class Reference:
         self.run.logged = True
 
     def reset(self) -> None:
-        self._branch()
+        # Reset puts the whole run aside as it is, its redoable future included
+        # (nothing is lost: undo brings it back at the same position); only the
+        # runs after it (redo of an undone reset) are dropped.
+        self.runs_after.clear()
         if self.run.calls or self.run.logged:
             self.run.retain_end = self.retain
             self.runs_before.append(self.run)

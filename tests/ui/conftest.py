@@ -58,7 +58,8 @@ def make_window(qtbot: Any, qapp: QApplication) -> Iterator[Callable[..., Any]]:
 
         session = None if config is None else Session(**config)
         window = MainWindow(session=session)
-        qtbot.addWidget(window)
+        # pytest-qt closes the window before this fixture's teardown: never ask "save the run?"
+        qtbot.addWidget(window, before_close_func=lambda w: w.run_file.discard())
         windows.append(window)
         window.show()
         qtbot.waitExposed(window)
@@ -68,6 +69,7 @@ def make_window(qtbot: Any, qapp: QApplication) -> Iterator[Callable[..., Any]]:
     for window in windows:
         # Stop timers first even if the test failed half-way.
         window.controller.pause()
+        window.run_file.discard()  # never ask "save the run?" in a teardown
         window.close()
 
 

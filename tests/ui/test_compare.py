@@ -95,7 +95,7 @@ def test_lr_compare_from_the_keyboard_matches_two_torch_runs(line_window: Any, q
         [r.action for r in window.session.history]
     # The legend and the table say what differs.
     legend = window.plots.plots["weights"].getPlotItem().legend
-    assert "twin, lr 0.01" in [label.text for _, label in legend.items]
+    assert "twin, lr 0.01" in [name for _item, name in legend.entries()]
     window.state_table.refresh()
     names = [window.state_table.table_model.index(r, 0).data()
              for r in range(window.state_table.table_model.rowCount())]

@@ -80,7 +80,8 @@ def test_start_emits_the_session_and_stepping_reaches_the_notebook_numbers(
     assert updates[2] == pytest.approx([-0.8] * 4, abs=1e-5)
     assert session.value("weights") == pytest.approx([-2.6] * 4, abs=1e-5)
     assert session.grad("weights") == [0.0] * 4
-    assert "weights = [-2.6, -2.6, -2.6, -2.6]" in panel.values_label.text()
+    # digit for digit as notebook 000 printed it: tensor([-2.6000, -2.6000, -2.6000, -2.6000])
+    assert "weights = [-2.6000, -2.6000, -2.6000, -2.6000]" in panel.values_label.text()
 
 
 def test_the_answer_shows_only_after_reveal(
@@ -98,7 +99,7 @@ def test_the_answer_shows_only_after_reveal(
     assert step.answer.split(":")[0] in panel.answer_label.text()
     assert not shown(panel.guess_edit)
     assert session.grad("weights") == [3.0] * 4  # notebook 000's first print
-    assert "weights.grad = [3, 3, 3, 3]" in panel.values_label.text()
+    assert "weights.grad = [3., 3., 3., 3.]" in panel.values_label.text()  # as print shows it
     assert "model_output.backward()" in panel.code_label.text()
 
 

@@ -167,3 +167,16 @@ def test_moving_in_time_turns_compare_off(window: Any, qtbot: Any) -> None:
     assert window.controller.twin is None
     assert not window.action("actionCompare").isChecked()
     assert "Compare is off" in window.banner.text
+
+
+def test_a_pending_drag_survives_the_run_shrinking(window: Any, qtbot: Any) -> None:
+    """Found by the random window test: a drag target past the end of a run just reset."""
+    iterate(window, 5)
+    timeline = window.plots.timeline
+    timeline.request(12)
+    window.action("actionReset").trigger()
+    window.action("actionForward").trigger()  # a new run of one action
+    timeline.repaint()  # paints with the old target clamped (an error would fail the test)
+    assert timeline.position() == 0
+    qtbot.waitUntil(lambda: not timeline._drag_timer.isActive())
+    assert window.session.position == 0 and len(window.session.history) == 1

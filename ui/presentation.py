@@ -1,0 +1,182 @@
+"""Presentation mode (F11, View menu; Esc leaves): the window as a teacher projects it.
+
+Full screen; the model dock, menu bar, toolbar, big buttons and status bar
+hidden (every command keeps its key: the actions live on the window); text at
+least 24 px at 720 px of screen height, curves at least 4 px, a high-contrast
+palette with a marker per curve (``ui/theme.py``); the plots take most of the
+height; the running lesson's step shows as a large caption above them.
+Leaving restores the layout exactly as it was: geometry, window state, docks,
+toolbars, splitter sizes and the zoom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QSizePolicy
+
+from ui import theme
+
+#: Text height in presentation mode at a 720 px high screen; it grows with taller screens.
+TEXT_PX_AT_720 = theme.PRESENTATION_TEXT_PX
+#: Share of the centre's height the plots take (the tabs below get the rest).
+PLOT_SHARE = 0.68
+#: How often the caption re-reads the lesson panel (only while presenting).
+CAPTION_POLL_MS = 250
+
+
+@dataclass
+class SavedLayout:
+    """Everything presentation mode changes, to put back on leaving."""
+
+    geometry: QRect
+    state: QByteArray
+    window_state: Qt.WindowState
+    splitter: list[int]
+    user_sized: bool
+    visible: dict[str, bool]
+    code_lines: int
+
+
+def caption_text(panel: Any) -> str:
+    """The lesson panel's current step as caption text ("" when no lesson runs).
+
+    Uses the panel's own ``caption_text()`` when it has one; otherwise reads
+    its step counter, question and narration labels.
+    """
+    if panel is None:
+        return ""
+    own = getattr(panel, "caption_text", None)
+    if callable(own):
+        return str(own())
+    if getattr(panel, "session", None) is None or getattr(panel, "lesson", None) is None:
+        return ""
+    parts = []
+    for name in ("counter_label", "question_label", "narration_label"):
+        label = getattr(panel, name, None)
+        if isinstance(label, QLabel) and not label.isHidden() and label.text():
+            parts.append(label.text())
+    return "<br>".join(parts[:1] and [f"<b>{parts[0]}</b>"] + parts[1:])
+
+
+class Presentation(QObject):
+    """Enters and leaves presentation mode for ``window`` (a MainWindow)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.active = False
+        self._saved: SavedLayout | None = None
+        self.caption = QLabel()
+        self.caption.setObjectName("presentationCaption")
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.caption.hide()
+        layout = window.centralWidget().layout()
+        layout.insertWidget(layout.indexOf(window.centre_splitter), self.caption)
+        self.leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self.leave)
+        self.leave_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.leave_shortcut.setEnabled(False)
+        self._poll = QTimer(self)
+        self._poll.setInterval(CAPTION_POLL_MS)
+        self._poll.timeout.connect(self.refresh_caption)
+
+    def set_active(self, on: bool) -> None:
+        """Enter (True) or leave (False)."""
+        if on:
+            self.enter()
+        else:
+            self.leave()
+
+    def text_px(self) -> float:
+        """Text height for the window's screen: 24 px at 720 px, in proportion above it."""
+        screen = self.window.screen() or QGuiApplication.primaryScreen()
+        height = screen.geometry().height() if screen is not None else 720
+        return TEXT_PX_AT_720 * max(1.0, height / 720)
+
+    def enter(self) -> None:
+        """Full screen, panels hidden, big text and pens, the lesson as a caption."""
+        if self.active:
+            return
+        w = self.window
+        rows = self._rows()
+        self._saved = SavedLayout(
+            geometry=w.normalGeometry() if w.isMaximized() else w.geometry(), state=w.saveState(), window_state=w.windowState(),
+            splitter=w.centre_splitter.sizes(), user_sized=w._splitter_user_sized,
+            visible={name: not widget.isHidden() for name, widget in rows.items()},
+            code_lines=w.phase_strip.max_code_lines)
+        self.active = True
+        w.layout_keeper.enabled = False  # its optional rows stay as presentation sets them
+        for widget in rows.values():
+            widget.hide()
+        theme.set_presentation(self.text_px())
+        w.showFullScreen()
+        screen = w.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            w.setGeometry(screen.geometry())  # also without a window manager (a bare X server)
+        self.leave_shortcut.setEnabled(True)
+        self._set_checked(True)
+        self.refresh_caption()
+        self._poll.start()
+        w.phase_strip.set_max_code_lines(1)
+        QTimer.singleShot(0, self, self._share_centre)
+
+    def leave(self) -> None:
+        """Back to the layout as it was before :meth:`enter`, exactly."""
+        if not self.active or self._saved is None:
+            return
+        w, saved = self.window, self._saved
+        self.active = False
+        self._poll.stop()
+        self.caption.hide()
+        self.leave_shortcut.setEnabled(False)
+        w.inspector.show()  # presentation hides the tabs when they do not fit
+        theme.set_presentation(None)
+        w.setWindowState(saved.window_state)
+        if not saved.window_state & (Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized):
+            w.setGeometry(saved.geometry)
+        w.restoreState(saved.state)
+        for name, widget in self._rows().items():
+            widget.setVisible(saved.visible[name])
+        w.statusBar().reformat()  # it kept the presentation font's height while hidden
+        w._splitter_user_sized = saved.user_sized
+        w.layout_keeper.enabled = True
+        self._set_checked(False)
+        self._saved = None
+        w.phase_strip.set_max_code_lines(saved.code_lines)
+        # The splitter's sizes once the layout has taken the old fonts and rows back.
+        QGuiApplication.processEvents()
+        w.centralWidget().layout().activate()
+        w.centre_splitter.setSizes(saved.splitter)
+
+    def refresh_caption(self) -> None:
+        """Show the lesson's current step, or nothing when no lesson runs."""
+        text = caption_text(self.window.inspector_panels.get("Lesson")) if self.active else ""
+        if text != self.caption.text():
+            self.caption.setText(text)
+            self.caption.setFont(theme.scaled_font(1.15))
+        if self.caption.isHidden() == bool(text):
+            self.caption.setVisible(bool(text))
+            self.window.layout_keeper.apply()  # now, before the layout makes room for it
+
+    def _rows(self) -> dict[str, Any]:
+        w = self.window
+        return {"dock": w.model_dock, "menu": w.menuBar(), "toolbar": w.toolbar,
+                "buttons": w.big_button_row, "status": w.statusBar()}
+
+    def _share_centre(self) -> None:
+        sizes = self.window.centre_splitter.sizes()
+        total = sum(sizes)
+        if self.active and total > 0:
+            plots = max(self.window.plots.minimumHeight(), int(total * PLOT_SHARE))
+            self.window.centre_splitter.setSizes([plots, max(0, total - plots)])
+
+    def _set_checked(self, on: bool) -> None:
+        action = self.window.action("actionPresentation")
+        blocked = action.blockSignals(True)
+        action.setChecked(on)
+        action.blockSignals(blocked)

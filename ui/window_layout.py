@@ -1,0 +1,307 @@
+"""The window's vertical budget: the plots keep a fifth of the window's height, whatever else shows.
+
+At 1280x720 and 200 % zoom everything cannot be shown at once, so the rows
+that repeat something else give way first, in this order: the status bar
+(its text is in the window title and the Tensors tab), the big buttons (the
+toolbar has the same actions), extra lines of the phase strip's code (the Code
+tab has them all; the first line stays, with the rest in its tooltip). The
+error banner scrolls past a third of the height instead of growing. What is
+left goes to the tabs under the plots, which scroll.
+
+The rule it keeps (``tests/ui/test_layout.py`` checks it): each plot's data
+area, inside its axes, is at least ``window height / 5`` high.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QFontMetricsF, QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame, QProxyStyle, QScrollArea, QSizePolicy, QStyle, QToolBar, QToolButton, QWidget,
+)
+
+from ui import plot_style, theme
+
+#: Data area of each plot, as a share of the window's height.
+PLOT_SHARE = 0.2
+#: Lines of text the tabs under the plots keep at least (below their tab bar).
+INSPECTOR_LINES = 5
+#: With the Lesson tab open the optional rows give way until the tabs have this share.
+LESSON_SHARE = 0.4
+#: The banner scrolls beyond this share of the window's height.
+BANNER_SHARE = 0.22
+#: In presentation mode the banner scrolls sooner: the plots are the show.
+PRESENTING_BANNER_SHARE = 0.15
+#: A model dock wider than this share of the window is not restored.
+DOCK_MAX_SHARE = 0.45
+#: Below this centre width the big buttons would show "Fo…rd": the toolbar has them.
+BIG_BUTTONS_MIN_WIDTH = 760
+SETTINGS_KEYS = ("window/geometry", "window/state", "window/centre")
+
+
+def plot_chrome(plot: Any) -> float:
+    """Height of a plot's title, legend and x axis (everything but the data area), in pixels."""
+    item = plot.getPlotItem()
+    legend = plot_style.label_height(plot_style.legend_font()) + 2
+    title = item.titleLabel.itemRect().height()
+    axis = item.getAxis("bottom").height()
+    _left, top, _right, bottom = item.layout.getContentsMargins()
+    return title + legend + axis + top + bottom + 6
+
+
+def plot_data_floor(window_height: int) -> int:
+    """The data-area height each plot keeps: a fifth of the window, rounded up."""
+    return math.ceil(window_height * PLOT_SHARE) + 2
+
+
+class BannerArea(QScrollArea):
+    """Holds the message banner: as tall as its text, scrolling beyond a share of the window."""
+
+    def __init__(self, banner: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bannerArea")
+        self.banner = banner
+        hidden = banner.isHidden()
+        self.setWidget(banner)  # which shows it: hide it again if it was hidden
+        banner.setHidden(hidden)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.cap = 200
+        banner.installEventFilter(self)
+        self.setVisible(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        # ShowToParent, not Show: the banner is shown while this area is still hidden.
+        if watched is self.banner and event.type() in (
+                QEvent.Type.ShowToParent, QEvent.Type.HideToParent, QEvent.Type.LayoutRequest,
+                QEvent.Type.Resize):
+            QTimer.singleShot(0, self, self.fit)
+        return False
+
+    def fit(self, show: bool = True) -> None:
+        """As tall as the banner's text up to ``cap``; then (``show``) follow its visibility.
+
+        The height is set before the area is shown: showing a child of a visible window
+        lays the window out at once, and a stale height would grow it.
+        """
+        wanted = not self.banner.isHidden()
+        if wanted:
+            # While hidden the viewport's width is stale: the centre's width is the banner's.
+            parent = self.parentWidget()
+            width = self.viewport().width() if self.isVisible() or parent is None else (
+                parent.contentsRect().width() - 16)
+            need = self.banner.heightForWidth(max(100, width))
+            if need <= 0:
+                need = self.banner.sizeHint().height()
+            self.setFixedHeight(min(need, self.cap))
+        if show:
+            self.setVisible(wanted)
+
+    def room(self) -> int:
+        """The height this area takes once the banner's visibility is followed."""
+        return self.height() if not self.banner.isHidden() else 0
+
+
+class ExtensionStyle(QProxyStyle):
+    """The toolbar's overflow button as wide as two letters of the current font."""
+
+    def pixelMetric(self, metric: QStyle.PixelMetric, option: Any = None,  # noqa: N802 - Qt API
+                    widget: QWidget | None = None) -> int:
+        if metric == QStyle.PixelMetric.PM_ToolBarExtensionExtent:
+            return int(QFontMetricsF(QGuiApplication.font()).height() * 1.4)
+        return super().pixelMetric(metric, option, widget)
+
+
+class LayoutKeeper(QObject):
+    """Keeps the window's rows within its height (see the module docstring).
+
+    Follows the window's resizes, the banner, the zoom, presentation mode and
+    the colour scheme; :meth:`apply` runs at most once per event-loop turn.
+    """
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.apply)
+        window.installEventFilter(self)
+        window.banner.installEventFilter(self)
+        # Rows that come and go (the compare bar, the caption): budget again at once.
+        self._rows: list[QWidget] = []
+        layout = window.centralWidget().layout()
+        for i in range(layout.count()):
+            row = layout.itemAt(i).widget()
+            if row is not None and row is not window.centre_splitter:
+                row.installEventFilter(self)
+                self._rows.append(row)
+        # At once, not deferred: the layout would otherwise grow the window for the new
+        # fonts before the budget hides what no longer fits.
+        theme.changes.theme_changed.connect(self.apply)
+        self._extension_style = ExtensionStyle()
+        for button in window.toolbar.findChildren(QToolButton, "qt_toolbar_ext_button"):
+            # Qt's overflow button is a 12 px sliver whatever the zoom: as wide as a letter,
+            # and saying what it is.
+            button.setStyle(self._extension_style)
+            button.setText("»")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setToolTip("More of the toolbar")
+        window.toolbar.setStyle(self._extension_style)  # its layout asks the toolbar's style
+        window.toolbar.layout().invalidate()
+        # The tabs' own minimum heights (a wrapped caption, a view) must not push the plots
+        # or grow the window: the budget below gives the tabs their room instead.
+        for index in range(window.inspector.count()):
+            window.inspector.widget(index).setMinimumHeight(1)
+        #: Rows the budget hid; presentation mode hides rows of its own and must not fight it.
+        self.enabled = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.window.banner or watched in self._rows:
+            if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+                # Now, before the layout takes the banner: a deferred budget would come
+                # after the window had grown to fit it.
+                self.apply()
+        elif event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+            self.schedule()
+        return False
+
+    def schedule(self) -> None:
+        """Apply the budget once control returns to the event loop."""
+        self._timer.start()
+
+    def resize_window(self, width: int, height: int) -> None:
+        """Resize the window, budgeting for ``height`` first (Qt never shrinks a window
+        below its minimum, so rows that would not fit must go before, not after)."""
+        self.apply(height)
+        self.window.resize(width, height)
+        self.apply()
+
+    def apply(self, height: int | None = None) -> None:
+        """Size the plots' floor and choose which optional rows fit ``height`` (default: now)."""
+        self._timer.stop()
+        w = self.window
+        height = w.height() if height is None else height
+        if height <= 0:
+            return
+        for plot in w.plots.plots.values():
+            plot.getPlotItem().legend.relayout()
+            plot_style.fit_title(plot)
+        plots_min = math.ceil(max(plot_chrome(p) for p in w.plots.plots.values())
+                              + plot_data_floor(height) + self._plots_extra())
+        w.plots.setMinimumHeight(plots_min)
+        w.banner_area.cap = int(height * (PRESENTING_BANNER_SHARE if theme.presenting() else BANNER_SHARE))
+        w.banner_area.fit(show=False)  # shown last, once the rows that do not fit are gone
+        if not self.enabled:
+            # Presentation mode: no optional rows; the tabs show when they fit under the plots
+            # (a running lesson's caption usually takes their room: it is the Lesson tab's text).
+            spare = (height - self._fixed_height() - w.phase_strip.height_for_lines(1)
+                     - plots_min - w.centre_splitter.handleWidth())
+            lesson_told = (w.presentation.caption.isVisible()
+                           and w.inspector.tabText(w.inspector.currentIndex()) == "Lesson")
+            w.inspector.setVisible(not lesson_told
+                                   and spare >= w.inspector.minimumSizeHint().height())
+            w.banner_area.fit()
+            return
+        line = QFontMetricsF(QGuiApplication.font()).lineSpacing()
+        code_line = w.phase_strip.code_line_height()
+        tabs_min = max(w.inspector.tabBar().sizeHint().height() + INSPECTOR_LINES * line + 12,
+                       w.inspector.minimumSizeHint().height())
+        if w.inspector.tabText(w.inspector.currentIndex()) == "Lesson":
+            tabs_min = max(tabs_min, LESSON_SHARE * height)  # a lesson wants room to read
+        status = w.statusBar().sizeHint().height()
+        buttons = w.big_button_row.sizeHint().height()
+        # One line of slack: wrapped labels grow a little when their panel is shown.
+        spare = (height - self._fixed_height() - w.phase_strip.height_for_lines(1)
+                 - plots_min - tabs_min - w.centre_splitter.handleWidth() - line)
+        wide = w.centralWidget().width() >= BIG_BUTTONS_MIN_WIDTH
+        # Priorities: a second line of code, the big buttons, the status bar, more code.
+        code_lines = 1
+        if spare >= code_line:
+            code_lines, spare = 2, spare - code_line
+        show_buttons = wide and spare >= buttons + self._spacing()
+        spare -= buttons + self._spacing() if show_buttons else 0
+        show_status = spare >= status
+        spare -= status if show_status else 0
+        code_lines += max(0, min(2, int(spare // code_line)))
+        w.phase_strip.set_max_code_lines(code_lines)
+        w.big_button_row.setVisible(show_buttons)
+        w.statusBar().setVisible(show_status)
+        w.banner_area.fit()
+        sizes = w.centre_splitter.sizes()
+        if len(sizes) == 2 and sizes[0] < plots_min and sum(sizes) > 0:
+            w.centre_splitter.setSizes([plots_min, max(0, sum(sizes) - plots_min)])
+
+
+    def _plots_extra(self) -> int:
+        """Height of what the plots panel holds besides the plots (the timeline strip)."""
+        layout = self.window.plots.layout()
+        extra = 0
+        for i in range(layout.count()):
+            widget = layout.itemAt(i).widget()
+            if widget is None or widget.isHidden() or any(
+                    widget.isAncestorOf(p) for p in self.window.plots.plots.values()):
+                continue
+            extra += max(widget.minimumHeight(), widget.sizeHint().height()) + layout.spacing()
+        return extra
+
+    def _spacing(self) -> int:
+        return max(0, self.window.centralWidget().layout().spacing())
+
+    def _fixed_height(self) -> float:
+        """Height of what is neither plots, tabs, phase strip nor optional: menus, toolbar, banner."""
+        w = self.window
+        total = 0.0
+        if not w.menuBar().isHidden():
+            total += w.menuBar().sizeHint().height()
+        for toolbar in w.findChildren(QToolBar):
+            if not toolbar.isHidden() and not toolbar.isFloating() and (
+                    w.toolBarArea(toolbar) in (Qt.ToolBarArea.TopToolBarArea,
+                                               Qt.ToolBarArea.BottomToolBarArea)):
+                total += toolbar.sizeHint().height()
+        layout = w.centralWidget().layout()
+        margins = layout.contentsMargins()
+        total += margins.top() + margins.bottom()
+        skip = (w.centre_splitter, w.big_button_row, w.phase_strip)
+        shown = 0
+        for i in range(layout.count()):
+            widget = layout.itemAt(i).widget()
+            if widget is w.banner_area:  # counted as it will be, shown or not yet
+                room = w.banner_area.room()
+                shown += 1 if room else 0
+                total += room
+                continue
+            if widget is None or widget.isHidden():
+                continue
+            shown += 1
+            if widget not in skip:
+                total += max(widget.minimumHeight(), widget.minimumSizeHint().height())
+        return total + self._spacing() * max(0, shown - 1)
+
+
+def layout_is_sound(window: Any) -> bool:
+    """Whether a restored layout keeps the rules: on screen, dock not too wide, plots not squeezed."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        frame = window.frameGeometry()
+        if frame.width() > area.width() + 8 or frame.height() > area.height() + 8:
+            return False
+        if not area.intersects(frame):
+            return False
+    dock = window.model_dock
+    if dock.isVisible() and not dock.isFloating() and dock.width() > window.width() * DOCK_MAX_SHARE:
+        return False
+    return window.centralWidget().width() >= 3 * 150
+
+
+def forget_layout() -> None:
+    """Remove the remembered window layout from QSettings (the zoom stays)."""
+    settings = QSettings()
+    for key in SETTINGS_KEYS:
+        settings.remove(key)
