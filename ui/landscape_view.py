@@ -107,6 +107,7 @@ class LandscapeView(QWidget):
         self._others: np.ndarray | None = None  # the other elements' values the grid was made at
         self._throttle = FrameThrottle(self._refresh_if_visible, self)
         self._actions_since_refresh = 0
+        self._last_refresh = 0.0
         self._settle = QTimer(self)  # the run paused: redo a coarse grid at full resolution
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -265,6 +266,7 @@ class LandscapeView(QWidget):
         if self.landscape is not None:
             self._draw_overlays()
         self._actions_since_refresh = 0
+        self._last_refresh = time.perf_counter()
 
     def _other_values(self) -> np.ndarray:
         s = self.session
@@ -297,7 +299,8 @@ class LandscapeView(QWidget):
         x, y = self.chosen()
         start = time.perf_counter()
         try:
-            busy = self._actions_since_refresh > 1
+            # Busy: several actions since a refresh a moment ago (not a tab just shown).
+            busy = self._actions_since_refresh > 1 and time.perf_counter() - self._last_refresh < 0.25
             land = s.landscape(x, y, n=GRID_N_BUSY if busy else GRID_N)
             if busy:
                 self._settle.start()

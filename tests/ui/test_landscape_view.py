@@ -185,6 +185,7 @@ def test_a_running_model_gets_a_coarse_grid_then_a_full_one(make_window: Any, qt
                           "forward": "loss = ((w[0] * x + w[1] * x * x + b - y) ** 2).mean()"})
     view = landscape(window, qtbot)
     assert len(view.landscape.xs) == 101
+    view.refresh()
     for _ in range(3):  # several actions between two frames: the run is going on
         window.controller.run("iterate")
     view._next_grid_at = 0.0
