@@ -166,6 +166,19 @@ class LayoutKeeper(QObject):
 
     def apply(self, height: int | None = None) -> None:
         """Size the plots' floor and choose which optional rows fit ``height`` (default: now)."""
+        if getattr(self, "_applying", False):
+            # A row this budget shows or hides reports it through eventFilter: budget again
+            # once control is back in the event loop, never recursively (rows that toggle
+            # each other recursed until the stack overflowed).
+            self.schedule()
+            return
+        self._applying = True
+        try:
+            self._apply(height)
+        finally:
+            self._applying = False
+
+    def _apply(self, height: int | None) -> None:
         self._timer.stop()
         w = self.window
         height = w.height() if height is None else height
