@@ -204,6 +204,12 @@ def main() -> None:
     args = parser.parse_args()
     scale = 1 if args.quick else 10
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    import torch
+
+    # As the app does (ui/app.py): tiny models run faster on one intra-op thread; the
+    # bare loop below runs in this process too, so both sides of each ratio share it.
+    torch.set_num_threads(1)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op thread (as the app)")
     bench_import()
     bench_presses(200 * scale)
     bench_iterate_ratio(4 * scale)

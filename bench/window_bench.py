@@ -268,6 +268,12 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     QApplication.instance() or QApplication([])
+    import torch
+
+    # As the app does (ui/app.py): tiny models run faster on one intra-op thread; the
+    # bare loop below runs in this process too, so both sides of each ratio share it.
+    torch.set_num_threads(1)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op thread (as the app)")
     bare = bare_loop(2.0)
     print(f"bare torch loop (same model, same process): {bare:8.0f} it/s")
     lengths = [1000, 10_000, 100_000, 1_000_000]
