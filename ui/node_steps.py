@@ -28,7 +28,7 @@ def node_name(node: Any) -> str:
 
 
 def _n(value: Any) -> str:
-    return format_value(value).replace("\n", "")
+    return format_value(value, one_line=True)
 
 
 def explain(node: Any, nodes: list[Any]) -> list[str]:

@@ -37,6 +37,7 @@ def landscape(window: Any, qtbot: Any) -> Any:
     view = window.inspector_panels["Landscape"]
     assert view.isVisible() and view.x_combo.hasFocus()
     qtbot.waitUntil(lambda: view.landscape is not None)
+    window.setFocus()  # a combo box claims letters (keyboard search): F, B, I go to the window
     return view
 
 

@@ -26,8 +26,10 @@ def press(window: Any, qtbot: Any, *keys: Any) -> None:
 
 
 def fmt(values: torch.Tensor) -> str:
-    flat = values.reshape(-1).tolist()
-    return f"{flat[0]:.4g}" if values.dim() == 0 else "[" + ", ".join(f"{v:.4g}" for v in flat) + "]"
+    """torch's numbers, written by the app's one number formatter (the numbers are the oracle's)."""
+    from ui.formatting import format_value
+
+    return format_value(values.tolist(), one_line=True)
 
 
 def torch_notebook() -> dict[str, torch.Tensor]:
