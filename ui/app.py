@@ -183,7 +183,13 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.excepthook = excepthook
     window.loader = load_in_background(window)  # type: ignore[attr-defined]
-    return app.exec()
+    code = app.exec()
+    # Destroy the window while the QApplication still exists: left to interpreter teardown,
+    # the order is arbitrary and the process often ends in a segfault after a clean quit.
+    window.deleteLater()
+    del window
+    app.processEvents()
+    return code
 
 
 if __name__ == "__main__":

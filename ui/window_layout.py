@@ -142,13 +142,16 @@ class LayoutKeeper(QObject):
             window.inspector.widget(index).setMinimumHeight(1)
         #: Rows the budget hid; presentation mode hides rows of its own and must not fight it.
         self.enabled = True
+        self._applying = False  # apply() is running: its own show/hide must not re-enter it
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self.window.banner or watched in self._rows:
             if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
                 # Now, before the layout takes the banner: a deferred budget would come
-                # after the window had grown to fit it.
-                self.apply()
+                # after the window had grown to fit it. Not from inside apply() itself: the
+                # rows it shows or hides would re-enter it, flip-flopping until the stack ends.
+                if not self._applying:
+                    self.apply()
         elif event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
             self.schedule()
         return False
