@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.window_commands import WindowCommands
 from ui.presentation import Presentation
-from ui.window_layout import BannerArea, LayoutKeeper, forget_layout, layout_is_sound
+from ui.window_layout import ROOMY_TABS, BannerArea, LayoutKeeper, forget_layout, layout_is_sound
 from ui.window_undo import UndoCommands
 from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
 from ui.compare import CompareBar
@@ -464,7 +464,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         total = sum(self.centre_splitter.sizes())
         if total > 0:
             below = max(220, int(total * share))
-            if self.inspector.tabText(self.inspector.currentIndex()) == "Lesson":
+            if self.inspector.tabText(self.inspector.currentIndex()) in ROOMY_TABS:
                 # H5: the lesson pane gets >= 40 % of the window's height (a projected
                 # lesson is read from the back), leaving the plots at least PLOTS_MIN.
                 below = max(below, min(total - PLOTS_MIN, int(self.height() * LESSON_WINDOW_SHARE)))

@@ -165,12 +165,13 @@ class StateTable(QTableView, FollowsSession):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # see _fit_columns
         for column in ("value", "grad"):
             header.setSectionResizeMode(COLUMNS.index(column), QHeaderView.ResizeMode.Stretch)
         # Long names like BinaryCrossEntropyWithLogitsBackward0 must not starve value/grad.
         grad_fn = COLUMNS.index("grad_fn")
         header.setSectionResizeMode(grad_fn, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(grad_fn, 18 * self.fontMetrics().averageCharWidth())
+        header.resizeSection(grad_fn, 15 * self.fontMetrics().averageCharWidth())
         # Adam's state is long ("step 3 · exp_avg [...] · exp_avg_sq [...]"): a fixed width,
         # elided, the full text in the tooltip, so it never starves value and grad.
         state = COLUMNS.index("optimizer state")
@@ -209,6 +210,19 @@ class StateTable(QTableView, FollowsSession):
             rows += [dataclasses.replace(t, name=f"{t.name}  ({label})", kind="twin param")
                      for t in twin.tensors() if t.kind == "param"]
         self.table_model.set_rows(rows)
+        self._fit_columns(rows)
+
+    def _fit_columns(self, rows: list[Any]) -> None:
+        """The numbers get the room first: the optimizer-state column only when some
+        param has state (plain SGD has none), long names (a compare twin's) capped."""
+        state = COLUMNS.index("optimizer state")
+        has_state = any(getattr(r, "optimizer_state", None) for r in rows)
+        if self.isColumnHidden(state) == has_state:
+            self.setColumnHidden(state, not has_state)
+        name_cap = 16 * self.fontMetrics().averageCharWidth()
+        wanted = min(self.sizeHintForColumn(0), name_cap) if rows else name_cap // 2
+        if self.horizontalHeader().sectionSize(0) != wanted:
+            self.horizontalHeader().resizeSection(0, wanted)
 
     def set_twin(self, twin: Any, label: str = "twin") -> None:
         """List the compare twin's params too, tagged with what differs ("w  (twin, lr 0.01)")."""

@@ -31,6 +31,8 @@ PLOT_SHARE = 0.2
 INSPECTOR_LINES = 5
 #: With the Lesson tab open the optional rows give way until the tabs have this share.
 LESSON_SHARE = 0.4
+#: Tabs that get LESSON_SHARE of the height: the optional rows give way for them first.
+ROOMY_TABS = ("Lesson", "Graph", "Landscape", "Data")
 #: The banner scrolls beyond this share of the window's height.
 BANNER_SHARE = 0.22
 #: In presentation mode the banner scrolls sooner: the plots are the show.
@@ -210,8 +212,9 @@ class LayoutKeeper(QObject):
         code_line = w.phase_strip.code_line_height()
         tabs_min = max(w.inspector.tabBar().sizeHint().height() + INSPECTOR_LINES * line + 12,
                        w.inspector.minimumSizeHint().height())
-        if w.inspector.tabText(w.inspector.currentIndex()) == "Lesson":
-            tabs_min = max(tabs_min, LESSON_SHARE * height)  # a lesson wants room to read
+        if w.inspector.tabText(w.inspector.currentIndex()) in ROOMY_TABS:
+            # A lesson wants room to read; a graph, a landscape or a data plot to be seen.
+            tabs_min = max(tabs_min, LESSON_SHARE * height)
         status = w.statusBar().sizeHint().height()
         buttons = w.big_button_row.sizeHint().height()
         # One line of slack: wrapped labels grow a little when their panel is shown.

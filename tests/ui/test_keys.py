@@ -208,7 +208,7 @@ def test_closing_with_an_unsaved_run_asks_once(make_window: Any, monkeypatch: An
     assert asked == ["this window"]  # once
     assert target.is_file() is (answer == run_file.SAVE)
     if answer == run_file.SAVE:
-        assert json.loads(target.read_text())["history"]
+        assert json.loads(target.read_text())["log"]  # format v2: the action log replays the run
 
 
 @POPUP_LOG
