@@ -161,6 +161,7 @@ def test_next_launch_offers_restore_and_restores_exactly(
     assert window.session.value("w") == crashed.value("w")
     window.recovery.flush()  # the restored run is now what the journal holds
     assert recover(tmp_path / FILE_NAME).value("w") == crashed.value("w")
+    window.run_file.discard()  # the user answers Discard to "save the run?" (tested in test_keys)
     window.close()
     assert pending(tmp_path) is None  # a clean exit leaves nothing to offer
 
