@@ -60,7 +60,9 @@ class PhaseStrip(QWidget, FollowsSession):
     def refresh(self) -> None:
         """Show the session's last record and its next phase now."""
         history = [] if self.session is None else self.session.history
-        record = history[-1] if history else None
+        # The record the session is at: the last one, or an earlier one on the timeline.
+        position = getattr(self.session, "position", len(history) - 1)
+        record = history[position] if history and position >= 0 else None
         self.last_phase = getattr(record, "action", None)
         self.next_phase = None if self.session is None else self.session.next_phase
         for phase, box in self.boxes.items():

@@ -643,3 +643,15 @@ def test_phase_strip_shows_the_last_action_of_a_session_it_is_handed(make_window
     window.set_session(session)
     assert window.phase_strip.last_phase == "backward"
     assert window.phase_strip.next_phase == "step"
+
+
+def test_phase_strip_follows_the_timeline_into_the_past(make_window: Any, qtbot: Any) -> None:
+    window = make_window(DEFAULT_MODEL)
+    for _ in range(3):
+        window.action("actionIterate").trigger()  # forward, backward, step: 9 records
+    window.session.goto(7)  # the third backward
+    qtbot.waitUntil(lambda: window.phase_strip.last_phase == "backward")
+    assert window.phase_strip.next_phase == "step"
+    assert window.phase_strip.code_label.toolTip() == "\n".join(window.session.history[7].code)
+    window.session.goto(8)
+    qtbot.waitUntil(lambda: window.phase_strip.last_phase == "step")
