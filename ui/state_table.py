@@ -220,9 +220,11 @@ class StateTable(QTableView, FollowsSession):
         if self.isColumnHidden(state) == has_state:
             self.setColumnHidden(state, not has_state)
         name_cap = 16 * self.fontMetrics().averageCharWidth()
-        wanted = min(self.sizeHintForColumn(0), name_cap) if rows else name_cap // 2
-        if self.horizontalHeader().sectionSize(0) != wanted:
-            self.horizontalHeader().resizeSection(0, wanted)
+        header = self.horizontalHeader()
+        fit = max(self.sizeHintForColumn(0) if rows else 0, header.sectionSizeHint(0))
+        wanted = min(fit, name_cap)  # the header "name" always fits; long names elide
+        if header.sectionSize(0) != wanted:
+            header.resizeSection(0, wanted)
 
     def set_twin(self, twin: Any, label: str = "twin") -> None:
         """List the compare twin's params too, tagged with what differs ("w  (twin, lr 0.01)")."""
