@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QV
 import pyqtgraph as pg
 
 from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.formatting import format_value
 from ui.plots import element_names
 
 GRID_N = 101
@@ -436,4 +437,6 @@ def _inside(value: float, axis: list[float]) -> bool:
 
 
 def _num(value: float) -> str:
-    return f"{value:.4g}"
+    """One element as ``print`` shows it (``0.6827``, ``-1.``): torch's own formatter, whose
+    float32 is the session's dtype (the value came from a float32 tensor, so it is exact)."""
+    return format_value(value)
