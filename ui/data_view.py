@@ -163,13 +163,18 @@ class DataView(QWidget):
         """Draw the compare twin's prediction dashed (None: no twin)."""
         if self.twin is not None:
             disconnect_session(self.twin, self._on_changed, self._on_changed)
-        self.twin, self.twin_label = twin, label
-        self.legend.removeItem(self.twin_fit)
+        self.twin = twin
         if twin is not None:
             connect_session(twin, self._on_changed, self._on_changed)
-            if self.layout_ is not None and self.layout_.dims == 1:
-                self.legend.addItem(self.twin_fit, f"prediction {self.layout_.prediction} ({label})")
+        self.set_twin_label(label)
         self._throttle.mark()
+
+    def set_twin_label(self, label: str) -> None:
+        """Name the twin's dashed fit in the legend (again when a run's setting changed)."""
+        self.twin_label = label
+        self.legend.removeItem(self.twin_fit)
+        if self.twin is not None and self.layout_ is not None and self.layout_.dims == 1:
+            self.legend.addItem(self.twin_fit, f"prediction {self.layout_.prediction} ({label})")
 
     def _on_changed(self, *_: Any) -> None:
         self._throttle.mark()

@@ -199,6 +199,13 @@ class LandscapeView(QWidget):
             self.legend.addItem(self.twin_path, f"path ({label})")
         self._mark()
 
+    def set_twin_label(self, label: str) -> None:
+        """Rename the twin's path in the legend (a setting of a run changed mid-run)."""
+        self.twin_label = label
+        self.legend.removeItem(self.twin_path)
+        if self.twin is not None:
+            self.legend.addItem(self.twin_path, f"path ({label})")
+
     def _fill_combos(self) -> None:
         names: list[str] = []
         if self.session is not None:

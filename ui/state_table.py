@@ -270,6 +270,11 @@ class StateTable(QTableView, FollowsSession):
             connect_session(twin, self._on_session_action_done, self._on_session_reset)
         self._throttle.mark()
 
+    def set_twin_label(self, label: str) -> None:
+        """Re-tag the twin's rows (a setting of a run changed mid-run)."""
+        self._twin_label = label
+        self._throttle.mark()
+
 
 def tensor_dialog(parent: QWidget, name: str, text: str) -> QDialog:
     """A non-modal, read-only, monospaced view of ``text`` (deletes itself when closed)."""
