@@ -22,6 +22,7 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
+from ui import plot_style
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.formatting import format_value
 from ui.plots import element_names
@@ -128,15 +129,11 @@ class LandscapeView(QWidget):
             top.addWidget(label)
             top.addWidget(combo)
         top.addWidget(self.status, 1)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setObjectName("landscapePlot")
+        # A dark legend in both schemes: the path is drawn white on the colour map, and must
+        # show in the key too. Axes, ticks and fonts follow the scheme and zoom (plot_style).
+        self.plot = plot_style.make_tab_plot("landscapePlot", legend_box="dark")
         item = self.plot.getPlotItem()
         item.setAspectLocked(True)  # −grad is drawn at right angles to the contours only then
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen("k")
-            axis.setTextPen("k")
-            axis.enableAutoSIPrefix(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         item.addItem(self.image)
         self.colour_map = pg.colormap.get("viridis")
@@ -144,15 +141,13 @@ class LandscapeView(QWidget):
         self.colour_bar = pg.ColorBarItem(colorMap=self.colour_map, interactive=False, width=14,
                                           label="loss")
         self.colour_bar.setImageItem(self.image, insert_in=item)
+        plot_style.style_tab_plot(self.plot)  # the colour bar's axis too
         self.isocurves: list[pg.IsocurveItem] = []
         for _ in range(ISOCURVES):
             curve = pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 110), width=1))
             curve.setParentItem(self.image)
             self.isocurves.append(curve)
-        # A dark legend: the path is drawn white on the colour map, and must show in the key too.
-        legend = item.addLegend(offset=(8, 8), labelTextColor="w", brush=pg.mkBrush(30, 30, 30, 210),
-                                pen=pg.mkPen("#888"))
-        self.legend = legend
+        legend = self.legend = self.plot.legend
         self.path = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOUR, width=3), symbol="o", symbolSize=6,
                                     symbolBrush=PATH_COLOUR, symbolPen=pg.mkPen("k"), name="path")
         self.twin_path = pg.PlotDataItem(pen=pg.mkPen(TWIN_COLOUR, width=3,
@@ -356,8 +351,8 @@ class LandscapeView(QWidget):
             curve.setLevel(float(level))
             curve.setPos(0.5, 0.5)
         item = self.plot.getPlotItem()
-        item.setLabel("bottom", land.x_name, color="k")
-        item.setLabel("left", land.y_name, color="k")
+        item.setLabel("bottom", land.x_name)
+        item.setLabel("left", land.y_name)
         item.getViewBox().setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
         self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
         self.status.setToolTip("The loss at each grid point, the other elements held at their "
