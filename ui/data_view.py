@@ -144,8 +144,9 @@ class DataView(QWidget):
         self.twin_boundary.setPen(pg.mkPen(c["fg"], width=max(2, width - 1), style=Qt.PenStyle.DashLine))
         self.fit.setPen(pg.mkPen(CLASS_COLOURS[1], width=width + 1))
         self.twin_fit.setPen(pg.mkPen(c["muted"], width=width, style=Qt.PenStyle.DashLine))
-        for scatter in self.points:
+        for scatter in self.points:  # outlined in the background's colour on a line plot
             scatter.setPen(pg.mkPen(c["bg"] if self.layout_ and self.layout_.dims == 1 else c["fg"]))
+            scatter.setSize(max(10, round(width * 3.2)))  # the main plots' marker size
 
     # -- sessions ---------------------------------------------------------------------
     def set_session(self, session: Any) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
-from ui import plot_style
+from ui import plot_style, theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.formatting import format_value
 from ui.plots import element_names
@@ -49,6 +49,7 @@ class _Arrow:
     """A line with a pixel-sized head, in data coordinates (pg.ArrowItem draws the head)."""
 
     def __init__(self, plot: pg.PlotItem, colour: str, name: str) -> None:
+        self.colour = colour
         self.line = pg.PlotDataItem(pen=pg.mkPen(colour, width=4), name=name)
         self.head = pg.ArrowItem(pen=pg.mkPen(colour), brush=pg.mkBrush(colour),
                                  headLen=18, tipAngle=35, tailLen=0)
@@ -131,7 +132,8 @@ class LandscapeView(QWidget):
         top.addWidget(self.status, 1)
         # A dark legend in both schemes: the path is drawn white on the colour map, and must
         # show in the key too. Axes, ticks and fonts follow the scheme and zoom (plot_style).
-        self.plot = plot_style.make_tab_plot("landscapePlot", legend_box="dark")
+        self.plot = plot_style.make_tab_plot("landscapePlot", legend_box="dark",
+                                             restyle=self._restyle)
         item = self.plot.getPlotItem()
         item.setAspectLocked(True)  # −grad is drawn at right angles to the contours only then
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -158,6 +160,7 @@ class LandscapeView(QWidget):
         legend.removeItem(self.twin_path)
         self.grad_arrow = _Arrow(item, GRAD_COLOUR, "−lr·grad")
         self.step_arrow = _Arrow(item, STEP_COLOUR, "step")
+        self._restyle()
         item.getViewBox().sigTransformChanged.connect(self._on_view_transform_changed)
         self.message = QLabel(EMPTY_NO_SESSION)
         self.message.setObjectName("landscapeMessage")
@@ -169,6 +172,17 @@ class LandscapeView(QWidget):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.stack, 1)
+
+    def _restyle(self) -> None:
+        """Path, point and arrows as wide as the main plots' curves at this zoom."""
+        width = theme.curve_width()
+        self.path.setPen(pg.mkPen(PATH_COLOUR, width=width))
+        self.path.setSymbolSize(2 * width)
+        self.twin_path.setPen(pg.mkPen(TWIN_COLOUR, width=width, style=Qt.PenStyle.DashLine))
+        self.point.setSize(round(4.5 * width))
+        for arrow in (self.grad_arrow, self.step_arrow):
+            arrow.line.setPen(pg.mkPen(arrow.colour, width=width + 1))
+            arrow.head.setStyle(headLen=6 * width)
 
     # -- sessions ---------------------------------------------------------------------
     def set_session(self, session: Any) -> None:

@@ -431,6 +431,51 @@ LEGEND_BOXES = ("scheme", "dark")
 _DARK_BOX = {"brush": (30, 30, 30, 210), "text": "#ffffff"}
 
 
+class TabLegend(pg.LegendItem):
+    """pyqtgraph's legend at the top left of the data area, in as many columns as the
+    area's width holds (one row when it fits): a legend in a projector's font then
+    covers as little of the data as it can. Replaces ``plot_item.legend`` (PlotItem
+    adds named items to it, as with ``addLegend``)."""
+
+    def __init__(self, plot_item: pg.PlotItem, **options: Any) -> None:
+        super().__init__(offset=(8, 8), **options)
+        self.setParentItem(plot_item.getViewBox())
+        plot_item.legend = self
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit_columns)
+        plot_item.getViewBox().sigResized.connect(self.schedule)
+
+    def addItem(self, item: Any, name: str) -> None:  # noqa: N802 - pyqtgraph API
+        super().addItem(item, name)
+        self.schedule()
+
+    def removeItem(self, item: Any) -> None:  # noqa: N802 - pyqtgraph API
+        super().removeItem(item)
+        self.schedule()
+
+    def schedule(self, *_args: Any) -> None:
+        """Fit the columns once control returns to the event loop."""
+        self._timer.start()
+
+    def fit_columns(self) -> None:
+        """The most columns (entries fill a row, then the next) whose rows fit the width."""
+        room = self.parentItem().width() - 16
+        size = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+        gap = 0.6 * QFontMetricsF(legend_font()).height()  # between entries; a sample hugs its name
+        for columns in range(max(1, len(self.items)), 0, -1):
+            self.setColumnCount(columns)
+            for label_column in range(1, 2 * columns - 1, 2):
+                self.layout.setColumnSpacing(label_column, gap)
+            size = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+            if size.width() <= room:
+                break
+        # Sized from the layout's own hint: updateSize() sums the cells' current widths,
+        # which keep any stretch an earlier, wider arrangement gave them.
+        self.setGeometry(0, 0, size.width(), size.height())
+
+
 class _TabPlotRestyler(QObject):
     """Restyles one tab plot on every theme change; a child of the plot, so Qt drops the
     connection when the plot goes (no slot ever runs on a deleted plot)."""
@@ -453,8 +498,8 @@ def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "sc
     axis labels and legend text growing with the zoom, restyled on every theme change
     (``restyle``, if given, runs after, for the view's own items' colours).
 
-    The legend is pyqtgraph's, inside the data area at the top left (``plot.legend``);
-    ``legend_box`` is one of :data:`LEGEND_BOXES`.
+    The legend (``plot.legend``) is a :class:`TabLegend`; ``legend_box`` is one of
+    :data:`LEGEND_BOXES`.
     """
     widget = pg.PlotWidget()
     widget.setObjectName(object_name)
@@ -463,7 +508,7 @@ def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "sc
         item.getAxis(side).enableAutoSIPrefix(False)  # "(x0.001)" beside a loss confuses students
     if grid:
         item.showGrid(x=True, y=True, alpha=0.2)
-    widget.legend = item.addLegend(offset=(8, 8), pen=pg.mkPen("#888"))  # type: ignore[attr-defined]
+    widget.legend = TabLegend(item, pen=pg.mkPen("#888"))  # type: ignore[attr-defined]
     widget.legend_box = legend_box  # type: ignore[attr-defined]
     widget.restyler = _TabPlotRestyler(widget, restyle)  # type: ignore[attr-defined]
     style_tab_plot(widget)
@@ -493,3 +538,4 @@ def style_tab_plot(widget: pg.PlotWidget) -> None:
     legend.setLabelTextSize(f"{text.pointSizeF():.2f}pt")
     for _sample, label in legend.items:
         label.setText(label.text)  # LegendItem keeps the old size until a label is set again
+    legend.schedule()

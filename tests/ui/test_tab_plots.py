@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
@@ -81,13 +82,22 @@ def test_zoom_scales_the_tab_plots_ticks_like_the_main_plots(
             out[name] = (QFontInfo(axis.style["tickFont"]).pixelSize(), label_pt, legend_pt)
         return out
 
+    land, data = window.inspector_panels["Landscape"], window.inspector_panels["Data"]
+
+    def pens() -> tuple[float, float]:
+        return pg.mkPen(land.path.opts["pen"]).widthF(), data.points[0].opts["size"]
+
     theme.apply_zoom(1.0)
     settle(qtbot)
-    small = sizes()
+    small, thin = sizes(), pens()
     theme.apply_zoom(2.0)
     settle(qtbot)
-    big = sizes()
+    big, thick = sizes(), pens()
+    assert thick[0] > thin[0] and thick[1] > thin[1]  # the path and the points grow too
     for name in ("Data", "Landscape"):
+        # The bigger legend still fits the data area's width: it takes more columns or rows.
+        legend = plots[name].legend
+        assert 0 < legend.width() <= plots[name].getPlotItem().getViewBox().width()
         assert big[name][0] / small[name][0] == pytest.approx(2.0, abs=0.2), (name, small, big)
         assert big[name][0] == big["main"][0]  # the very tick font of the main plots
         assert big[name][1] == pytest.approx(2 * small[name][1], rel=0.1)  # axis titles
