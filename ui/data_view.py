@@ -22,6 +22,7 @@ import pyqtgraph as pg
 
 from ui import plot_style, theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.formatting import format_value
 
 #: Points on the fitted line (1-D) and per side of the boundary grid (2-D).
 LINE_POINTS = 200
@@ -217,12 +218,14 @@ class DataView(QWidget):
             item.setLabel("left", f"{layout.target}  ·  {layout.prediction}")
             self.grid_x = _line_grid(x)
         else:
-            for k, cls in enumerate(np.unique(target)):
-                chosen = target == cls
+            # The class in the target's own dtype, as print shows it: "t = 1." or "t = 1".
+            classes = np.unique(np.asarray(s.value(layout.target)).reshape(len(x)))
+            for k, cls in enumerate(classes):
+                chosen = target == float(cls)
                 scatter = pg.ScatterPlotItem(x[chosen, 0], x[chosen, 1], size=11,
                                              brush=pg.mkBrush(CLASS_COLOURS[k % len(CLASS_COLOURS)]),
                                              symbol="os"[k % 2],
-                                             name=f"{layout.target} = {cls:g}")
+                                             name=f"{layout.target} = {format_value(cls)}")
                 item.addItem(scatter)
                 self.points.append(scatter)
             item.setLabel("bottom", f"{layout.x}[:, 0]")
