@@ -155,10 +155,11 @@ class TensorTableModel(QAbstractTableModel):
             return "\n".join(f"{key}: {format_value(value)}" for key, value in state.items()) or None
         if column in ("value", "grad"):
             return f"{full_text(info)}\n\n(Enter or double-click: the whole tensor)"
+        name = info.name.split("  (")[0]  # a twin row's tensor, without its tag
         if column == "shape":
-            return f"{info.name}.shape = {shape_text(info.shape)}"
+            return f"{name}.shape = {shape_text(info.shape)}"
         if column == "requires_grad" and info.kind == "twin param":
-            return TWIN_BOX_TIP.format(name=info.name.split()[0])
+            return TWIN_BOX_TIP.format(name=name)
         return None
 
     def row_info(self, row: int) -> Any:

@@ -121,7 +121,9 @@ def test_twin_rows_show_requires_grad_as_a_read_only_checkbox(make_window: Any, 
     twin_index = model.index(twin, column)
     assert not model.flags(twin_index) & Qt.ItemFlag.ItemIsUserCheckable
     assert model.flags(model.index(main, column)) & Qt.ItemFlag.ItemIsUserCheckable
-    assert "follows the main run" in twin_index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "follows the main run: tick or untick w's box" in twin_index.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(twin, COLUMNS.index("shape")).data(Qt.ItemDataRole.ToolTipRole) == \
+        f"w.shape = {torch.ones(3).shape}"
     # Ticking the twin's box does nothing; the main row's box changes both runs.
     assert not model.setData(twin_index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     assert window.controller.twin.params["w"].requires_grad
