@@ -54,8 +54,8 @@ def quiet_paint_threads() -> None:
 
     Qt 6 hands each large fill to a pool of threads and waits for them. A
     plot's fills are small, and on a busy 2-core machine the hand-over costs
-    more than the fill: a frame of the three plots took ~35 ms with the pool
-    and ~21 ms without (bench/window_bench.py). As with torch's one thread.
+    more than the fill: a frame of the three plots took 29-46 ms with the pool
+    and 19-24 ms without (offscreen, 1600x1000). As with torch's one thread.
     """
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
