@@ -62,6 +62,7 @@ class FrameThrottle(QObject):
             # Auto-run on "fast" iterates until this frame is due (Pace.frame_deadline):
             # a coarse timer firing a few ms late would let it start another burst first.
             self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+            pace.frames.add(self)
         else:
             pace.changed.connect(self._on_pace_changed)
 
@@ -75,6 +76,12 @@ class FrameThrottle(QObject):
             self._timer.start(delay)
             if self._every_frame:
                 pace.frame_due = now + delay / 1000
+
+    def fire_if_pending(self) -> None:
+        """Run the pending callback now (auto-run draws a due frame itself: Pace.draw_if_due)."""
+        if self._pending:
+            self._timer.stop()
+            self._fire()
 
     def _on_pace_changed(self, busy: bool) -> None:
         if not busy and self._pending:
@@ -411,11 +418,14 @@ class Controller(QObject, ControllerUndo):
         if self._speed is not None:
             self.run("iterate")
             return
-        # Until the plots' next frame is due: every moment between frames iterates.
+        # Until the plots' next frame is due: every moment between frames iterates,
+        # then the frame is drawn and the event loop paints it.
+        pace.draw_if_due()
         deadline = pace.frame_deadline(time.perf_counter(), FAST_BUDGET_S)
         while self.playing and time.perf_counter() < deadline:
             if not self.run("iterate"):
                 break
+        pace.draw_if_due()
 
     def shutdown(self) -> None:
         """Stop timers and drop the sessions (called when the window closes)."""

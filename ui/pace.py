@@ -25,6 +25,7 @@ import weakref
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 #: Text views refresh at most this many ms apart while the window is busy (~5 Hz).
 SLOW_MS = 200
@@ -55,6 +56,8 @@ class Pace(QObject):
         self.last_frame = 0.0
         #: perf_counter() when the plots' next frame is due (None: nothing to draw).
         self.frame_due: float | None = None
+        #: The plots' frame throttles (ui.controller.FrameThrottle with every_frame).
+        self.frames: weakref.WeakSet[Any] = weakref.WeakSet()
 
     @property
     def busy(self) -> bool:
@@ -81,17 +84,28 @@ class Pace(QObject):
         """Until when auto-run may iterate before it hands the event loop back.
 
         Until the plots' pending frame is due, but at least :data:`ITERATE_SHARE`
-        of a frame, so a slow frame cannot starve the run; ``now`` (iterate
-        nothing) once the frame is due, so the event loop draws it first;
-        ``now + budget_s`` when no frame is pending or none was drawn lately
-        (no plots on screen).
+        of a frame, so a slow frame cannot starve the run; ``now + budget_s``
+        when no frame is pending or none was drawn lately (no plots on screen).
         """
         due = self.frame_due
         if due is None or now - self.last_frame > 3 * FRAME_MS / 1000:
             return now + budget_s
-        if now >= due:
-            return now
         return max(due, now + ITERATE_SHARE * FRAME_MS / 1000)
+
+    def draw_if_due(self) -> None:
+        """Draw the plots' frame now if it is due (auto-run calls it after each burst).
+
+        The frame's timer would fire at the next turn of the event loop, but
+        auto-run's own zero-interval timer may come first: drawing here keeps
+        one frame per burst, and the event loop paints it right after.
+        """
+        due = self.frame_due
+        if due is not None and time.perf_counter() >= due:
+            for throttle in list(self.frames):
+                if isValid(throttle):  # a closed window's plots may outlive their Qt side
+                    throttle.fire_if_pending()
+                else:
+                    self.frames.discard(throttle)
 
 
 #: The process's one pace (the app has one window; tests make them one after another).

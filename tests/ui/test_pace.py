@@ -79,9 +79,22 @@ def test_auto_run_iterates_until_the_frame_is_due_and_always_a_share_of_one() ->
     assert own.frame_deadline(10.001, 0.025) == pytest.approx(10.0 + FRAME_MS / 1000)
     # A slow frame (28 ms): still a share of a frame to iterate.
     assert own.frame_deadline(10.028, 0.025) == pytest.approx(10.028 + ITERATE_SHARE * FRAME_MS / 1000)
-    assert own.frame_deadline(10.040, 0.025) == 10.040  # due: draw it first
     own.frame_drawn()
     assert own.frame_due is None
+
+
+def test_auto_run_draws_a_due_frame_itself(qtbot: Any) -> None:
+    calls: list[str] = []
+    plots = FrameThrottle(lambda: calls.append("frame"), every_frame=True)
+    plots._fire()
+    plots.mark()  # due in a frame
+    calls.clear()
+    pace.draw_if_due()
+    assert not calls  # not yet due
+    pace.frame_due = 0.0  # as if a frame's time had passed
+    pace.draw_if_due()
+    assert calls == ["frame"] and not plots._timer.isActive()
+    plots.stop()
 
 
 def test_thin_curves_without_markers_while_busy_full_style_after(
