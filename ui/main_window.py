@@ -29,6 +29,7 @@ from ui.controller import SPEEDS, Controller
 from ui.export import ExportCommands
 from ui.messages import MessageBanner
 from ui.model_panel import FieldError, ModelPanel
+from ui.narrow import PanelScroll, fit_toolbar  # s2: the model dock never scrolls sideways
 from ui.phase_strip import PhaseStrip
 from ui.plots import PlotsPanel
 from ui.presets import Preset, default_preset
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         return dock
 
     def _build_docks(self) -> None:
-        self.model_dock = self._dock("Model", "modelDock", _scrolled(self.model_panel),
+        self.model_dock = self._dock("Model", "modelDock", PanelScroll(self.model_panel),
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
 
     def _build_inspector(self) -> None:
@@ -227,7 +228,12 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         for spec in LOOP_ACTIONS:
             toolbar.addAction(self.action(spec.id))
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" speed "))
+        # s2: the label and its combo in one item, so they go to the overflow (») together.
+        speed_box = QWidget()
+        speed_box.setObjectName("speedBox")
+        speed_row = QHBoxLayout(speed_box)
+        speed_row.setContentsMargins(0, 0, 0, 0)
+        speed_row.addWidget(QLabel("speed"))
         self.speed_combo = QComboBox()
         self.speed_combo.setObjectName("speedCombo")
         self.speed_combo.setToolTip("Iterations per second while playing")
@@ -235,12 +241,14 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             self.speed_combo.addItem("fast" if speed is None else f"{speed}/s", speed)
         self.speed_combo.currentIndexChanged.connect(self._on_speed_combo_changed)
         self.speed_combo.setCurrentIndex(self.speed_combo.findData(DEFAULT_SPEED))
-        toolbar.addWidget(self.speed_combo)
+        speed_row.addWidget(self.speed_combo)
+        toolbar.addWidget(speed_box)
         toolbar.addSeparator()
         toolbar.addAction(self.action("actionCompare"))
         toolbar.addAction(self.action("actionAutoZeroGrad"))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+        fit_toolbar(toolbar)  # s2: a "»" overflow button that grows with the zoom
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -537,7 +545,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
                 return
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
-            side = min(440, max(375, int(self.width() * 0.26)))
+            # s2: 30 % of the window (307 px at 1024), never below what the panel needs.
+            side = min(440, max(300, int(self.width() * 0.3),
+                                self.model_dock.minimumSizeHint().width()))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
 
