@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QSizePolicy, QSplitter,
@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.window_commands import WindowCommands
 from ui.presentation import Presentation
-from ui.window_layout import ROOMY_TABS, BannerArea, LayoutKeeper, forget_layout, layout_is_sound
+from ui.window_layout import (
+    ROOMY_TABS, BannerArea, LayoutKeeper, forget_layout, keep_on_screen, layout_is_sound,
+)
 from ui.window_undo import UndoCommands
 from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
 from ui.compare import CompareBar
@@ -517,7 +519,12 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         area = screen.availableGeometry()
         width = max(1024, min(int(area.width() * 0.96), 1920))
         height = max(700, min(int(area.height() * 0.94), 1200))
-        self.layout_keeper.resize_window(min(width, area.width()), min(height, area.height()))
+        # s2: the frame (title bar, borders) must fit too, once the window manager has framed it.
+        extra_w = self.frameGeometry().width() - self.width()
+        extra_h = self.frameGeometry().height() - self.height()
+        self.layout_keeper.resize_window(min(width, area.width() - extra_w),
+                                         min(height, area.height() - extra_h))
+        self._fitted_size = self.size()
         self.move(area.x() + (area.width() - self.width()) // 2,
                   area.y() + (area.height() - self.height()) // 2)
 
@@ -538,6 +545,11 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         """On the first show without saved state, give the docks sensible widths."""
         super().showEvent(event)
+        # s2: once framed (borders known), the first-run size fits the whole frame on screen;
+        # deferred: the frame arrives after the show. A size set since then stands.
+        fitted = getattr(self, "_fitted_size", None)
+        if fitted is not None:
+            QTimer.singleShot(0, self, lambda: self.size() == fitted and keep_on_screen(self))
         if self._check_restored:
             self._check_restored = False
             if not layout_is_sound(self):
