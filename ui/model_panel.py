@@ -107,6 +107,10 @@ class SpecRows(QWidget):
         layout.addWidget(remove)
         for edit in (name_edit, value_edit):
             edit.textChanged.connect(self.edited)
+            # In a narrow dock (200 % zoom) show the start of a long spec, the whole in the tooltip.
+            edit.setCursorPosition(0)
+            edit.setToolTip(edit.text())
+            edit.textChanged.connect(edit.setToolTip)
         entry = (name_edit, value_edit, row)
         remove.clicked.connect(lambda: self._remove(entry))
         self._rows.append(entry)

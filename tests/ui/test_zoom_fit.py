@@ -244,3 +244,15 @@ def test_every_toolbar_action_is_on_the_toolbar_or_behind_a_visible_overflow_but
             f"expanded={extension.isChecked()} toolbar={toolbar.geometry()}")
         extension.click()
         settle(qtbot)
+
+
+def test_a_wrapped_check_box_label_toggles_its_box_and_names_it(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    panel = window.model_panel
+    label = panel.findChild(QLabel, "autoZeroGradCheckLabel")
+    assert label.wordWrap() and label.text() == "auto zero_grad after each Iterate"
+    assert panel.auto_zero_grad_check.accessibleName() == label.text()
+    before = window.action("actionAutoZeroGrad").isChecked()
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
+    assert panel.auto_zero_grad_check.isChecked() is not before
+    assert window.action("actionAutoZeroGrad").isChecked() is not before
