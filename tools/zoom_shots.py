@@ -11,7 +11,8 @@ default model, runs forward and backward, then presses View → Zoom out until
 window's frame against the screen's available geometry and the minimum widths
 that could push it (model dock, toolbar, centre), and whether the model dock
 scrolls sideways. It saves ``zoom_<W>x<H>_<percent>.png`` (a grab of the whole
-X screen, what a user would see) at 100 %, 150 % and 200 %, and exits 1 when the
+X screen, what a user would see) at 100 %, 150 % and 200 % (and the model dock
+scrolled to its end at 200 %), and exits 1 when the
 window left the screen at any step. Look at each PNG as a teacher projecting
 to forty students would: nothing clipped, nothing off-screen.
 """
@@ -107,6 +108,13 @@ def main() -> int:
             QGuiApplication.primaryScreen().grabWindow(0).save(str(path))
             print(f"saved {path}", flush=True)
         if theme.current_zoom() >= theme.MAX_ZOOM - 1e-6:
+            # The rest of the model dock at 200 %: scrolled to its end (it scrolls vertically only).
+            bar = window.model_dock.widget().verticalScrollBar()
+            bar.setValue(bar.maximum())
+            wait(1500)
+            path = out / f"zoom_{tag}_200_dock_end.png"
+            QGuiApplication.primaryScreen().grabWindow(0).save(str(path))
+            print(f"saved {path}", flush=True)
             break
         press(window, "actionZoomIn")
     theme.apply_zoom(theme.DEFAULT_ZOOM)
