@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsPathItem,
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
-    QHBoxLayout,
     QLabel,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.formatting import format_value
 from ui.graph_layout import place
+from ui.header_row import HeaderRow
 from ui.node_steps import NodeStepper
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -50,18 +52,26 @@ X_GAP, Y_GAP, PAD = 44.0, 30.0, 10.0
 LANE = 10.0  # height kept free in a column for an edge that passes through it
 MAX_FIT_SCALE = 1.6  # enlarge small graphs for the projector, but not absurdly
 NODE_ITEMS = 4  # numbers shown per value/grad line inside a node: boxes stay narrow
+MATRIX_ITEMS = 2  # a matrix in a node shows its first and last rows' first and last numbers
 MIN_FIT_SCALE = 0.6  # below this the text is unreadable: scroll instead
 
-LEGEND = "gradient flows ←   (forward reads →)"
+LEGEND = "gradient flows ←  (forward reads →)"
+CLIPPED_HINT = "  · more: scroll, Ctrl+wheel"
+RETAIN_TEXT = "retain_grad"
+RETAIN_TIP = ("retain_grad on intermediates: calls .retain_grad() on every intermediate "
+              "from the next forward on, so their grads show after backward")
+#: The node-by-node explanation takes at most this share of the tab's height (it scrolls
+#: beyond): the graph it explains must keep the rest.
+STEP_TEXT_SHARE = 0.4
 EMPTY_NO_SESSION = "No session loaded"
 EMPTY_NO_FORWARD = "Press Forward (F) to build the graph"
 EMPTY_NO_GRAPH = (
     "No graph was recorded: the output does not require grad\n"
     "(forward under no_grad, or no tensor has requires_grad=True)"
 )
-FREED_CAPTION = (
-    "graph freed: saved tensors are gone; a second backward needs retain_graph=True"
-)
+FREED_CAPTION = "graph freed: a second backward needs retain_graph=True"
+FREED_TIP = ("backward() freed the graph's saved tensors: a second backward through it needs "
+             "retain_graph=True on the first one, or a new forward")
 
 
 def format_numbers(values: Any, max_items: int = 6) -> str:
@@ -77,13 +87,17 @@ def format_numbers(values: Any, max_items: int = 6) -> str:
     Returns
     -------
     str
-        ``"36."``, ``"[1.0000, 2.5000, 3.0000]"``, ``"5×3 [[...], ...]"``: a matrix
-        is prefixed with its shape.
+        ``"36."``, ``"[1.0000, 2.5000, 3.0000]"``, ``"5×3 [[ 1.5410,  ..., -2.1788], ...,
+        [-0.8567,  ..., -1.0712]]"``: a matrix is prefixed with its shape and shows its
+        corners (MATRIX_ITEMS).
     """
     if values is None:
         return "None"
-    text = format_value(values, one_line=True, max_items=max_items)
     shape = np.shape(values)
+    # A matrix in a box: its corners only (torch's own "..."), or a 5x3 w.grad made the box
+    # wider than a 1280 px screen's Graph tab.
+    items = min(max_items, MATRIX_ITEMS) if len(shape) > 1 else max_items
+    text = format_value(values, one_line=True, max_items=items)
     return "×".join(map(str, shape)) + f" {text}" if len(shape) > 1 else text
 
 
@@ -128,6 +142,40 @@ class _NodeItem(QGraphicsRectItem):
         return item
 
 
+class _ElidedLabel(QLabel):
+    """One line that elides at the end (``…``) when narrow, the whole text in its tooltip."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        """Show ``text`` (elided to the width); :meth:`full_text` and the tooltip keep it all."""
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        """The text before eliding."""
+        return self._full
+
+    def minimumSizeHint(self) -> Any:  # noqa: N802 - Qt API
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.minimumWidth())
+        return hint
+
+    def _elide(self) -> None:
+        width = max(1, self.contentsRect().width())
+        self.setText(QFontMetrics(self.font()).elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._elide()
+
+
 class _ZoomView(QGraphicsView):
     """QGraphicsView that fits its content on update and zooms with Ctrl+wheel.
 
@@ -152,11 +200,18 @@ class _ZoomView(QGraphicsView):
         scale = self.transform().m11()
         if scale > MAX_FIT_SCALE or scale < MIN_FIT_SCALE:
             bounded = min(MAX_FIT_SCALE, max(MIN_FIT_SCALE, scale))
+            if scale < MIN_FIT_SCALE:
+                # It scrolls sideways anyway: as large as the height allows (up to the
+                # scene's own size), since a short tab squeezed a wide graph to 0.6.
+                bar = self.horizontalScrollBar().sizeHint().height()
+                tall = (self.viewport().height() - bar) / max(1.0, rect.height())
+                bounded = min(1.0, max(MIN_FIT_SCALE, tall))
             self.resetTransform()
             self.scale(bounded, bounded)
         if scale < MIN_FIT_SCALE:
-            # Too wide to fit: start where the forward pass reads from, the params.
+            # Too big to fit: start where the forward pass reads from, the params, top left.
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
         self.fitted.emit(scale < MIN_FIT_SCALE)
 
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
@@ -192,40 +247,75 @@ class GraphView(QWidget):
         # Whether intermediates were told to retain_grad at the last forward:
         # what decides if "grad: None" means "not retained" or "no backward yet".
         self._retained_at_forward = False
-        self.retain_check = QCheckBox("retain_grad on intermediates")
+        self.retain_check = QCheckBox(RETAIN_TEXT)
         self.retain_check.setFont(_font(LABEL_PT))
-        self.retain_check.setToolTip("Calls .retain_grad() on every intermediate from the next forward on")
+        self.retain_check.setToolTip(RETAIN_TIP)
         self.retain_check.toggled.connect(self._on_retain_toggled)
-        self.legend = QLabel(LEGEND)
+        # One line that elides (the whole text in its tooltip): a wrapped legend took the
+        # rows the graph needs at 1280x720.
+        self.legend = _ElidedLabel()
         self.legend.setFont(_font(LABEL_PT, bold=True))
-        self.legend.setWordWrap(True)  # wraps rather than widening a 1024 px window
+        self.legend.set_full_text(LEGEND)
         self.caption = QLabel(FREED_CAPTION)
         self.caption.setFont(_font(LABEL_PT, bold=True))
         self.caption.setStyleSheet(f"color: {OUT_EDGE.name()};")
         self.caption.setWordWrap(True)
+        self.caption.setToolTip(FREED_TIP)
         self.caption.setMinimumWidth(10)
         self.empty_label = QLabel(EMPTY_NO_SESSION)
         self.empty_label.setFont(_font(20))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.stepper = NodeStepper()
+        self.stepper = NodeStepper(buttons_outside=True)
         self.stepper.moved.connect(self._on_stepper_moved)
+        # The explanation scrolls past a share of the tab's height: never over the graph.
+        self.step_scroll = QScrollArea()
+        self.step_scroll.setObjectName("nodeTextScroll")
+        self.step_scroll.setWidget(self.stepper)
+        self.step_scroll.setWidgetResizable(True)
+        self.step_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.step_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stepper.text.installEventFilter(self)  # its text changes: fit the height again
         self.view = _ZoomView()
         self.view.setScene(QGraphicsScene(self))
         self.view.fitted.connect(self._on_view_fitted)
         self._stack = QStackedWidget()
         self._stack.addWidget(self.empty_label)
         self._stack.addWidget(self.view)
-        top = QHBoxLayout()
-        top.addWidget(self.legend)
-        top.addStretch(1)
-        top.addWidget(self.retain_check)
+        # Node by node's buttons share the legend's row: one row of controls, then the
+        # explanation, then the graph (the checkbox takes a row of its own when narrow).
+        self.header = HeaderRow(
+            [(self.stepper.next_button, 0), (self.stepper.previous_button, 0), (self.legend, 1)],
+            [(self.retain_check, 0)], "graphHeader")
         box = QVBoxLayout(self)
-        box.addLayout(top)
+        box.setContentsMargins(6, 4, 6, 4)
+        box.setSpacing(3)
+        box.addWidget(self.header)
         box.addWidget(self.caption)
-        box.addWidget(self.stepper)
+        box.addWidget(self.step_scroll)
         box.addWidget(self._stack, 1)
         self.refresh()
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
+        if watched is self.stepper.text and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, self._fit_step_text)
+        return False
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.header.arrange(self.contentsRect().width() - 12)
+        self._fit_step_text()
+
+    def _fit_step_text(self) -> None:
+        """The explanation as tall as its wrapped text, up to STEP_TEXT_SHARE of the tab."""
+        text = self.stepper.text
+        width = self.step_scroll.width() - self.step_scroll.verticalScrollBar().sizeHint().width()
+        need = text.heightForWidth(max(50, width))
+        need = need if need > 0 else text.sizeHint().height()
+        cap = max(QFontMetrics(text.font()).lineSpacing() * 2, int(self.height() * STEP_TEXT_SHARE))
+        height = min(need, cap)
+        if self.step_scroll.height() != height or self.step_scroll.maximumHeight() != height:
+            self.step_scroll.setFixedHeight(height)
 
     # -- session wiring -------------------------------------------------------
     def set_session(self, session: Any) -> None:
@@ -272,7 +362,9 @@ class GraphView(QWidget):
             self.refresh()
 
     def _on_view_fitted(self, clipped: bool) -> None:
-        self.legend.setText(LEGEND + ("  · more: scroll, Ctrl+wheel" if clipped else ""))
+        self.legend.set_full_text(LEGEND + (CLIPPED_HINT if clipped else ""))
+        if clipped:
+            self._show_current()  # a refit scrolls back to the params: not past the node shown
 
     def _on_retain_toggled(self, flag: bool) -> None:
         if self._session is not None:
@@ -414,6 +506,7 @@ class GraphView(QWidget):
         self.stepper.previous_node()
 
     def _on_stepper_moved(self, _index: int) -> None:
+        self._fit_step_text()
         self._highlight()
 
     def _highlight(self) -> None:
@@ -439,6 +532,7 @@ class GraphView(QWidget):
             return
         self.caption.setVisible(False)  # while replaying, the numbers matter more than "freed"
         if current.is_leaf:
+            self._show_current()
             return
         outgoing = [k for k, (i, _j) in enumerate(self._edge_ends) if i == current.graph_index]
         passed = [g for g, target in zip(current.grads_out, current.targets) if target is not None]
@@ -451,6 +545,25 @@ class GraphView(QWidget):
             below = seen[target] % 2 == 1
             seen[target] += 1
             self._marks.append(self._edge_label(edge, format_numbers(grad, NODE_ITEMS), below))
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """Scroll so the replayed node and what it passes on are on screen (a wide graph
+        scrolls sideways: the node being explained must never be the part cut off)."""
+        current = self.stepper.node
+        if current is None or not 0 <= current.graph_index < len(getattr(self, "_nodes", [])):
+            return
+        node = self._nodes[current.graph_index]
+        rect = node.sceneBoundingRect()
+        for mark in self._marks:
+            rect = rect.united(mark.sceneBoundingRect())
+        # Labels moved off the boxes may stand outside the rect the view was fitted to.
+        self.view.setSceneRect(self.view.sceneRect().united(rect.adjusted(-8, -6, 8, 6)))
+        seen = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        if rect.width() <= seen.width() and rect.height() <= seen.height():
+            self.view.ensureVisible(rect, 16, 8)
+        else:
+            self.view.centerOn(node)
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
         label = QGraphicsSimpleTextItem(text)
@@ -460,6 +573,15 @@ class GraphView(QWidget):
         rect = label.boundingRect()
         y = point.y() + 4 if below else point.y() - rect.height() - 4
         label.setPos(point.x() - rect.width() / 2, y)
+        # A label wider than the gap between two columns would cover a box's text: move it
+        # off the boxes, above (or below) them.
+        for _ in range(len(self._nodes)):
+            hit = [n.sceneBoundingRect() for n in self._nodes
+                   if n.sceneBoundingRect().intersects(label.sceneBoundingRect().adjusted(-3, -1, 3, 1))]
+            if not hit:
+                break
+            y = (max(r.bottom() for r in hit) + 3) if below else (min(r.top() for r in hit) - rect.height() - 3)
+            label.setY(y)
         back = QGraphicsRectItem(label.boundingRect().adjusted(-3, -1, 3, 1), label)
         back.setBrush(QBrush(QColor(255, 255, 255, 225)))
         back.setPen(QPen(Qt.PenStyle.NoPen))

@@ -4,8 +4,8 @@ At 1280x720 the Lesson tab gets about 245 px under the plots. The question, its
 answer and "PyTorch says" must all be readable there without nested scroll
 boxes, so the pane spends no row it does not need:
 
-* :class:`HeaderRow` puts the lesson picker and Back / Step n of N / Next on one
-  row when the width allows it, on two rows otherwise (200 % zoom);
+* :class:`ui.header_row.HeaderRow` puts the lesson picker and Back / Step n of N /
+  Next on one row when the width allows it, on two rows otherwise (200 % zoom);
 * :func:`values_html` writes the step's tensors as ``print`` shows them, stacking
   the blocks in columns side by side (one-line tensors beside w.grad's rows) with
   "PyTorch says:" on their left instead of a line of its own;
@@ -22,65 +22,12 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 #: Lines of "PyTorch this step ran" shown; the rest are counted in a last comment line.
 CODE_LINES_SHOWN = 8
 #: Room between two tensor blocks laid side by side, in monospace characters.
 BLOCK_GAP_CHARS = 3
 VALUES_HEADING = "PyTorch says:"
-
-
-class HeaderRow(QWidget):
-    """Two groups of widgets on one row when they fit the width, else one row each.
-
-    Parameters
-    ----------
-    first, second:
-        ``(widget, stretch)`` pairs: the lesson picker, then the step navigation.
-    """
-
-    def __init__(self, first: Sequence[tuple[QWidget, int]], second: Sequence[tuple[QWidget, int]],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("lessonHeader")
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self._first, self._second = list(first), list(second)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(3)
-        self._rows = (QHBoxLayout(), QHBoxLayout())
-        for row in self._rows:
-            box.addLayout(row)
-        for widget, stretch in self._first:
-            self._rows[0].addWidget(widget, stretch)
-        for widget, stretch in self._second:
-            self._rows[1].addWidget(widget, stretch)
-        self.one_row = False
-
-    def needed_width(self) -> int:
-        """Width both groups need on a single row (their size hints plus the spacing)."""
-        widgets = [w for w, _ in (*self._first, *self._second) if not w.isHidden()]
-        spacing = max(0, self._rows[0].spacing())
-        return sum(w.sizeHint().width() for w in widgets) + spacing * max(0, len(widgets) - 1) + 12
-
-    def arrange(self, width: int | None = None) -> None:
-        """One row if everything fits ``width`` (default: this widget's), else two."""
-        one = (self.width() if width is None else width) >= self.needed_width()
-        if one == self.one_row:
-            return
-        self.one_row = one
-        target = self._rows[0] if one else self._rows[1]
-        for widget, stretch in self._second:
-            self._rows[0].removeWidget(widget)
-            self._rows[1].removeWidget(widget)
-            # On a shared row the first group (the picker, showing the title) takes the room.
-            target.addWidget(widget, 0 if one else stretch)
-        self.updateGeometry()
-
-    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        self.arrange()
 
 
 def _block(key: str, text: str) -> tuple[list[str], int]:

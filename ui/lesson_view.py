@@ -27,7 +27,8 @@ from playground.lessons import actual_value, list_lessons, load_lesson  # torch-
 from ui import files as file_dialogs
 from ui import theme
 from ui.formatting import format_value
-from ui.lesson_layout import HeaderRow, short_code, values_html
+from ui.header_row import HeaderRow
+from ui.lesson_layout import short_code, values_html
 from ui.messages import describe
 
 #: The narration is projected to a room: at least 1.3 times the application font.
@@ -207,7 +208,7 @@ class LessonPanel(QWidget):
         layout.setSpacing(3)
         # Picker and Back / Step n of N / Next share a row when they fit (the combo
         # shows the lesson's title, so no row is spent on a title while a lesson runs).
-        self.header = HeaderRow(self._build_picker(), self._build_nav())
+        self.header = HeaderRow(self._build_picker(), self._build_nav(), "lessonHeader")
         layout.addWidget(self.header)
         self.title_label = _label("lessonTitle")
         self.notice_label = _label("lessonNotice", rich=True)

@@ -71,6 +71,12 @@ def explain(node: Any, nodes: list[Any]) -> list[str]:
 class NodeStepper(QWidget):
     """Previous node / Next node buttons and the current node's explanation.
 
+    Parameters
+    ----------
+    buttons_outside:
+        The owner lays the two buttons out itself (the Graph tab puts them on its
+        legend's row): this widget then holds only the explanation, full width.
+
     Signals
     -------
     moved(int)
@@ -79,7 +85,7 @@ class NodeStepper(QWidget):
 
     moved = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, buttons_outside: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("nodeStepper")
         self.nodes: list[Any] = []
@@ -101,15 +107,18 @@ class NodeStepper(QWidget):
         font = QFont(self.text.font())
         font.setPointSizeF(max(font.pointSizeF(), 12.0))
         self.text.setFont(font)
-        # Buttons on the left, the explanation beside them: no row is spent on the buttons alone.
-        box = QHBoxLayout(self)
+        # The explanation takes the full width (fewer wrapped lines, so more room for the
+        # graph); a vertical layout also gives the wrapped text its height for the width.
+        box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.next_button)
-        buttons.addWidget(self.previous_button)
-        buttons.addStretch(1)
-        box.addLayout(buttons)
-        box.addWidget(self.text, 1)
+        box.setSpacing(3)
+        if not buttons_outside:
+            buttons = QHBoxLayout()
+            buttons.addWidget(self.next_button)
+            buttons.addWidget(self.previous_button)
+            buttons.addStretch(1)
+            box.addLayout(buttons)
+        box.addWidget(self.text)
         self._update()
 
     def set_trace(self, nodes: list[Any]) -> None:
