@@ -194,7 +194,7 @@ class _ZoomView(QGraphicsView):
     def fit_all(self) -> None:
         """Show the whole scene, enlarging small graphs up to MAX_FIT_SCALE."""
         self.user_zoomed = False
-        rect = self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20)
+        rect = self.scene().itemsBoundingRect().adjusted(-12, -12, 12, 12)
         self.setSceneRect(rect)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         scale = self.transform().m11()
@@ -401,10 +401,14 @@ class GraphView(QWidget):
             self.stepper.set_trace([])
             return
         infos = {t.name: t for t in s.tensors()}
+        self._refreshing = True  # the stepper may reset: no redraw from inside this one
+        try:
+            self._sync_trace()
+        finally:
+            self._refreshing = False
         self._draw(graph, infos)
         self._stack.setCurrentWidget(self.view)
         self.view.fit_all()
-        self._sync_trace()
         self._highlight()
 
     def _draw(self, graph: Any, infos: dict[str, Any]) -> None:
@@ -417,7 +421,11 @@ class GraphView(QWidget):
             scene.addItem(item)
             self._nodes.append(item)
         sizes = [(n.rect().width(), n.rect().height()) for n in self._nodes]
-        placed = place(len(sizes), graph.edges, X_GAP, Y_GAP, sizes, lane=LANE)
+        # Node by node labels each edge with the gradient it carries: the columns stand
+        # that far apart, so a label sits between two boxes, not above or over them.
+        self._drawn_stepping = self.stepper.node is not None
+        gap = self._label_gap() if self._drawn_stepping else X_GAP
+        placed = place(len(sizes), graph.edges, gap, Y_GAP, sizes, lane=LANE)
         for item, (x, y) in zip(self._nodes, placed.centres):
             item.setPos(x - item.rect().width() / 2, y - item.rect().height() / 2)
         # x * x gives two parallel edges: bow them apart symmetrically.
@@ -505,9 +513,23 @@ class GraphView(QWidget):
         """Back one node (key Shift+N)."""
         self.stepper.previous_node()
 
+    def _label_gap(self) -> float:
+        """Room between columns for the widest gradient label of the replayed backward."""
+        metrics = QFontMetrics(_font(DETAIL_PT, bold=True))
+        widths = [metrics.horizontalAdvance(format_numbers(grad, NODE_ITEMS))
+                  for node in self.stepper.nodes
+                  for grad, target in zip(node.grads_out, node.targets) if target is not None]
+        return max([X_GAP, *(w + 40.0 for w in widths)])  # the arrowhead and some air
+
     def _on_stepper_moved(self, _index: int) -> None:
         self._fit_step_text()
-        self._highlight()
+        if getattr(self, "_refreshing", False):
+            return  # refresh() draws and highlights once the trace is set
+        if getattr(self, "_nodes", None) and (self.stepper.node is not None) != getattr(
+                self, "_drawn_stepping", False):
+            self.refresh()  # into or out of node by node: the columns' gap changes
+        else:
+            self._highlight()
 
     def _highlight(self) -> None:
         """Outline the replayed node, fade the ones not reached yet, label what it passes on."""
@@ -560,10 +582,16 @@ class GraphView(QWidget):
         # Labels moved off the boxes may stand outside the rect the view was fitted to.
         self.view.setSceneRect(self.view.sceneRect().united(rect.adjusted(-8, -6, 8, 6)))
         seen = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        if rect.width() <= seen.width() and rect.height() <= seen.height():
-            self.view.ensureVisible(rect, 16, 8)
-        else:
-            self.view.centerOn(node)
+        # Best: the node, its labels and the boxes they go to; else the node and its labels.
+        whole = rect
+        for i, j in self._edge_ends:
+            if i == current.graph_index:
+                whole = whole.united(self._nodes[j].sceneBoundingRect())
+        for shown in (whole, rect):
+            if shown.width() <= seen.width() - 16 and shown.height() <= seen.height():
+                self.view.centerOn(shown.center())
+                return
+        self.view.centerOn(node)
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
         label = QGraphicsSimpleTextItem(text)
