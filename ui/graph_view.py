@@ -8,12 +8,10 @@ arrows show where the gradient flows during ``backward()``: right to left.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsPathItem,
@@ -21,39 +19,21 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
     QLabel,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.controller import FrameThrottle, connect_session, disconnect_session
-from ui.formatting import format_value
+from ui.graph_items import (  # noqa: F401 - NODE_ITEMS, format_numbers: the graph's API
+    ARROW, CURRENT_EDGE, DETAIL_PT, FREED_INK, LABEL_PT, LANE, NODE_ITEMS, NOT_YET_OPACITY,
+    OUT_EDGE, X_GAP, Y_GAP, NodeItem, ZoomView, font, format_numbers,
+)
 from ui.graph_layout import place
-from ui.header_row import HeaderRow
+from ui.header_row import ElidedLabel, HeaderRow
 from ui.node_steps import NodeStepper
-
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-# Node kinds also differ in outline width and title text, never colour alone.
-LEAF_FILL, LEAF_EDGE = QColor("#DCEEFB"), QColor("#0072B2")
-OP_FILL, OP_EDGE = QColor("#FDF0D5"), QColor("#B07800")
-OUT_FILL, OUT_EDGE = QColor("#FBE3D6"), QColor("#D55E00")
-INK = QColor("#1A1A1A")
-ARROW = QColor("#333333")
-FREED_INK, FREED_FILL = QColor("#8C8C8C"), QColor("#F2F2F2")
-CURRENT_EDGE = QColor("#CC0077")  # the node being replayed (node by node), and what it passes on
-NOT_YET_OPACITY = 0.3  # nodes the replayed backward has not reached yet
-
-TITLE_PT, DETAIL_PT, LABEL_PT = 17, 14, 14
-X_GAP, Y_GAP, PAD = 44.0, 30.0, 10.0
-LANE = 10.0  # height kept free in a column for an edge that passes through it
-MAX_FIT_SCALE = 1.6  # enlarge small graphs for the projector, but not absurdly
-NODE_ITEMS = 4  # numbers shown per value/grad line inside a node: boxes stay narrow
-MATRIX_ITEMS = 2  # a matrix in a node shows its first and last rows' first and last numbers
-MIN_FIT_SCALE = 0.6  # below this the text is unreadable: scroll instead
 
 LEGEND = "gradient flows ←  (forward reads →)"
 CLIPPED_HINT = "  · more: scroll, Ctrl+wheel"
@@ -72,161 +52,6 @@ EMPTY_NO_GRAPH = (
 FREED_CAPTION = "graph freed: a second backward needs retain_graph=True"
 FREED_TIP = ("backward() freed the graph's saved tensors: a second backward through it needs "
              "retain_graph=True on the first one, or a new forward")
-
-
-def format_numbers(values: Any, max_items: int = 6) -> str:
-    """A node's numbers on one line, as ``print(tensor)`` shows them (torch's formatter).
-
-    Parameters
-    ----------
-    values:
-        A float, nested lists of floats, or a numpy array; ``None`` gives "None".
-    max_items:
-        Longer tensors are summarised by torch itself (its ``threshold`` option, "...").
-
-    Returns
-    -------
-    str
-        ``"36."``, ``"[1.0000, 2.5000, 3.0000]"``, ``"5×3 [[ 1.5410,  ..., -2.1788], ...,
-        [-0.8567,  ..., -1.0712]]"``: a matrix is prefixed with its shape and shows its
-        corners (MATRIX_ITEMS).
-    """
-    if values is None:
-        return "None"
-    shape = np.shape(values)
-    # A matrix in a box: its corners only (torch's own "..."), or a 5x3 w.grad made the box
-    # wider than a 1280 px screen's Graph tab.
-    items = min(max_items, MATRIX_ITEMS) if len(shape) > 1 else max_items
-    text = format_value(values, one_line=True, max_items=items)
-    return "×".join(map(str, shape)) + f" {text}" if len(shape) > 1 else text
-
-
-def _font(points: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
-
-
-class _NodeItem(QGraphicsRectItem):
-    """A box with a bold title line and smaller detail lines underneath."""
-
-    def __init__(self, title: str, details: Sequence[str], kind: str, freed: bool) -> None:
-        super().__init__()
-        self.title = title
-        self.details = list(details)
-        self.kind = kind
-        ink = FREED_INK if freed else INK
-        texts = [self._text(title, TITLE_PT, True, ink)]
-        texts += [self._text(line, DETAIL_PT, False, ink) for line in self.details]
-        width = max(t.boundingRect().width() for t in texts) + 2 * PAD
-        y = PAD
-        for t in texts:
-            t.setPos(PAD, y)
-            y += t.boundingRect().height() + 2
-        self.setRect(0, 0, width, y + PAD - 2)
-        fill, edge = {"leaf": (LEAF_FILL, LEAF_EDGE), "output": (OUT_FILL, OUT_EDGE)}.get(
-            kind, (OP_FILL, OP_EDGE)
-        )
-        pen = QPen(FREED_INK if freed else edge, 4 if kind == "output" else 2)
-        if freed:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        self.setPen(pen)
-        self.base_pen = pen  # restored when node-by-node highlighting moves on
-        self.setBrush(QBrush(FREED_FILL if freed else fill))
-
-    def _text(self, text: str, points: int, bold: bool, ink: QColor) -> QGraphicsSimpleTextItem:
-        item = QGraphicsSimpleTextItem(text, self)
-        item.setFont(_font(points, bold))
-        item.setBrush(QBrush(ink))
-        return item
-
-
-class _ElidedLabel(QLabel):
-    """One line that elides at the end (``…``) when narrow, the whole text in its tooltip."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(40)
-        self.set_full_text(text)
-
-    def set_full_text(self, text: str) -> None:
-        """Show ``text`` (elided to the width); :meth:`full_text` and the tooltip keep it all."""
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def full_text(self) -> str:
-        """The text before eliding."""
-        return self._full
-
-    def minimumSizeHint(self) -> Any:  # noqa: N802 - Qt API
-        hint = super().minimumSizeHint()
-        hint.setWidth(self.minimumWidth())
-        return hint
-
-    def _elide(self) -> None:
-        width = max(1, self.contentsRect().width())
-        self.setText(QFontMetrics(self.font()).elidedText(self._full, Qt.TextElideMode.ElideRight, width))
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)
-        self._elide()
-
-
-class _ZoomView(QGraphicsView):
-    """QGraphicsView that fits its content on update and zooms with Ctrl+wheel.
-
-    ``fitted(clipped)`` reports after each fit whether part of the graph is
-    off-screen because fitting it all would make the text too small.
-    """
-
-    fitted = Signal(bool)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.user_zoomed = False
-
-    def fit_all(self) -> None:
-        """Show the whole scene, enlarging small graphs up to MAX_FIT_SCALE."""
-        self.user_zoomed = False
-        rect = self.scene().itemsBoundingRect().adjusted(-12, -12, 12, 12)
-        self.setSceneRect(rect)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        scale = self.transform().m11()
-        if scale > MAX_FIT_SCALE or scale < MIN_FIT_SCALE:
-            bounded = min(MAX_FIT_SCALE, max(MIN_FIT_SCALE, scale))
-            if scale < MIN_FIT_SCALE:
-                # It scrolls sideways anyway: as large as the height allows (up to the
-                # scene's own size), since a short tab squeezed a wide graph to 0.6.
-                bar = self.horizontalScrollBar().sizeHint().height()
-                tall = (self.viewport().height() - bar) / max(1.0, rect.height())
-                bounded = min(1.0, max(MIN_FIT_SCALE, tall))
-            self.resetTransform()
-            self.scale(bounded, bounded)
-        if scale < MIN_FIT_SCALE:
-            # Too big to fit: start where the forward pass reads from, the params, top left.
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
-            self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
-        self.fitted.emit(scale < MIN_FIT_SCALE)
-
-    def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            factor = 1.15 ** (event.angleDelta().y() / 120)
-            self.scale(factor, factor)
-            self.user_zoomed = True
-            event.accept()
-        else:
-            super().wheelEvent(event)
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        if not self.user_zoomed and self.scene() is not None:
-            self.fit_all()
 
 
 class GraphView(QWidget):
@@ -248,22 +73,22 @@ class GraphView(QWidget):
         # what decides if "grad: None" means "not retained" or "no backward yet".
         self._retained_at_forward = False
         self.retain_check = QCheckBox(RETAIN_TEXT)
-        self.retain_check.setFont(_font(LABEL_PT))
+        self.retain_check.setFont(font(LABEL_PT))
         self.retain_check.setToolTip(RETAIN_TIP)
         self.retain_check.toggled.connect(self._on_retain_toggled)
         # One line that elides (the whole text in its tooltip): a wrapped legend took the
         # rows the graph needs at 1280x720.
-        self.legend = _ElidedLabel()
-        self.legend.setFont(_font(LABEL_PT, bold=True))
+        self.legend = ElidedLabel()
+        self.legend.setFont(font(LABEL_PT, bold=True))
         self.legend.set_full_text(LEGEND)
         self.caption = QLabel(FREED_CAPTION)
-        self.caption.setFont(_font(LABEL_PT, bold=True))
+        self.caption.setFont(font(LABEL_PT, bold=True))
         self.caption.setStyleSheet(f"color: {OUT_EDGE.name()};")
         self.caption.setWordWrap(True)
         self.caption.setToolTip(FREED_TIP)
         self.caption.setMinimumWidth(10)
         self.empty_label = QLabel(EMPTY_NO_SESSION)
-        self.empty_label.setFont(_font(20))
+        self.empty_label.setFont(font(20))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.stepper = NodeStepper(buttons_outside=True)
@@ -276,7 +101,7 @@ class GraphView(QWidget):
         self.step_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.step_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stepper.text.installEventFilter(self)  # its text changes: fit the height again
-        self.view = _ZoomView()
+        self.view = ZoomView()
         self.view.setScene(QGraphicsScene(self))
         self.view.fitted.connect(self._on_view_fitted)
         self._stack = QStackedWidget()
@@ -371,7 +196,7 @@ class GraphView(QWidget):
             self._session.set_retain_grad(flag)
 
     # -- drawing --------------------------------------------------------------
-    def node_items(self) -> list[_NodeItem]:
+    def node_items(self) -> list[NodeItem]:
         """The node boxes currently drawn, in the engine's node order."""
         return list(self._nodes)
 
@@ -385,7 +210,7 @@ class GraphView(QWidget):
         self._throttle.stop()
         scene = self.view.scene()
         scene.clear()
-        self._nodes: list[_NodeItem] = []
+        self._nodes: list[NodeItem] = []
         self._edges: list[QGraphicsPathItem] = []
         self._edge_ends: list[tuple[int, int]] = []
         self._marks: list[Any] = []
@@ -417,7 +242,7 @@ class GraphView(QWidget):
         for i, node in enumerate(graph.nodes):
             kind = "leaf" if node.label == "AccumulateGrad" else "output" if i in roots else "op"
             title, details = self._node_text(node, infos.get(node.tensor or ""), kind)
-            item = _NodeItem(title, details, kind, graph.freed)
+            item = NodeItem(title, details, kind, graph.freed)
             scene.addItem(item)
             self._nodes.append(item)
         sizes = [(n.rect().width(), n.rect().height()) for n in self._nodes]
@@ -461,7 +286,7 @@ class GraphView(QWidget):
         return "None (no backward yet)" if self._retained_at_forward else "None (not retained)"
 
     def _add_edge(
-        self, src: _NodeItem, dst: _NodeItem, route: list[tuple[float, float]], offset: float, freed: bool
+        self, src: NodeItem, dst: NodeItem, route: list[tuple[float, float]], offset: float, freed: bool
     ) -> None:
         # Gradient goes from src (right) to dst (left): leave src's left side,
         # pass through the lanes of skipped columns, arrive at dst's right
@@ -515,7 +340,7 @@ class GraphView(QWidget):
 
     def _label_gap(self) -> float:
         """Room between columns for the widest gradient label of the replayed backward."""
-        metrics = QFontMetrics(_font(DETAIL_PT, bold=True))
+        metrics = QFontMetrics(font(DETAIL_PT, bold=True))
         widths = [metrics.horizontalAdvance(format_numbers(grad, NODE_ITEMS))
                   for node in self.stepper.nodes
                   for grad, target in zip(node.grads_out, node.targets) if target is not None]
@@ -595,7 +420,7 @@ class GraphView(QWidget):
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
         label = QGraphicsSimpleTextItem(text)
-        label.setFont(_font(DETAIL_PT, bold=True))
+        label.setFont(font(DETAIL_PT, bold=True))
         label.setBrush(QBrush(CURRENT_EDGE))
         point = edge.path().pointAtPercent(0.5)
         rect = label.boundingRect()

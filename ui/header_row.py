@@ -1,4 +1,5 @@
-"""A bar of two widget groups: one row when both fit the width, two rows when they do not.
+"""Rows that keep to one line: two widget groups sharing a row when they fit, and a label
+that elides.
 
 The Lesson and Graph tabs live under the plots at 1280x720, where a row of height
 is worth more than a row of width; at 200 % zoom the same widgets no longer fit
@@ -8,8 +9,11 @@ side by side and take a row each rather than clip or widen the window.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 
 class HeaderRow(QWidget):
@@ -69,3 +73,37 @@ class HeaderRow(QWidget):
     def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)  # type: ignore[arg-type]
         self.arrange()
+
+
+class ElidedLabel(QLabel):
+    """One line that elides at the end (``…``) when narrow, the whole text in its tooltip."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        """Show ``text`` (elided to the width); :meth:`full_text` and the tooltip keep it all."""
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        """The text before eliding."""
+        return self._full
+
+    def minimumSizeHint(self) -> Any:  # noqa: N802 - Qt API
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.minimumWidth())
+        return hint
+
+    def _elide(self) -> None:
+        width = max(1, self.contentsRect().width())
+        self.setText(QFontMetrics(self.font()).elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._elide()

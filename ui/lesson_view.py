@@ -10,8 +10,6 @@ panel does not even import torch (titles are read from the TOML text).
 from __future__ import annotations
 
 import html
-import tomllib
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,7 @@ from ui import theme
 from ui.formatting import format_value
 from ui.header_row import HeaderRow
 from ui.lesson_layout import short_code, values_html
-from ui.messages import describe
+from ui.lesson_text import describe_action, error_text, first_sentence, lesson_title, rehearse
 
 #: The narration is projected to a room: at least 1.3 times the application font.
 NARRATION_SCALE = 1.3
@@ -66,82 +64,6 @@ QLabel#lessonDescription, QLabel#lessonCodeHeading { color: #555555; }
 QLabel#lessonComplete { color: #00704F; font-weight: bold; }
 QPushButton[role="lessonNav"] { padding: 3px 12px; font-weight: bold; }
 """
-
-
-# ------------------------------------------------------------------ pure helpers
-def first_sentence(text: str) -> str:
-    """PyTorch's messages run on; the first sentence is what a room can read."""
-    head, dot, rest = text.partition(". ")
-    return head + "." if dot and rest else text
-
-
-def error_text(exc: BaseException) -> tuple[str, str | None, str | None]:
-    """(what happened with the line at fault, what PyTorch said, what to do)."""
-    if isinstance(exc, PlaygroundError):
-        named = exc.line is None or f"line {exc.line}" in exc.message.lower()
-        what = exc.message if named else f"Line {exc.line}: {exc.message}"
-        said = exc.torch_message
-        if said and said in what:  # the message already quotes PyTorch: say it once
-            said = None
-        return what, said, exc.hint
-    return describe(exc)
-
-
-def _rehearse(lesson: Any) -> None:
-    """Run every step of ``lesson`` headless on a throwaway session: a step that fails
-    raises here, naming it, before the running lesson and session are replaced."""
-    trial = lesson.new_session()
-    for i, step in enumerate(lesson.steps):
-        try:
-            lesson.run_step(trial, i)
-        except PlaygroundError as exc:
-            exc.message = f"Step {i + 1} of the lesson fails: {exc.message}"
-            exc.args = (exc.message,)
-            exc.line = exc.line or step.line
-            raise
-
-
-def _gradient_code(spec: Any) -> str:
-    text = str(spec).strip()
-    if isinstance(spec, (list, int, float)):
-        return f"torch.tensor({format_value(spec) if isinstance(spec, list) else spec})"
-    return text if text.startswith("torch.") else f"torch.{text}"
-
-
-def describe_action(method: str, kwargs: dict[str, Any], config: dict[str, Any]) -> list[str]:
-    """The PyTorch an action will run, written before running it (for questions and errors)."""
-    forward = [ln.strip() for ln in str(config.get("forward", "")).splitlines() if ln.strip()]
-    output = forward[-1].split("=", 1)[0].strip() if forward else "out"
-    if method == "forward":
-        no_grad = ["with torch.no_grad():", *("    " + ln for ln in forward)]
-        return no_grad if kwargs.get("no_grad") else forward
-    if method == "backward":
-        args = [_gradient_code(kwargs["gradient"])] if "gradient" in kwargs else []
-        args += ["retain_graph=True"] if kwargs.get("retain_graph") else []
-        return [f"{kwargs.get('of', output)}.backward({', '.join(args)})"]
-    if method == "step":
-        if config.get("update") == "manual":
-            return ["with torch.no_grad():",
-                    *(f"    {p} -= lr * {p}.grad" for p in config.get("params", {}))]
-        return ["optimizer.step()"]
-    simple = {
-        "zero_grad": f"optimizer.zero_grad(set_to_none={bool(kwargs.get('set_to_none', False))})",
-        "iterate": "# one iteration: forward, backward, step",
-        "set_requires_grad": f"{kwargs.get('name')}.requires_grad_({kwargs.get('flag')})",
-        "set_retain_grad": "# intermediates call .retain_grad() from the next forward on",
-        "reset": "# back to the initial values",
-    }
-    return [simple.get(method, f"# {method}")]
-
-
-def lesson_title(name: str) -> str:
-    """A built-in lesson's title, read from its TOML text (cheap: no Session, no torch)."""
-    try:
-        text = (files("resources") / "lessons" / f"{name}.toml").read_text(encoding="utf-8-sig")
-        title = tomllib.loads(text).get("lesson", {}).get("title")
-    except (OSError, tomllib.TOMLDecodeError, AttributeError):
-        title = None  # a broken file is reported properly when it is started
-    return title if isinstance(title, str) and title else name.replace("_", " ")
 
 
 def _label(name: str, *, rich: bool = False) -> QLabel:
@@ -411,7 +333,7 @@ class LessonPanel(QWidget):
     def _start(self, source: Any) -> None:
         lesson = load_lesson(source)  # raises before anything running is touched
         if isinstance(source, Path):
-            _rehearse(lesson)  # a teacher's file whose step fails keeps the running lesson
+            rehearse(lesson)  # a teacher's file whose step fails keeps the running lesson
         if isinstance(source, Path) and self.lesson_combo.findData(source) < 0:
             self.lesson_combo.addItem(f"{lesson.title} ({source.name})", source)
         self.lesson_combo.setCurrentIndex(self.lesson_combo.findData(source))
