@@ -26,7 +26,7 @@ FREED_INK, FREED_FILL = QColor("#8C8C8C"), QColor("#F2F2F2")
 CURRENT_EDGE = QColor("#CC0077")  # the node being replayed (node by node), and what it passes on
 NOT_YET_OPACITY = 0.3  # nodes the replayed backward has not reached yet
 
-TITLE_PT, DETAIL_PT, LABEL_PT = 17, 14, 14
+TITLE_PT, DETAIL_PT = 17, 14  # scene points: the view scales them with the graph
 X_GAP, Y_GAP, PAD = 44.0, 30.0, 10.0
 LANE = 10.0  # height kept free in a column for an edge that passes through it
 MAX_FIT_SCALE = 1.6  # enlarge small graphs for the projector, but not absurdly

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QGuiApplication, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsPathItem,
@@ -26,15 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.graph_items import (  # noqa: F401 - NODE_ITEMS, format_numbers: the graph's API
-    ARROW, CURRENT_EDGE, DETAIL_PT, FREED_INK, LABEL_PT, LANE, NODE_ITEMS, NOT_YET_OPACITY,
+    ARROW, CURRENT_EDGE, DETAIL_PT, FREED_INK, LANE, NODE_ITEMS, NOT_YET_OPACITY,
     OUT_EDGE, X_GAP, Y_GAP, NodeItem, ZoomView, font, format_numbers,
 )
 from ui.graph_layout import place
 from ui.header_row import ElidedLabel, HeaderRow
 from ui.node_steps import NodeStepper
 
+#: The legend, checkbox and caption: 1.25 times the application font (14 pt at the
+#: default zoom), following View → Zoom.
+LABEL_SCALE = 1.25
 LEGEND = "gradient flows ←  (forward reads →)"
 CLIPPED_HINT = "  · more: scroll, Ctrl+wheel"
 RETAIN_TEXT = "retain_grad"
@@ -73,22 +77,18 @@ class GraphView(QWidget):
         # what decides if "grad: None" means "not retained" or "no backward yet".
         self._retained_at_forward = False
         self.retain_check = QCheckBox(RETAIN_TEXT)
-        self.retain_check.setFont(font(LABEL_PT))
         self.retain_check.setToolTip(RETAIN_TIP)
         self.retain_check.toggled.connect(self._on_retain_toggled)
         # One line that elides (the whole text in its tooltip): a wrapped legend took the
         # rows the graph needs at 1280x720.
         self.legend = ElidedLabel()
-        self.legend.setFont(font(LABEL_PT, bold=True))
         self.legend.set_full_text(LEGEND)
         self.caption = QLabel(FREED_CAPTION)
-        self.caption.setFont(font(LABEL_PT, bold=True))
         self.caption.setStyleSheet(f"color: {OUT_EDGE.name()};")
         self.caption.setWordWrap(True)
         self.caption.setToolTip(FREED_TIP)
         self.caption.setMinimumWidth(10)
         self.empty_label = QLabel(EMPTY_NO_SESSION)
-        self.empty_label.setFont(font(20))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.stepper = NodeStepper(buttons_outside=True)
@@ -119,7 +119,19 @@ class GraphView(QWidget):
         box.addWidget(self.caption)
         box.addWidget(self.step_scroll)
         box.addWidget(self._stack, 1)
+        self._apply_fonts()
+        QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
+        # Again once the zoom is done: re-setting the style sheet re-polishes every widget,
+        # which puts back the font a widget had before (tests/ui/test_graph_tab.py).
+        theme.changes.theme_changed.connect(self._apply_fonts)
         self.refresh()
+
+    def _apply_fonts(self, _font: object = None) -> None:
+        """Sizes relative to the application font, so View → Zoom scales the tab's text."""
+        self.retain_check.setFont(theme.scaled_font(LABEL_SCALE))
+        self.legend.setFont(theme.scaled_font(LABEL_SCALE, bold=True))
+        self.caption.setFont(theme.scaled_font(LABEL_SCALE, bold=True))
+        self.empty_label.setFont(theme.scaled_font(1.8))
 
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
         if watched is self.stepper.text and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
@@ -138,7 +150,16 @@ class GraphView(QWidget):
         need = text.heightForWidth(max(50, width))
         need = need if need > 0 else text.sizeHint().height()
         cap = max(QFontMetrics(text.font()).lineSpacing() * 2, int(self.height() * STEP_TEXT_SHARE))
-        height = min(need, cap)
+        # Never more than the rows above and a third of the tab for the graph leave: a
+        # fixed height the layout cannot give would be drawn over the graph (200 % zoom).
+        box = self.layout()
+        margins = box.contentsMargins()
+        room = (self.height() - margins.top() - margins.bottom() - 3 * box.spacing()
+                - self.header.sizeHint().height()
+                - (self.caption.heightForWidth(self.caption.width()) if not self.caption.isHidden()
+                   else 0)
+                - max(self._stack.minimumSizeHint().height(), self.height() // 3))
+        height = max(0, min(need, cap, room))
         if self.step_scroll.height() != height or self.step_scroll.maximumHeight() != height:
             self.step_scroll.setFixedHeight(height)
 
@@ -217,6 +238,7 @@ class GraphView(QWidget):
         s = self._session
         graph = s.graph() if s is not None and s.output is not None else None
         self.caption.setVisible(bool(graph is not None and graph.nodes and graph.freed))
+        QTimer.singleShot(0, self, self._fit_step_text)  # the caption's row came or went
         self.retain_check.setEnabled(s is not None)
         if graph is None or not graph.nodes:
             self.empty_label.setText(

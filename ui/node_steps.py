@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui import theme
 from ui.formatting import format_value
 
 IDLE_TEXT = "Next node (N): replay the last backward one grad_fn node at a time."
@@ -104,9 +105,11 @@ class NodeStepper(QWidget):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = QFont(self.text.font())
-        font.setPointSizeF(max(font.pointSizeF(), 12.0))
-        self.text.setFont(font)
+        self._apply_fonts()
+        QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
+        # Again once the zoom is done: re-setting the style sheet re-polishes every widget,
+        # which puts back the font a widget had before (tests/ui/test_graph_tab.py).
+        theme.changes.theme_changed.connect(self._apply_fonts)
         # The explanation takes the full width (fewer wrapped lines, so more room for the
         # graph); a vertical layout also gives the wrapped text its height for the width.
         box = QVBoxLayout(self)
@@ -120,6 +123,12 @@ class NodeStepper(QWidget):
             box.addLayout(buttons)
         box.addWidget(self.text)
         self._update()
+
+    def _apply_fonts(self, _font: object = None) -> None:
+        """The application font (View → Zoom follows), never below 12 pt."""
+        font = QFont(QGuiApplication.font())
+        font.setPointSizeF(max(font.pointSizeF(), 12.0))
+        self.text.setFont(font)
 
     def set_trace(self, nodes: list[Any]) -> None:
         """A new backward (or none: ``[]``); back to the overview."""

@@ -31,6 +31,12 @@ def rect_in(widget: QWidget, panel: QWidget) -> QRect:
     return QRect(widget.mapTo(panel, widget.rect().topLeft()), widget.size())
 
 
+def drawn_in(widget: QWidget, panel: QWidget) -> QRect:
+    """The part of ``widget`` on screen (a scroll area clips what it scrolls), in ``panel``."""
+    shown = widget.visibleRegion().boundingRect()
+    return QRect(widget.mapTo(panel, shown.topLeft()), shown.size())
+
+
 @pytest.fixture
 def graph_tab(make_window: Any, qtbot: Any) -> Any:
     """``graph_tab(config)``: a 1280x720 window at the default zoom after forward and
@@ -49,18 +55,23 @@ def graph_tab(make_window: Any, qtbot: Any) -> Any:
     return make
 
 
-def assert_room(graph: Any, where: str) -> None:
-    """Nothing over the graph, no control over another, no text clipped, the graph usable."""
+def assert_apart(graph: Any, where: str) -> None:
+    """No control or text over the graph, none over another."""
     area = rect_in(graph._stack, graph)
     texts = [graph.legend, graph.retain_check, graph.caption, graph.stepper.text,
              graph.stepper.next_button, graph.stepper.previous_button]
     shown = [w for w in texts if w.isVisible()]
-    rects = [rect_in(w, graph) for w in shown]
+    rects = [drawn_in(w, graph) for w in shown]
     for widget, rect in zip(shown, rects):
         assert not rect.intersects(area), f"{where}: {widget.objectName() or widget} over the graph"
         assert rect.right() < graph.width() and rect.bottom() < area.top(), where
     for i, a in enumerate(rects):
         assert not any(a.intersects(b) for b in rects[i + 1:]), f"{where}: controls overlap"
+
+
+def assert_room(graph: Any, where: str) -> None:
+    """Nothing over the graph, no control over another, no text clipped, the graph usable."""
+    assert_apart(graph, where)
     # the explanation is all there, not cut and not scrolled (at 1280x720 it fits)
     text = graph.stepper.text
     assert text.visibleRegion().boundingRect().height() == text.height() > 0, where
@@ -97,3 +108,25 @@ def test_stepping_nodes_at_1280x720_keeps_text_off_the_graph_and_the_node_in_vie
     window.action("actionPreviousNode").trigger()
     settle(qtbot)
     assert_room(graph, "back one node")
+
+
+def test_zoom_scales_the_graph_tabs_text_and_keeps_it_off_the_graph(
+        graph_tab: Any, qtbot: Any) -> None:
+    window, graph = graph_tab(CHAIN)
+    window.action("actionNextNode").trigger()
+    settle(qtbot)
+    before = graph.legend.font().pointSizeF(), graph.stepper.text.font().pointSizeF()
+    try:
+        theme.apply_zoom(2.0)
+        settle(qtbot)
+        app = QApplication.font().pointSizeF()
+        assert graph.legend.font().pointSizeF() == pytest.approx(1.25 * app)
+        assert graph.retain_check.font().pointSizeF() == pytest.approx(1.25 * app)
+        assert graph.stepper.text.font().pointSizeF() >= app
+        assert graph.legend.font().pointSizeF() > before[0]
+        assert graph.stepper.text.font().pointSizeF() > before[1]
+        window.action("actionNextNode").trigger()
+        settle(qtbot)
+        assert_apart(graph, "200 %")  # the explanation scrolls rather than cover the graph
+    finally:
+        theme.apply_zoom(theme.DEFAULT_ZOOM)
