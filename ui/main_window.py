@@ -52,7 +52,8 @@ INSPECTOR_TABS = (
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
 #: The Code tab scrolls too, so its minimum height cannot squeeze the plots (the Graph tab
 #: scrolls itself: in a scroll area its fit-to-view would chase the scroll bars forever).
-SCROLLED_TABS = ("Code", "backward(v)", "Lesson")
+#: The Lesson tab scrolls its own text under a fixed header: never a scroll box in a scroll box.
+SCROLLED_TABS = ("Code", "backward(v)")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
 TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.58,
