@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import os
 import time
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from PySide6.QtGui import QAction, QGuiApplication  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-SHOTS = Path("/work/coord/shots")
+SHOTS = Path(os.environ.get("TRIAL_SHOTS", "/work/coord/shots"))  # where the PNGs go
 T0 = time.monotonic()
 
 
