@@ -9,6 +9,7 @@ buttons.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -30,8 +31,8 @@ from ui.export import ExportCommands
 from ui.messages import MessageBanner
 from ui.model_panel import FieldError, ModelPanel
 from ui.phase_strip import PhaseStrip
-from ui.plots import PlotsPanel
 from ui.presets import Preset, default_preset
+from ui.startup import StagedBuild
 from ui.state_table import StateTable
 from ui.keys import install_key_guard  # H5: keys never destroy work
 from ui.run_file import RunFile  # H5: title with file name and unsaved marker
@@ -91,11 +92,24 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         :meth:`load_default_session` (or :meth:`set_session`) provides one.
     """
 
-    def __init__(self, session: Any = None, parent: QWidget | None = None) -> None:
+    #: Until the construction has run this far (see :meth:`_build`), showing does nothing more.
+    _check_restored = _dock_sizes_pending = False
+
+    def __init__(self, session: Any = None, parent: QWidget | None = None, *,
+                 staged: bool = False) -> None:
         super().__init__(parent)
+        #: The construction, a step at a time (ui/startup.py). Unless ``staged``, it is
+        #: finished here; staged, the app shows a loading shell and finishes it between paints.
+        self.build = StagedBuild(self, self._build(session))
+        if not staged:
+            self.build.finish()
+
+    def _build(self, session: Any) -> Iterator[None]:
+        """The window's construction; each ``yield`` lets a staged start-up repaint."""
         self.setObjectName("mainWindow")
         self.setWindowTitle("Training Loop Playground")
-        self.controller = Controller(parent=self)
+        self.controller = Controller(parent=self)  # window.session is None from here on
+        yield  # -- the start-up shell paints from here (nothing below is on its path)
         self.actions_by_id: dict[str, QAction] = build_actions(self, self)
         for action in self.actions_by_id.values():
             self.addAction(action)  # window-wide shortcuts even with menus hidden
@@ -103,13 +117,19 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self.compare_bar = CompareBar()
         self.compare_bar.hide()  # shown while compare is on
         self.phase_strip = PhaseStrip()
+        yield
+        from ui.plots import PlotsPanel  # pyqtgraph and numpy: after the start-up paint
+
         self.plots = PlotsPanel()
+        yield
         self.state_table = StateTable(self._on_state_table_requires_grad)
         self.model_panel = ModelPanel(self.action("actionAutoZeroGrad"), self.action("actionApply"))
         self.inspector = QTabWidget()
         self.inspector.setObjectName("inspectorTabs")
         self.inspector_panels: dict[str, QWidget] = {}
+        yield
         self._build_inspector()
+        yield
         self._build_central()
         self._build_docks()
         self._build_toolbar()
@@ -509,7 +529,11 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         area = screen.availableGeometry()
         width = max(1024, min(int(area.width() * 0.96), 1920))
         height = max(700, min(int(area.height() * 0.94), 1200))
-        self.layout_keeper.resize_window(min(width, area.width()), min(height, area.height()))
+        width, height = min(width, area.width()), min(height, area.height())
+        if hasattr(self, "layout_keeper"):
+            self.layout_keeper.resize_window(width, height)
+        else:  # the start-up shell (ui/startup.py): there is no layout to budget yet
+            self.resize(width, height)
         self.move(area.x() + (area.width() - self.width()) // 2,
                   area.y() + (area.height() - self.height()) // 2)
 
