@@ -16,7 +16,6 @@ tests and tools expect; ``window.build.finish()`` completes a staged build.
 
 from __future__ import annotations
 
-import html
 import importlib
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -58,6 +57,8 @@ class LoadingShell(QWidget):
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
         layout.addStretch(2)
+        for label in (title, self.status, self.detail):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # an error's "<" is text, not markup
         for label in (title, phases, self.status, self.detail):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(True)
@@ -66,7 +67,7 @@ class LoadingShell(QWidget):
 
     def set_status(self, text: str) -> None:
         """The line that counts the seconds PyTorch has been loading."""
-        self.status.setText(html.escape(text))
+        self.status.setText(text)
 
 
 class StagedBuild(QObject):
@@ -135,8 +136,10 @@ class StagedBuild(QObject):
             next(self._steps)
         except StopIteration:
             self._complete()
-        except BaseException:
+        except BaseException as exc:
             self.done = True  # a broken build is not retried step after step
+            if self.shell is not None and self.window.centralWidget() is self.shell:  # type: ignore[attr-defined]
+                self.shell.detail.setText(f"The window could not be built: {type(exc).__name__}: {exc}")
             raise
         finally:
             self._running = False
