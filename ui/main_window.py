@@ -90,6 +90,10 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     session:
         The session to show; None shows a "Loading PyTorch…" state until
         :meth:`load_default_session` (or :meth:`set_session`) provides one.
+    staged:
+        Build only the title and controller now; ``window.build`` (a
+        ``ui.startup.StagedBuild``) builds the rest between paints (``start``)
+        or at once (``finish``). The app starts this way; tests and tools do not.
     """
 
     #: Until the construction has run this far (see :meth:`_build`), showing does nothing more.
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         if lesson_file_opened is not None:
             lesson_file_opened.connect(self._on_lesson_file_opened)
         # -- end H5 ---------------------------------------------------------------
+        yield  # a staged build shows the new docks and toolbar before restoring their sizes
         self._restore_settings()
         self.set_session(session)
 

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -133,6 +133,7 @@ class StagedBuild(QObject):
             return  # called from inside a step (an event it caused): the step goes on
         self._running = True
         try:
+            self._lay_out_new_parts()
             next(self._steps)
         except StopIteration:
             self._complete()
@@ -151,8 +152,23 @@ class StagedBuild(QObject):
         if self.window.isVisible():
             # Shown while still a shell: what the window does on its first show (dock widths,
             # the check of a restored layout) happens now that there is something to size.
+            self._lay_out_new_parts()
             self.window.showEvent(QShowEvent())  # type: ignore[attr-defined]
         self.finished.emit()
+
+    def _lay_out_new_parts(self) -> None:
+        """Show and lay out what the last step added to the shown window, now.
+
+        Qt shows a widget added to a visible window from a queued call; the next step
+        (restoring the saved dock sizes, the first-show sizing) needs them shown and
+        laid out already, also when :meth:`finish` runs the steps without an event loop.
+        """
+        if not self.window.isVisible():
+            return  # built before it is shown (tests, tools): Qt's own show lays it out
+        for child in self.window.children():
+            if isinstance(child, QWidget):  # only these: no other queued call is run early
+                QCoreApplication.sendPostedEvents(child, QEvent.Type.MetaCall)
+        self.window.layout().activate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self.window and event.type() == QEvent.Type.Close and not self.done:
