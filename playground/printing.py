@@ -101,6 +101,12 @@ def print_text(value: Any, name: str | None = None, *, requires_grad: bool = Fal
     return head + text.replace("\n", "\n" + " " * len(head))
 
 
+def shape_text(shape: Any) -> str:
+    """A shape as ``print(t.shape)`` shows it: ``torch.Size([5, 3])`` (``torch.Size([])``
+    for a 0-d tensor), the text torch's own ``torch.Size`` gives."""
+    return str(torch.Size(tuple(int(n) for n in shape)))
+
+
 def scalar_text(value: float | int) -> str:
     """One number as ``print(torch.tensor(value))`` shows it (``1.3755``, ``1.0000e-05``)."""
     return tensor_text(value)

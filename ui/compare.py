@@ -5,7 +5,10 @@ The twin is the main session's config with exactly one field replaced
 specs draw from the same seed). :class:`CompareBar` is the row that lets the
 user pick the field and the twin's value while compare is on; the legend, the
 tensor table and the exported script read :func:`describe` ("lr 0.1 vs 0.01").
-No torch here: only config dictionaries.
+A run's settings can change mid-run (the model panel's lr box calls
+``s.set_lr``): :func:`live_settings` reads them as they are now, and
+:class:`LabelWatch` says when the labels may have to follow.
+No torch here: only config dictionaries and the sessions' own properties.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 #: The settings a twin may differ in: config key -> label shown to the user.
@@ -117,6 +120,74 @@ def twin_label(config: Mapping[str, Any], setting: CompareSetting) -> str:
     return f"{SETTINGS[setting.key]} {show(setting.key, twin_value(config, setting))}"
 
 
+def live_settings(session: Any, **overrides: Any) -> dict[str, Any]:
+    """``session``'s settings as they are now: its config, with the lr and momentum a
+    mid-run ``s.set_lr`` / ``s.set_momentum`` changed (``session.lr``, ``session.momentum``)."""
+    config = session.config
+    settings = {name: getattr(config, name) for name in config.__dataclass_fields__}
+    for key in ("lr", "momentum"):
+        value = getattr(session, key, None)
+        if isinstance(value, int | float):
+            settings[key] = float(value)
+    return {**settings, **overrides}
+
+
+def describe_runs(main: Mapping[str, Any], twin: Mapping[str, Any], key: str) -> str:
+    """What differs between two runs' settings (see :func:`live_settings`): ``"lr 0.05 vs 0.01"``."""
+    return f"{SETTINGS[key]} {show(key, current(main, key))} vs {show(key, current(twin, key))}"
+
+
+def run_label(settings: Mapping[str, Any], key: str) -> str:
+    """One run's tag from its settings: ``"lr 0.01"``."""
+    return f"{SETTINGS[key]} {show(key, current(settings, key))}"
+
+
+#: The recorded actions that change a run's settings mid-run.
+SETTING_ACTIONS = ("set_lr", "set_momentum")
+
+
+class LabelWatch(QObject):
+    """Says (``changed``, once per event-loop turn) when the compare labels may be stale:
+    a mid-run lr or momentum change, a reset or a move in time of the runs it follows.
+
+    The filter on each action is one tuple lookup, so auto-run pays nothing for it.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sessions: list[Any] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.changed)
+
+    def follow(self, *sessions: Any) -> None:
+        """Follow ``sessions`` (None entries skipped) instead of the ones followed so far."""
+        for session in self._sessions:
+            for signal, slot in self._pairs(session):
+                signal.disconnect(slot)
+        self._sessions = [s for s in sessions if s is not None]
+        for session in self._sessions:
+            for signal, slot in self._pairs(session):
+                signal.connect(slot)
+
+    def _pairs(self, session: Any) -> list[tuple[Any, Any]]:
+        events = session.events
+        pairs = [(events.action_done, self._on_action_done), (events.reset, self.schedule)]
+        moved = getattr(events, "moved", None)
+        return pairs + ([(moved, self.schedule)] if moved is not None else [])
+
+    def _on_action_done(self, record: Any) -> None:
+        if record.action in SETTING_ACTIONS:
+            self.schedule()
+
+    def schedule(self, *_args: Any) -> None:
+        """Emit ``changed`` at the next turn of the event loop (both runs have acted by then)."""
+        self._timer.start()
+
+
 def parse_value(key: str, text: str) -> Any:
     """The twin value typed or chosen for ``key``; ValueError with a student's message."""
     if key in CHOICES:
@@ -149,6 +220,7 @@ class CompareBar(QWidget):
         super().__init__(parent)
         self.setObjectName("compareBar")
         self._config: Mapping[str, Any] = {}
+        self._twin: Mapping[str, Any] | None = None
         self.setting = CompareSetting()
         self.key_combo = QComboBox()
         self.key_combo.setObjectName("compareKeyCombo")
@@ -181,9 +253,12 @@ class CompareBar(QWidget):
         self.value_edit.returnPressed.connect(self._on_value_edit_return_pressed)
         self._show()
 
-    def set_config(self, config: Mapping[str, Any], setting: CompareSetting | None = None) -> None:
-        """Follow the main session's settings (what "vs" compares against) and the compared one."""
+    def set_config(self, config: Mapping[str, Any], setting: CompareSetting | None = None,
+                   twin: Mapping[str, Any] | None = None) -> None:
+        """Follow the main session's settings (what "vs" compares against), the compared
+        one, and the twin's settings as they are now (None: as the setting makes them)."""
         self._config = dict(config)
+        self._twin = None if twin is None else dict(twin)
         if setting is not None:
             self.setting = setting
         self._show()
@@ -191,7 +266,10 @@ class CompareBar(QWidget):
     def _show(self) -> None:
         key = self.setting.key
         self.key_combo.setCurrentIndex(self.key_combo.findData(key))
+        twin = self._twin if self._twin is not None and self._config else None
         value = twin_value(self._config, self.setting) if self._config else None
+        if twin is not None:
+            value = current(twin, key)
         choices = key in CHOICES
         self.choice_combo.setVisible(choices)
         self.value_edit.setVisible(not choices)
@@ -203,11 +281,15 @@ class CompareBar(QWidget):
             self.choice_combo.setCurrentIndex(max(0, self.choice_combo.findData(value)))
         elif value is not None:
             self.value_edit.setText(show(key, value))
-        self.summary.setText(describe(self._config, self.setting) if self._config else "")
+        if twin is not None:
+            self.summary.setText(describe_runs(self._config, twin, key))
+        else:
+            self.summary.setText(describe(self._config, self.setting) if self._config else "")
 
     def choose(self, key: str, value: Any = None) -> None:
         """Pick ``key`` (and the twin's value, default: a sensible other one) and announce it."""
         self.setting = CompareSetting(key, value)
+        self._twin = None  # the twin is rebuilt with this setting: say what it will be
         self._show()
         self.setting_changed.emit(self.setting)
 

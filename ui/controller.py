@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ui.compare import CompareSetting, describe, twin_config, twin_label
+from ui.compare import CompareSetting, describe_runs, live_settings, run_label, twin_config
 from ui.undo import ControllerUndo, SessionStack
 
 #: How the engine's note starts when training diverges (playground.session.DIVERGED;
@@ -218,15 +218,26 @@ class Controller(QObject, ControllerUndo):
             return {}
         return {**asdict(self._session.config), "auto_zero_grad": self.auto_zero_grad}
 
+    def run_settings(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The main run's and the twin's settings as they are now (a mid-run ``set_lr``
+        included); without a twin, the one compare would build. Empty without a session."""
+        if self._session is None:
+            return {}, {}
+        main = live_settings(self._session, auto_zero_grad=self.auto_zero_grad)
+        if self._twin is None:
+            return main, twin_config(self.main_config(), self.compare_setting)
+        return main, live_settings(self._twin)
+
     def compare_description(self) -> str:
-        """What differs between the runs, main first: "lr 0.1 vs 0.01"."""
-        return describe(self.main_config(), self.compare_setting) if self._session else ""
+        """What differs between the runs now, main first: "lr 0.1 vs 0.01"."""
+        main, twin = self.run_settings()
+        return describe_runs(main, twin, self.compare_setting.key) if self._session else ""
 
     def twin_label(self) -> str:
-        """The twin's tag for legends, tables and files: "twin, lr 0.01"."""
+        """The twin's tag for legends, tables and files, as it is now: "twin, lr 0.01"."""
         if self._session is None:
             return "twin"
-        return f"twin, {twin_label(self.main_config(), self.compare_setting)}"
+        return f"twin, {run_label(self.run_settings()[1], self.compare_setting.key)}"
 
     def _rebuild_twin(self) -> None:
         self._twin = None

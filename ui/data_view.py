@@ -20,8 +20,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
-from ui import theme
+from ui import plot_style, theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.formatting import format_value
 
 #: Points on the fitted line (1-D) and per side of the boundary grid (2-D).
 LINE_POINTS = 200
@@ -105,31 +106,24 @@ class DataView(QWidget):
         self.caption = QLabel()
         self.caption.setObjectName("dataCaption")
         self.caption.setWordWrap(True)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setObjectName("dataPlot")
+        self.points: list[pg.ScatterPlotItem] = []
+        # Colours, fonts and pens of the main plots, following the scheme and the zoom.
+        self.plot = plot_style.make_tab_plot("dataPlot", grid=True, restyle=self._restyle)
         item = self.plot.getPlotItem()
-        item.showGrid(x=True, y=True, alpha=0.2)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen("k")
-            axis.setTextPen("k")
-            axis.enableAutoSIPrefix(False)
-        self.legend = item.addLegend(offset=(8, 8), labelTextColor="k",
-                                     brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#888"))
+        self.legend = self.plot.legend
         self.regions = pg.ImageItem(axisOrder="row-major")
         self.regions.setZValue(-10)
         item.addItem(self.regions)
-        self.boundary = pg.IsocurveItem(pen=pg.mkPen("k", width=3))
+        self.boundary = pg.IsocurveItem()
         self.boundary.setParentItem(self.regions)
-        self.twin_boundary = pg.IsocurveItem(pen=pg.mkPen("k", width=2, style=Qt.PenStyle.DashLine))
+        self.twin_boundary = pg.IsocurveItem()
         self.twin_boundary.setParentItem(self.regions)
-        self.points: list[pg.ScatterPlotItem] = []
-        self.fit = pg.PlotDataItem(pen=pg.mkPen("#D55E00", width=theme.CURVE_WIDTH + 1), name="prediction")
-        self.twin_fit = pg.PlotDataItem(pen=pg.mkPen("#555", width=theme.CURVE_WIDTH,
-                                                     style=Qt.PenStyle.DashLine))
+        self.fit = pg.PlotDataItem(name="prediction")
+        self.twin_fit = pg.PlotDataItem()
         item.addItem(self.fit)
         item.addItem(self.twin_fit)
         self.legend.removeItem(self.twin_fit)
+        self._restyle()
         self.message = QLabel(NO_DATA)
         self.message.setObjectName("dataMessage")
         self.message.setWordWrap(True)
@@ -142,6 +136,18 @@ class DataView(QWidget):
         box.addWidget(self.stack, 1)
         self.grid_x: np.ndarray | None = None  # the inputs the prediction was last evaluated at
         self.prediction: np.ndarray | None = None
+
+    def _restyle(self) -> None:
+        """Pens of the fit, the boundaries and the points' outlines in the scheme's colours,
+        widths growing with the zoom like the main plots' curves."""
+        c, width = theme.colours(), theme.curve_width()
+        self.boundary.setPen(pg.mkPen(c["fg"], width=width))
+        self.twin_boundary.setPen(pg.mkPen(c["fg"], width=max(2, width - 1), style=Qt.PenStyle.DashLine))
+        self.fit.setPen(pg.mkPen(CLASS_COLOURS[1], width=width + 1))
+        self.twin_fit.setPen(pg.mkPen(c["muted"], width=width, style=Qt.PenStyle.DashLine))
+        for scatter in self.points:  # outlined in the background's colour on a line plot
+            scatter.setPen(pg.mkPen(c["bg"] if self.layout_ and self.layout_.dims == 1 else c["fg"]))
+            scatter.setSize(max(10, round(width * 3.2)))  # the main plots' marker size
 
     # -- sessions ---------------------------------------------------------------------
     def set_session(self, session: Any) -> None:
@@ -163,13 +169,18 @@ class DataView(QWidget):
         """Draw the compare twin's prediction dashed (None: no twin)."""
         if self.twin is not None:
             disconnect_session(self.twin, self._on_changed, self._on_changed)
-        self.twin, self.twin_label = twin, label
-        self.legend.removeItem(self.twin_fit)
+        self.twin = twin
         if twin is not None:
             connect_session(twin, self._on_changed, self._on_changed)
-            if self.layout_ is not None and self.layout_.dims == 1:
-                self.legend.addItem(self.twin_fit, f"prediction {self.layout_.prediction} ({label})")
+        self.set_twin_label(label)
         self._throttle.mark()
+
+    def set_twin_label(self, label: str) -> None:
+        """Name the twin's dashed fit in the legend (again when a run's setting changed)."""
+        self.twin_label = label
+        self.legend.removeItem(self.twin_fit)
+        if self.twin is not None and self.layout_ is not None and self.layout_.dims == 1:
+            self.legend.addItem(self.twin_fit, f"prediction {self.layout_.prediction} ({label})")
 
     def _on_changed(self, *_: Any) -> None:
         self._throttle.mark()
@@ -200,24 +211,27 @@ class DataView(QWidget):
         if layout.dims == 1:
             self.legend.addItem(self.fit, f"prediction {layout.prediction}")
             scatter = pg.ScatterPlotItem(x, target, size=10, brush=pg.mkBrush(CLASS_COLOURS[0]),
-                                         pen=pg.mkPen("w"), name=f"data ({layout.x}, {layout.target})")
+                                         name=f"data ({layout.x}, {layout.target})")
             item.addItem(scatter)
             self.points.append(scatter)
-            item.setLabel("bottom", layout.x, color="k")
-            item.setLabel("left", f"{layout.target}  ·  {layout.prediction}", color="k")
+            item.setLabel("bottom", layout.x)
+            item.setLabel("left", f"{layout.target}  ·  {layout.prediction}")
             self.grid_x = _line_grid(x)
         else:
-            for k, cls in enumerate(np.unique(target)):
-                chosen = target == cls
+            # The class in the target's own dtype, as print shows it: "t = 1." or "t = 1".
+            classes = np.unique(np.asarray(s.value(layout.target)).reshape(len(x)))
+            for k, cls in enumerate(classes):
+                chosen = target == float(cls)
                 scatter = pg.ScatterPlotItem(x[chosen, 0], x[chosen, 1], size=11,
                                              brush=pg.mkBrush(CLASS_COLOURS[k % len(CLASS_COLOURS)]),
-                                             pen=pg.mkPen("k"), symbol="os"[k % 2],
-                                             name=f"{layout.target} = {cls:g}")
+                                             symbol="os"[k % 2],
+                                             name=f"{layout.target} = {format_value(cls)}")
                 item.addItem(scatter)
                 self.points.append(scatter)
-            item.setLabel("bottom", f"{layout.x}[:, 0]", color="k")
-            item.setLabel("left", f"{layout.x}[:, 1]", color="k")
+            item.setLabel("bottom", f"{layout.x}[:, 0]")
+            item.setLabel("left", f"{layout.x}[:, 1]")
             self.grid_x = _plane_grid(x)
+        self._restyle()  # the new points' outlines
         self.stack.setCurrentWidget(self.plot)
 
     def refresh(self) -> None:

@@ -6,7 +6,9 @@ or a read-only field does not, so "r" over the presets list would Reset the run
 and Space over a combo box would start auto-run. :class:`KeyGuard`, an
 application event filter, claims every key without Ctrl/Alt/Meta for those
 widgets, so the key goes to the widget (or nowhere) and no shortcut fires.
-Ctrl+… and F-keys keep working everywhere.
+Space on a focused button (tabbed to, or a lesson's Next clicked) is Qt's
+click, as in every desktop app, not Play/Pause; a letter there still runs its
+command (a button types nothing). Ctrl+… and F-keys keep working everywhere.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QListView,
+    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QListView,
     QPlainTextEdit, QTableView, QTextEdit, QWidget,
 )
 
@@ -48,12 +50,22 @@ def types_into(widget: QWidget | None) -> bool:
     return isinstance(widget, TYPING_WIDGETS)
 
 
+def claims_key(widget: QWidget | None, event: QKeyEvent) -> bool:
+    """Whether the focus ``widget`` gets the bare key ``event`` instead of a shortcut:
+    typing widgets take every bare key, a button takes Space (its click)."""
+    if not is_bare_key(event):
+        return False
+    if types_into(widget):
+        return True
+    return event.key() == Qt.Key.Key_Space and isinstance(widget, QAbstractButton)
+
+
 class KeyGuard(QObject):
     """Install with ``QApplication.instance().installEventFilter(KeyGuard(window))``."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
-                and is_bare_key(event) and types_into(QApplication.focusWidget()):
+                and claims_key(QApplication.focusWidget(), event):
             event.accept()  # "the widget wants this key": the shortcut does not fire
         return False
 

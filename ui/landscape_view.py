@@ -22,7 +22,9 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
+from ui import plot_style, theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
+from ui.formatting import format_value
 from ui.plots import element_names
 
 GRID_N = 101
@@ -47,6 +49,7 @@ class _Arrow:
     """A line with a pixel-sized head, in data coordinates (pg.ArrowItem draws the head)."""
 
     def __init__(self, plot: pg.PlotItem, colour: str, name: str) -> None:
+        self.colour = colour
         self.line = pg.PlotDataItem(pen=pg.mkPen(colour, width=4), name=name)
         self.head = pg.ArrowItem(pen=pg.mkPen(colour), brush=pg.mkBrush(colour),
                                  headLen=18, tipAngle=35, tailLen=0)
@@ -127,15 +130,12 @@ class LandscapeView(QWidget):
             top.addWidget(label)
             top.addWidget(combo)
         top.addWidget(self.status, 1)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setObjectName("landscapePlot")
+        # A dark legend in both schemes: the path is drawn white on the colour map, and must
+        # show in the key too. Axes, ticks and fonts follow the scheme and zoom (plot_style).
+        self.plot = plot_style.make_tab_plot("landscapePlot", legend_box="dark",
+                                             restyle=self._restyle)
         item = self.plot.getPlotItem()
         item.setAspectLocked(True)  # −grad is drawn at right angles to the contours only then
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen("k")
-            axis.setTextPen("k")
-            axis.enableAutoSIPrefix(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         item.addItem(self.image)
         self.colour_map = pg.colormap.get("viridis")
@@ -143,15 +143,13 @@ class LandscapeView(QWidget):
         self.colour_bar = pg.ColorBarItem(colorMap=self.colour_map, interactive=False, width=14,
                                           label="loss")
         self.colour_bar.setImageItem(self.image, insert_in=item)
+        plot_style.style_tab_plot(self.plot)  # the colour bar's axis too
         self.isocurves: list[pg.IsocurveItem] = []
         for _ in range(ISOCURVES):
             curve = pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 110), width=1))
             curve.setParentItem(self.image)
             self.isocurves.append(curve)
-        # A dark legend: the path is drawn white on the colour map, and must show in the key too.
-        legend = item.addLegend(offset=(8, 8), labelTextColor="w", brush=pg.mkBrush(30, 30, 30, 210),
-                                pen=pg.mkPen("#888"))
-        self.legend = legend
+        legend = self.legend = self.plot.legend
         self.path = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOUR, width=3), symbol="o", symbolSize=6,
                                     symbolBrush=PATH_COLOUR, symbolPen=pg.mkPen("k"), name="path")
         self.twin_path = pg.PlotDataItem(pen=pg.mkPen(TWIN_COLOUR, width=3,
@@ -162,6 +160,7 @@ class LandscapeView(QWidget):
         legend.removeItem(self.twin_path)
         self.grad_arrow = _Arrow(item, GRAD_COLOUR, "−lr·grad")
         self.step_arrow = _Arrow(item, STEP_COLOUR, "step")
+        self._restyle()
         item.getViewBox().sigTransformChanged.connect(self._on_view_transform_changed)
         self.message = QLabel(EMPTY_NO_SESSION)
         self.message.setObjectName("landscapeMessage")
@@ -173,6 +172,17 @@ class LandscapeView(QWidget):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.stack, 1)
+
+    def _restyle(self) -> None:
+        """Path, point and arrows as wide as the main plots' curves at this zoom."""
+        width = theme.curve_width()
+        self.path.setPen(pg.mkPen(PATH_COLOUR, width=width))
+        self.path.setSymbolSize(2 * width)
+        self.twin_path.setPen(pg.mkPen(TWIN_COLOUR, width=width, style=Qt.PenStyle.DashLine))
+        self.point.setSize(round(4.5 * width))
+        for arrow in (self.grad_arrow, self.step_arrow):
+            arrow.line.setPen(pg.mkPen(arrow.colour, width=width + 1))
+            arrow.head.setStyle(headLen=6 * width)
 
     # -- sessions ---------------------------------------------------------------------
     def set_session(self, session: Any) -> None:
@@ -197,6 +207,13 @@ class LandscapeView(QWidget):
             connect_session(twin, self._on_twin_action_done, self._on_twin_action_done)
             self.legend.addItem(self.twin_path, f"path ({label})")
         self._mark()
+
+    def set_twin_label(self, label: str) -> None:
+        """Rename the twin's path in the legend (a setting of a run changed mid-run)."""
+        self.twin_label = label
+        self.legend.removeItem(self.twin_path)
+        if self.twin is not None:
+            self.legend.addItem(self.twin_path, f"path ({label})")
 
     def _fill_combos(self) -> None:
         names: list[str] = []
@@ -348,8 +365,8 @@ class LandscapeView(QWidget):
             curve.setLevel(float(level))
             curve.setPos(0.5, 0.5)
         item = self.plot.getPlotItem()
-        item.setLabel("bottom", land.x_name, color="k")
-        item.setLabel("left", land.y_name, color="k")
+        item.setLabel("bottom", land.x_name)
+        item.setLabel("left", land.y_name)
         item.getViewBox().setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
         self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
         self.status.setToolTip("The loss at each grid point, the other elements held at their "
@@ -436,4 +453,6 @@ def _inside(value: float, axis: list[float]) -> bool:
 
 
 def _num(value: float) -> str:
-    return f"{value:.4g}"
+    """One element as ``print`` shows it (``0.6827``, ``-1.``): torch's own formatter, whose
+    float32 is the session's dtype (the value came from a float32 tensor, so it is exact)."""
+    return format_value(value)

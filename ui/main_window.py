@@ -25,7 +25,7 @@ from ui.presentation import Presentation
 from ui.window_layout import ROOMY_TABS, BannerArea, LayoutKeeper, forget_layout, layout_is_sound
 from ui.window_undo import UndoCommands
 from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
-from ui.compare import CompareBar
+from ui.compare import CompareBar, LabelWatch
 from ui.controller import SPEEDS, Controller
 from ui.export import ExportCommands
 from ui.messages import MessageBanner
@@ -320,6 +320,10 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         c.info.connect(self.banner.show_info)
         c.succeeded.connect(self.banner.clear_error)
         c.playing_changed.connect(self._on_controller_playing_changed)
+        # s4: the compare labels follow a mid-run lr / momentum change and the A key.
+        self.compare_watch = LabelWatch(self)
+        self.compare_watch.changed.connect(self._on_compare_watch_changed)
+        self.action("actionAutoZeroGrad").toggled.connect(self.compare_watch.schedule)
 
     # -- sessions ------------------------------------------------------------
     @property
@@ -449,13 +453,32 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
 
     def _on_controller_twin_changed(self, twin: Any) -> None:
         """Every view with a ``set_twin(twin, label)`` shows the twin; the bar says what differs."""
-        label = self.controller.twin_label()
+        label = self._twin_label_shown = self.controller.twin_label()
         for view in (self.plots, self.state_table, *self.inspector_panels.values()):
             setter = getattr(view, "set_twin", None)
             if setter is not None:
                 self._safely(setter, twin, label)
-        self.compare_bar.set_config(self.controller.main_config(), self.controller.compare_setting)
+        self._show_compare_settings(twin)
         self.compare_bar.setVisible(self.action("actionCompare").isChecked())
+        self.compare_watch.follow(self.controller.session, twin)
+
+    def _show_compare_settings(self, twin: Any) -> None:
+        main, twin_now = self.controller.run_settings()
+        self.compare_bar.set_config(main, self.controller.compare_setting,
+                                    twin_now if twin is not None else None)
+
+    def _on_compare_watch_changed(self) -> None:
+        """A run's settings changed mid-run: the bar, legends and table say them as they are."""
+        twin = self.controller.twin
+        if twin is None:
+            return
+        self._show_compare_settings(twin)
+        label = self.controller.twin_label()
+        if label != self._twin_label_shown:
+            self._twin_label_shown = label
+            for view in (self.plots, self.state_table, *self.inspector_panels.values()):
+                if hasattr(view, "set_twin_label"):
+                    self._safely(view.set_twin_label, label)
 
     def _on_compare_bar_setting_changed(self, setting: Any) -> None:
         self._safely(self.controller.set_compare_setting, setting)

@@ -351,6 +351,13 @@ class PlotsPanel(QWidget):
                 plot.getPlotItem().legend.addItem(self._twin_legend, label)
         self._attach("twin", twin)
 
+    def set_twin_label(self, label: str) -> None:
+        """Rename the dashed curves' legend entry, curves kept (a run's setting changed)."""
+        if self._sessions["twin"] is not None:
+            for plot in self.plots.values():
+                plot.getPlotItem().legend.removeItem(self._twin_legend)
+                plot.getPlotItem().legend.addItem(self._twin_legend, label)
+
     def _attach(self, role: str, session: Any) -> None:
         on_action, on_reset = self._callbacks(role)
         old, series = self._sessions[role], self._series[role]

@@ -26,7 +26,17 @@ TABLE_KEY_ROWS = (("Return", "Tensors: the whole tensor",
 #: Flag columns are narrow so the numbers get the room: their names wrap in the header.
 HEADERS = {"requires_grad": "requires_\ngrad", "is_leaf": "is_\nleaf"}
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")
+#: "full": the cell shows ``torch.Size([5, 3])``; "list": ``[5, 3]``, the full text in its
+#: tooltip. Measured at 1280x720 (BCE preset, w 5x3, default zoom): the full text takes
+#: 134 px and leaves value and grad 154 px each, the list 64 px and 189 px each (b's
+#: value needs 215): the numbers get the room (checked in tests/ui/test_tensor_table.py).
+SHAPE_IN_CELL = "list"
 _KIND_COLOURS = {"param": theme.PHASE_COLOURS["step"], "output": theme.PHASE_COLOURS["forward"]}
+#: Rows with a requires_grad checkbox: a param's is the user's to tick; the compare twin's
+#: shows the same flag read-only (the twin follows the main run's box, see TWIN_BOX_TIP).
+_BOXED = ("param", "twin param")
+TWIN_BOX_TIP = ("The twin's requires_grad follows the main run: tick or untick {name}'s box "
+                "above and both runs change together.")
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -40,6 +50,19 @@ def full_text(info: Any) -> str:
     value = format_full(info.value, info.name, requires_grad=info.requires_grad,
                         grad_fn=info.grad_fn)
     return f"{value}\n\n{format_full(info.grad, f'{info.name}.grad')}"
+
+
+def shape_text(shape: Any) -> str:
+    """``shape`` as ``print(t.shape)`` shows it: ``torch.Size([5, 3])`` (torch's own text)."""
+    from playground.printing import shape_text as torch_shape_text  # torch: loaded by now
+
+    return torch_shape_text(shape)
+
+
+def format_shape(shape: Any) -> str:
+    """The shape column's text: ``[5, 3]`` from torch's ``torch.Size([5, 3])`` (SHAPE_IN_CELL)."""
+    text = shape_text(shape)
+    return text if SHAPE_IN_CELL == "full" else text[len("torch.Size("):-1]
 
 
 def format_state(state: Any) -> str:
@@ -95,7 +118,7 @@ class TensorTableModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == _REQUIRES_GRAD and self._rows[index.row()].kind == "param":
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
+            flags |= Qt.ItemFlag.ItemIsUserCheckable  # the twin's box is not: it follows this one
         return flags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -104,13 +127,10 @@ class TensorTableModel(QAbstractTableModel):
         info, column = self._rows[index.row()], COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(info, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == "optimizer state":
-            return "\n".join(f"{k}: {np.array2string(np.asarray(v), threshold=200)}"
-                             for k, v in (getattr(info, "optimizer_state", None) or {}).items()) or None
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("value", "grad"):
-            return f"{full_text(info)}\n\n(Enter or double-click: the whole tensor)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(info, column)
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == _REQUIRES_GRAD \
-                and info.kind == "param":
+                and info.kind in _BOXED:
             return Qt.CheckState.Checked if info.requires_grad else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and column == "kind" and info.kind in _KIND_COLOURS:
             return QColor(_KIND_COLOURS[info.kind])
@@ -120,13 +140,27 @@ class TensorTableModel(QAbstractTableModel):
     def _text(info: Any, column: str) -> str:
         if column in ("value", "grad"):
             return format_array(getattr(info, column))
-        if column == "requires_grad" and info.kind == "param":
+        if column == "requires_grad" and info.kind in _BOXED:
             return ""  # the checkbox says it
         if column == "optimizer state":
             return format_state(getattr(info, "optimizer_state", None))
         if column == "shape":
-            return "(" + ", ".join(str(n) for n in info.shape) + ")"
+            return format_shape(info.shape)
         return str(getattr(info, column))
+
+    @staticmethod
+    def _tooltip(info: Any, column: str) -> str | None:
+        if column == "optimizer state":
+            state = getattr(info, "optimizer_state", None) or {}
+            return "\n".join(f"{key}: {format_value(value)}" for key, value in state.items()) or None
+        if column in ("value", "grad"):
+            return f"{full_text(info)}\n\n(Enter or double-click: the whole tensor)"
+        name = info.name.split("  (")[0]  # a twin row's tensor, without its tag
+        if column == "shape":
+            return f"{name}.shape = {shape_text(info.shape)}"
+        if column == "requires_grad" and info.kind == "twin param":
+            return TWIN_BOX_TIP.format(name=name)
+        return None
 
     def row_info(self, row: int) -> Any:
         """The TensorInfo shown in ``row``."""
@@ -134,7 +168,8 @@ class TensorTableModel(QAbstractTableModel):
 
     def setData(self, index: _Index, value: Any,  # noqa: N802 - Qt API
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.CheckStateRole or index.column() != _REQUIRES_GRAD:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != _REQUIRES_GRAD \
+                or self._rows[index.row()].kind != "param":
             return False
         flag = Qt.CheckState(value) == Qt.CheckState.Checked
         self._on_requires_grad(self._rows[index.row()].name, flag)
@@ -234,6 +269,11 @@ class StateTable(QTableView, FollowsSession):
         self._twin, self._twin_label = twin, label
         if twin is not None:
             connect_session(twin, self._on_session_action_done, self._on_session_reset)
+        self._throttle.mark()
+
+    def set_twin_label(self, label: str) -> None:
+        """Re-tag the twin's rows (a setting of a run changed mid-run)."""
+        self._twin_label = label
         self._throttle.mark()
 
 

@@ -186,3 +186,67 @@ def test_describe_and_twin_config() -> None:
     assert parse_value("optimizer", "Adam") == "adam"
     with pytest.raises(ValueError, match="between 0 and 1e6"):
         parse_value("lr", "-1")
+
+
+def _twin_names(window: Any) -> dict[str, list[str]]:
+    """Where the twin's label shows: the table's rows, the plots', landscape's and data's legends."""
+    table = window.state_table
+    table.refresh()
+    rows = [table.table_model.index(r, 0).data() for r in range(table.table_model.rowCount())]
+    legend = window.plots.plots["weights"].getPlotItem().legend
+    land = window.inspector_panels["Landscape"]
+    return {"table": rows, "plots": [name for _item, name in legend.entries()],
+            "landscape": [label.text for _item, label in land.legend.items]}
+
+
+def test_compare_label_follows_a_mid_run_lr_change(line_window: Any, qtbot: Any) -> None:
+    window = line_window
+    start_compare(window, qtbot)
+    pick(window, qtbot, "lr", "0.01")
+    iterate(window, qtbot, 2)
+    spin = window.model_panel.optimizer_block.lr_spin
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "0.05")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert window.session.lr == 0.05 and window.controller.twin.lr == 0.01  # only main changed
+    bar = window.compare_bar
+    qtbot.waitUntil(lambda: bar.summary.text() == "lr 0.05 vs 0.01")
+    assert bar.value_edit.text() == "0.01"  # the twin's value, not main's 0.05 / 10
+    window.setFocus()
+    iterate(window, qtbot, 1)
+    # The numbers: plain torch with the lr changed after two iterations.
+    w = torch.tensor([0.5, -1.0], requires_grad=True)
+    b = torch.tensor(0.0, requires_grad=True)
+    x, y = torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2.0, 4.1, 5.9])
+    opt = torch.optim.SGD([w, b], lr=0.1)
+    for k in range(3):
+        if k == 2:
+            opt.param_groups[0]["lr"] = 0.05
+        (((w[0] * x + b - y) ** 2).mean() + (w[1] ** 2)).backward()
+        opt.step()
+        opt.zero_grad()
+    assert_session(window.session, {"w": w.tolist(), "b": b.tolist()})
+    # Reset puts both runs back at their starting lr, and the label follows.
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: bar.summary.text() == "lr 0.1 vs 0.01")
+
+
+def test_compare_labels_follow_auto_zero_grad_on_the_a_key(line_window: Any, qtbot: Any) -> None:
+    window = line_window
+    start_compare(window, qtbot)
+    window.setFocus()
+    bar = window.compare_bar
+    assert bar.summary.text() == "auto zero_grad on vs off"
+    names = _twin_names(window)
+    assert "w  (twin, auto zero_grad off)" in names["table"]
+    assert "twin, auto zero_grad off" in names["plots"]
+    assert "path (twin, auto zero_grad off)" in names["landscape"]
+    qtbot.keyClick(window, Qt.Key.Key_A)  # main off; the twin stays the opposite: on
+    assert not window.session.config.auto_zero_grad and window.controller.twin.config.auto_zero_grad
+    qtbot.waitUntil(lambda: bar.summary.text() == "auto zero_grad off vs on")
+    names = _twin_names(window)
+    assert "w  (twin, auto zero_grad on)" in names["table"]
+    assert not any("auto zero_grad off" in n for n in names["table"])
+    assert "twin, auto zero_grad on" in names["plots"]
+    assert "path (twin, auto zero_grad on)" in names["landscape"]

@@ -149,3 +149,14 @@ def test_the_twin_fit_is_dashed_and_is_the_twins(make_window: Any, qtbot: Any) -
                                rtol=1e-6, atol=1e-7)
     assert view.twin_fit.opts["pen"].style() == Qt.PenStyle.DashLine
     assert "prediction y_hat (twin, lr 0.01)" in [label.text for _, label in view.legend.items]
+
+
+@pytest.mark.parametrize("prefix", ["Logistic", "Three classes"])
+def test_class_names_are_printed_as_torch_prints_them(make_window: Any, qtbot: Any,
+                                                      prefix: str) -> None:
+    window = make_window(preset_config(prefix))
+    view = data_tab(window, qtbot)
+    name = view.layout_.target
+    target = tensor(window.session, name)  # float targets print "1.", long ones "1"
+    expected = [f"{name} = {str(value)[len('tensor('):-1]}" for value in torch.unique(target)]
+    assert [label.text for _, label in view.legend.items] == expected

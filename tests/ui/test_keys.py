@@ -275,3 +275,31 @@ def test_recent_sessions_and_lessons_in_the_file_menu(window: Any, tmp_path: Pat
     lessons = window.recent_menus["lesson"]
     lessons.aboutToShow.emit()
     assert [a.text() for a in lessons.actions()] == ["&1 my_lesson.toml"]
+
+
+def test_space_on_a_focused_button_clicks_it_and_does_not_play(window: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton
+
+    window.action("actionForward").trigger()
+    window.show_inspector("Code")
+    code = window.inspector_panels["Code"]
+    copy = next(b for b in code.findChildren(QPushButton) if b.text() == "Copy")
+    QApplication.clipboard().clear()
+    copy.setFocus()
+    assert copy.hasFocus()
+    with qtbot.waitSignal(copy.clicked, timeout=1000):
+        qtbot.keyClick(copy, Qt.Key.Key_Space)
+    assert not window.controller.playing
+    assert len(window.session.history) == 1
+    assert "out = (w * x).sum()" in QApplication.clipboard().text()  # the button did its job
+    # A checkbox is a button too: Space ticks it, and auto-run stays off.
+    check = window.model_panel.findChild(QCheckBox, None)
+    was = check.isChecked()
+    check.setFocus()
+    qtbot.keyClick(check, Qt.Key.Key_Space)
+    assert check.isChecked() != was and not window.controller.playing
+    # Elsewhere Space is still Play/Pause.
+    window.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.controller.playing
+    window.controller.pause()

@@ -202,3 +202,26 @@ def test_a_running_model_gets_a_coarse_grid_then_a_full_one(make_window: Any, qt
     b = torch.tensor(s.value("b"))
     expected = ((torch.tensor(w0) * xx + torch.tensor(w1) * xx * xx + b - yy) ** 2).mean().item()
     assert view.image.image[i, j] == pytest.approx(expected, rel=1e-5)
+
+
+def _printed(tensor: torch.Tensor) -> str:
+    """The oracle: what ``print(t)`` shows between ``tensor(`` and ``)``."""
+    return str(tensor.detach())[len("tensor("):].split(",")[0].rstrip(")")
+
+
+def test_header_numbers_are_printed_as_torch_prints_them(make_window: Any, qtbot: Any) -> None:
+    window = make_window(LINE_FIT)
+    view = landscape(window, qtbot)
+    w, b = torch.tensor(0.0, requires_grad=True), torch.tensor(0.0, requires_grad=True)
+    ((w * torch.tensor(X) + b - torch.tensor(Y)) ** 2).mean().backward()
+    press(window, qtbot, Qt.Key.Key_F, Qt.Key.Key_B)
+    drawn(view, qtbot)
+    text = view.status.text()
+    assert text.startswith(f"w = {_printed(w)},  b = {_printed(b)}")  # "w = 0.", not "w = 0"
+    assert f"grad ({_printed(w.grad)}, {_printed(b.grad)})" in text  # 4 decimals, as torch
+    with torch.no_grad():
+        w -= 0.05 * w.grad
+        b -= 0.05 * b.grad
+    press(window, qtbot, Qt.Key.Key_S)
+    drawn(view, qtbot)
+    assert view.status.text().startswith(f"w = {_printed(w)},  b = {_printed(b)}")

@@ -8,6 +8,7 @@ import torch
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
+from ui import state_table
 from ui.state_table import COLUMNS
 
 BCE_MODEL: dict[str, Any] = {
@@ -63,3 +64,92 @@ def test_numbers_get_the_room_before_the_flags(make_window: Any) -> None:
     assert width["value"] > 2 * width["requires_grad"]
     assert width["value"] > 2 * width["is_leaf"]
     assert width["value"] >= width["grad_fn"]
+
+
+def _rows(table: Any) -> list[str]:
+    model = table.model()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def _torch_text(tensor: torch.Tensor) -> str:
+    """What print shows between ``tensor(`` and ``)``, rows joined: the oracle for a cell."""
+    return " ".join(line.strip() for line in str(tensor.detach())[len("tensor("):-1].splitlines())
+
+
+def test_shape_is_torch_size_with_the_numbers_keeping_their_room(
+        make_window: Any, monkeypatch: Any) -> None:
+    window = make_window(BCE_MODEL)
+    window.resize(1280, 720)
+    window.action("actionForward").trigger()
+    table = window.state_table
+    table.refresh()
+    model, shape = table.model(), COLUMNS.index("shape")
+    generator = torch.Generator().manual_seed(3)
+    live = {"w": torch.randn(5, 3, generator=generator), "b": torch.randn(3, generator=generator)}
+    for row, name in enumerate(_rows(table)):
+        if name in live:
+            size = str(live[name].shape)  # "torch.Size([5, 3])", as print(w.shape) shows it
+            assert model.index(row, shape).data() == size[len("torch.Size("):-1]
+            assert model.index(row, shape).data(Qt.ItemDataRole.ToolTipRole) == f"{name}.shape = {size}"
+    loss_row = _rows(table).index("loss")
+    assert model.index(loss_row, shape).data(Qt.ItemDataRole.ToolTipRole) == \
+        f"loss.shape = {torch.tensor(0.5).shape}"  # torch.Size([])
+    # The cell form was chosen by measuring: the full torch.Size text would take the numbers' room.
+    header = table.horizontalHeader()
+    value = COLUMNS.index("value")
+    widths = {}
+    for mode in ("full", "list"):
+        monkeypatch.setattr(state_table, "SHAPE_IN_CELL", mode)
+        table.refresh()
+        QApplication.processEvents()
+        widths[mode] = (header.sectionSize(value), header.sectionSize(shape))
+    assert widths["list"][0] > widths["full"][0] and widths["list"][1] < widths["full"][1]
+
+
+def test_twin_rows_show_requires_grad_as_a_read_only_checkbox(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    window.action("actionCompare").trigger()
+    table = window.state_table
+    table.refresh()
+    model, column = table.model(), COLUMNS.index("requires_grad")
+    names = _rows(table)
+    main, twin = names.index("w"), next(i for i, n in enumerate(names) if n.startswith("w  (twin"))
+    for row in (main, twin):
+        index = model.index(row, column)
+        assert index.data() == ""  # no "True" text: the box says it, for both runs alike
+        assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    twin_index = model.index(twin, column)
+    assert not model.flags(twin_index) & Qt.ItemFlag.ItemIsUserCheckable
+    assert model.flags(model.index(main, column)) & Qt.ItemFlag.ItemIsUserCheckable
+    assert "follows the main run: tick or untick w's box" in twin_index.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(twin, COLUMNS.index("shape")).data(Qt.ItemDataRole.ToolTipRole) == \
+        f"w.shape = {torch.ones(3).shape}"
+    # Ticking the twin's box does nothing; the main row's box changes both runs.
+    assert not model.setData(twin_index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert window.controller.twin.params["w"].requires_grad
+    assert model.setData(model.index(main, column), Qt.CheckState.Unchecked.value,
+                         Qt.ItemDataRole.CheckStateRole)
+    assert not window.session.params["w"].requires_grad
+    assert not window.controller.twin.params["w"].requires_grad
+    table.refresh()
+    assert model.index(twin, column).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+
+
+def test_optimizer_state_tooltip_is_torch_text(make_window: Any) -> None:
+    window = make_window({**BCE_MODEL, "optimizer": "adam", "lr": 0.1})
+    for action in ("actionForward", "actionBackward", "actionStep"):
+        window.action(action).trigger()
+    generator = torch.Generator().manual_seed(3)
+    w = torch.randn(5, 3, generator=generator).requires_grad_(True)
+    b = torch.randn(3, generator=generator).requires_grad_(True)
+    x, y = torch.randn(4, 5, generator=generator), torch.rand(4, 3, generator=generator)
+    optimizer = torch.optim.Adam([w, b], lr=0.1)
+    torch.nn.functional.binary_cross_entropy_with_logits(x @ w + b, y).backward()
+    optimizer.step()
+    table = window.state_table
+    table.refresh()
+    row = _rows(table).index("b")
+    tip = table.model().index(row, COLUMNS.index("optimizer state")).data(Qt.ItemDataRole.ToolTipRole)
+    expected = "\n".join(f"{key}: {str(value)[len('tensor('):-1]}"
+                         for key, value in optimizer.state[b].items())
+    assert tip == expected
