@@ -30,8 +30,10 @@ def staged(qtbot: Any, qapp: QApplication) -> Iterator[Any]:
     """A window as ``ui.app.main`` opens it: the loading shell shown, its build not started."""
     from ui import theme
     from ui.startup import open_window
+    from ui.window_layout import forget_layout
 
     qapp.setStyleSheet(theme.style_sheet())
+    forget_layout()  # a first run's layout, not one an earlier test left in the settings
     window = open_window()
     qtbot.addWidget(window, before_close_func=lambda w: (w.build.finish(), w.run_file.discard()))
     qtbot.waitExposed(window)
