@@ -1,9 +1,11 @@
 """Entry point: ``playground`` (see pyproject) or ``python -m ui.app``.
 
-Start-up paints at once: the window is shown with "Loading PyTorch…" and PyTorch
-(seconds of imports) loads on a background thread, started once the window has
-painted. The GUI thread never imports torch before that thread is done, so the
-window keeps repainting and its menus open meanwhile. Importing torch off the
+Start-up paints at once: the window is shown with a light loading shell ("Loading
+PyTorch… n s", see ``ui/startup.py``) before pyqtgraph, numpy or torch are imported.
+Once it has painted, PyTorch (seconds of imports) loads on a background thread
+while the GUI thread builds the plots and panels a step per event-loop turn. The
+GUI thread never imports torch before that thread is done, so the window keeps
+repainting and, once built, its menus open meanwhile. Importing torch off the
 main thread is safe: Python's import lock serialises imports, torch's import
 installs no signal handlers (those are main-thread only), and nothing on the
 GUI thread touches torch until the ``loaded`` signal arrives, queued, on the
@@ -20,14 +22,17 @@ import sys
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from ui import theme
-from ui.main_window import MainWindow
+from ui.startup import heavy_imports, open_window, show_loading
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 ORGANIZATION = "TrainingLoopPlayground"
 APPLICATION = "Training Loop Playground"
@@ -153,10 +158,11 @@ def load_in_background(window: MainWindow) -> TorchLoader:
 
     def tick() -> None:
         startup_log("tick")
-        window.banner.show_info(f"Loading PyTorch… {time.monotonic() - started:.0f} s")
+        show_loading(window, f"Loading PyTorch… {time.monotonic() - started:.0f} s")
 
     def loaded(error: BaseException | None) -> None:
         ticker.stop()
+        window.build.finish()  # PyTorch came first: the rest of the window is built now
         if error is not None:
             window.banner.show_error(error)
             return
@@ -169,6 +175,7 @@ def load_in_background(window: MainWindow) -> TorchLoader:
     def start() -> None:
         ticker.start()
         loader.start()
+        window.build.start(heavy_imports())  # the plots and panels, between paints
 
     FirstPaint(window, start)
     return loader
@@ -178,20 +185,25 @@ def main(argv: list[str] | None = None) -> int:
     """Show the window at once, then load PyTorch off the GUI thread and the start-up model."""
     startup_log("start")
     app = make_application(argv)
-    window = MainWindow()
-    window.show()
+    window = open_window()  # the loading shell; built between paints (ui/startup.py)
     startup_log("shown")
-    from ui.recovery import Recovery
 
-    try:
-        window.recovery = Recovery(window)  # autosave, and the offer to restore after a crash
-    except OSError as exc:  # no writable data folder: the app still runs, without autosave
-        window.banner.show_info(f"Autosave is off: {exc.strerror or exc}")
+    def built() -> None:
+        startup_log("built")
+        from ui.recovery import Recovery
+
+        try:
+            window.recovery = Recovery(window)  # autosave, and the offer to restore after a crash
+        except OSError as exc:  # no writable data folder: the app still runs, without autosave
+            window.banner.show_info(f"Autosave is off: {exc.strerror or exc}")
+
+    window.build.finished.connect(built)
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         # Last line of defence: an exception escaping a slot goes to the banner.
         sys.__excepthook__(kind, exc, tb)
-        window.banner.show_error(exc)
+        if hasattr(window, "banner"):  # not yet while the loading shell is up
+            window.banner.show_error(exc)
 
     sys.excepthook = excepthook
     window.loader = load_in_background(window)  # type: ignore[attr-defined]

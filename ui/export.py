@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSaveFile, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
 from PySide6.QtWidgets import QFileDialog, QGraphicsView, QWidget
 
-from ui.plots import element_names
 
 PICTURE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 CSV_FILTER = "CSV table (*.csv)"
@@ -122,11 +121,19 @@ def export_window(window: QWidget, path: str | Path) -> Path:
 
 
 # -- trajectories -----------------------------------------------------------------------
+# numpy and ui.plots (pyqtgraph) are imported where used: the window imports this module
+# before its start-up paint (ui/startup.py), they only after it.
 def _columns(session: Any) -> list[tuple[str, int]]:
+    import numpy as np
+
     return [(name, int(np.asarray(session.value(name)).size)) for name in session.param_names]
 
 
 def _header(session: Any) -> list[str]:
+    import numpy as np
+
+    from ui.plots import element_names
+
     names = [n for name in session.param_names
              for n in element_names(name, tuple(np.shape(session.value(name))))]
     return names + [f"{n}.grad" for n in names]
@@ -135,10 +142,12 @@ def _header(session: Any) -> list[str]:
 def _number(value: Any) -> str:
     # repr of the float32 widened to float64: exact, and read back bit for bit.
     number = float(value)
-    return repr(number) if np.isfinite(number) else str(number)
+    return repr(number) if math.isfinite(number) else str(number)
 
 
 def _flat(value: Any, size: int) -> list[str]:
+    import numpy as np
+
     if value is None:
         return [""] * size
     return [_number(v) for v in np.asarray(value).ravel()]
@@ -146,6 +155,8 @@ def _flat(value: Any, size: int) -> list[str]:
 
 def trajectory_rows(session: Any, run: str = "main") -> Iterable[list[str]]:
     """One row per record of ``session``: run, record, action, values..., grads..., output."""
+    import numpy as np
+
     layout = _columns(session)
     for record in session.history:
         values = [x for name, size in layout for x in _flat(record.values.get(name), size)]

@@ -9,6 +9,7 @@ buttons.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -33,8 +34,8 @@ from ui.messages import MessageBanner
 from ui.model_panel import FieldError, ModelPanel
 from ui.narrow import PanelScroll, fit_toolbar  # s2: the model dock never scrolls sideways
 from ui.phase_strip import PhaseStrip
-from ui.plots import PlotsPanel
 from ui.presets import Preset, default_preset
+from ui.startup import StagedBuild
 from ui.state_table import StateTable
 from ui.keys import install_key_guard  # H5: keys never destroy work
 from ui.run_file import RunFile  # H5: title with file name and unsaved marker
@@ -93,13 +94,30 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     session:
         The session to show; None shows a "Loading PyTorch…" state until
         :meth:`load_default_session` (or :meth:`set_session`) provides one.
+    staged:
+        Build only the title and controller now; ``window.build`` (a
+        ``ui.startup.StagedBuild``) builds the rest between paints (``start``)
+        or at once (``finish``). The app starts this way; tests and tools do not.
     """
 
-    def __init__(self, session: Any = None, parent: QWidget | None = None) -> None:
+    #: Until the construction has run this far (see :meth:`_build`), showing does nothing more.
+    _check_restored = _dock_sizes_pending = False
+
+    def __init__(self, session: Any = None, parent: QWidget | None = None, *,
+                 staged: bool = False) -> None:
         super().__init__(parent)
+        #: The construction, a step at a time (ui/startup.py). Unless ``staged``, it is
+        #: finished here; staged, the app shows a loading shell and finishes it between paints.
+        self.build = StagedBuild(self, self._build(session))
+        if not staged:
+            self.build.finish()
+
+    def _build(self, session: Any) -> Iterator[None]:
+        """The window's construction; each ``yield`` lets a staged start-up repaint."""
         self.setObjectName("mainWindow")
         self.setWindowTitle("Training Loop Playground")
-        self.controller = Controller(parent=self)
+        self.controller = Controller(parent=self)  # window.session is None from here on
+        yield  # -- the start-up shell paints from here (nothing below is on its path)
         self.actions_by_id: dict[str, QAction] = build_actions(self, self)
         for action in self.actions_by_id.values():
             self.addAction(action)  # window-wide shortcuts even with menus hidden
@@ -107,13 +125,19 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self.compare_bar = CompareBar()
         self.compare_bar.hide()  # shown while compare is on
         self.phase_strip = PhaseStrip()
+        yield
+        from ui.plots import PlotsPanel  # pyqtgraph and numpy: after the start-up paint
+
         self.plots = PlotsPanel()
+        yield
         self.state_table = StateTable(self._on_state_table_requires_grad)
         self.model_panel = ModelPanel(self.action("actionAutoZeroGrad"), self.action("actionApply"))
         self.inspector = QTabWidget()
         self.inspector.setObjectName("inspectorTabs")
         self.inspector_panels: dict[str, QWidget] = {}
+        yield
         self._build_inspector()
+        yield
         self._build_central()
         self._build_docks()
         self._build_toolbar()
@@ -136,6 +160,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         if lesson_file_opened is not None:
             lesson_file_opened.connect(self._on_lesson_file_opened)
         # -- end H5 ---------------------------------------------------------------
+        yield  # a staged build shows the new docks and toolbar before restoring their sizes
         self._restore_settings()
         self.set_session(session)
 
@@ -546,8 +571,11 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         # s2: the frame (title bar, borders) must fit too, once the window manager has framed it.
         extra_w = self.frameGeometry().width() - self.width()
         extra_h = self.frameGeometry().height() - self.height()
-        self.layout_keeper.resize_window(min(width, area.width() - extra_w),
-                                         min(height, area.height() - extra_h))
+        width, height = min(width, area.width() - extra_w), min(height, area.height() - extra_h)
+        if hasattr(self, "layout_keeper"):
+            self.layout_keeper.resize_window(width, height)
+        else:  # the start-up shell (ui/startup.py): there is no layout to budget yet
+            self.resize(width, height)
         self._fitted_size = self.size()
         self.move(area.x() + (area.width() - self.width()) // 2,
                   area.y() + (area.height() - self.height()) // 2)

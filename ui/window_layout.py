@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QFrame, QScrollArea, QSizePolicy, QToolBar, QToolButton, QWidget,
 )
 
-from ui import plot_style, theme
+from ui import theme
 
 #: Data area of each plot, as a share of the window's height.
 PLOT_SHARE = 0.2
@@ -46,6 +46,8 @@ SETTINGS_KEYS = ("window/geometry", "window/state", "window/centre")
 
 def plot_chrome(plot: Any) -> float:
     """Height of a plot's title, legend and x axis (everything but the data area), in pixels."""
+    from ui import plot_style  # pyqtgraph: imported after the start-up paint (ui/startup.py)
+
     item = plot.getPlotItem()
     legend = plot_style.label_height(plot_style.legend_font()) + 2
     title = item.titleLabel.itemRect().height()
@@ -184,6 +186,8 @@ class LayoutKeeper(QObject):
             self._applying = False
 
     def _apply(self, height: int | None) -> None:
+        from ui import plot_style  # pyqtgraph: imported after the start-up paint (ui/startup.py)
+
         self._timer.stop()
         w = self.window
         height = w.height() if height is None else height

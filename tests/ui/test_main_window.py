@@ -507,7 +507,8 @@ def test_app_main_paints_before_importing_torch(tmp_path: Path) -> None:
         "seen = []\n"
         "def first():\n"
         "    w = [w for w in app.topLevelWidgets() if w.objectName() == 'mainWindow'][0]\n"
-        "    seen.append((w.isVisible(), 'torch' in sys.modules, w.banner.text))\n"
+        "    seen.append((w.isVisible(), 'torch' in sys.modules, 'pyqtgraph' in sys.modules,\n"
+        "                 w.centralWidget().objectName(), w.build.shell.status.text()))\n"
         "def later():\n"
         "    w = [w for w in app.topLevelWidgets() if w.objectName() == 'mainWindow'][0]\n"
         "    if w.session is None:  # torch loads on a background thread: poll\n"
@@ -525,7 +526,8 @@ def test_app_main_paints_before_importing_torch(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
                          env=env, timeout=120, check=True)
     first, later = ast.literal_eval(out.stdout.strip().splitlines()[-1])
-    assert first == (True, False, "ℹ Loading PyTorch…")
+    # Shown as the loading shell (ui/startup.py) before torch or even pyqtgraph is imported.
+    assert first == (True, False, False, "startupShell", "Loading PyTorch…")
     assert later[:2] == (True, True)
 
 

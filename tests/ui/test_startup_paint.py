@@ -26,6 +26,9 @@ def test_the_first_paint_comes_before_torch_and_the_window_keeps_painting() -> N
         assert not screen.painted()  # the black root window: the check can see black
         run = startup_paint.launch_once(screen, bare=False)
     assert run.painted_before_torch, run
+    # The loading shell reached the screen before pyqtgraph and the panels were built
+    # (ui/startup.py); a window built before its first paint would show black until then.
+    assert run.first_paint_s < run.built_s, run
     # "Loading PyTorch… n s" was redrawn while torch imported: the event loop kept turning.
     assert run.ticks_while_loading >= 2, run
     assert run.session_s >= run.torch_loaded_s
