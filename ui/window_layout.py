@@ -331,7 +331,11 @@ def keep_on_screen(window: Any) -> None:
     width = min(window.width(), area.width() - extra_w)
     height = min(window.height(), area.height() - extra_h)
     if (width, height) != (window.width(), window.height()):
-        window.layout_keeper.resize_window(width, height)
+        keeper = getattr(window, "layout_keeper", None)  # None: the start-up shell (ui/startup.py)
+        if keeper is not None:
+            keeper.resize_window(width, height)
+        else:
+            window.resize(width, height)
         frame = window.frameGeometry()
     x = min(max(frame.x(), area.x()), area.x() + area.width() - frame.width())
     y = min(max(frame.y(), area.y()), area.y() + area.height() - frame.height())

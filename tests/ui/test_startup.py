@@ -93,9 +93,12 @@ def test_a_staged_build_ends_as_the_window_built_at_once(staged: Any, make_windo
     # What the first show does for a window built at once (dock widths) happened at the end.
     dock = staged.findChild(QDockWidget, "modelDock")
     qtbot.waitUntil(dock.isVisible)  # the main window lays out its new docks in a posted event
-    if staged.width() == at_once.width():
-        assert dock.width() == at_once.model_dock.width()
-    assert dock.width() >= 300
+    # Widths within the frame's few pixels (a shown shell knows its frame, a hidden window not),
+    # and never below what the panel needs (s2: the dock is 30 % of the window, >= 300 px where
+    # the centre leaves room; a test screen of 800 px leaves less).
+    assert abs(staged.width() - at_once.width()) <= 8
+    assert abs(dock.width() - at_once.model_dock.width()) <= 8
+    assert dock.width() >= dock.minimumSizeHint().width()
     assert staged.banner.text == "ℹ Loading PyTorch…"
     # The built window runs a model like any other: the numbers come from plain torch.
     import torch
