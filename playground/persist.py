@@ -312,8 +312,9 @@ class SessionLoad:
         session = self.session
         while not self.done and budget > 0:
             calls, count, iteration = self._plan[self._entry]
-            if iteration:
-                session.log.begin_iteration()
+            grouped = iteration or len(calls) > 1  # one press then, one undo unit again
+            if grouped:
+                session.log.begin_iteration(iteration)
             try:
                 for name, kwargs in calls:
                     getattr(session, name)(**kwargs)
@@ -327,7 +328,7 @@ class SessionLoad:
             except (TypeError, ValueError, OverflowError, RecursionError):
                 raise _bad(f"bad arguments in action {self.done_actions + 1}") from None
             finally:
-                if iteration:
+                if grouped:
                     session.log.end_iteration()
             self.done_actions += len(calls)
             budget -= len(calls)
