@@ -160,6 +160,9 @@ def bench_ui(seconds: float) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from ui.app import quiet_paint_threads
+
+    quiet_paint_threads()  # as the app does: Qt's fills stay on the GUI thread
     app = QApplication.instance() or QApplication([])
     from playground import Session
     from ui import MainWindow

@@ -204,7 +204,7 @@ class RunStore:
             if record is None:
                 continue
             if record.__dict__["_source"][1] >= start:
-                record.index  # noqa: B018 - reading a field fills them all in
+                record.values  # noqa: B018 - reading a field (not index, action, note) fills them all in
             else:
                 keep.append(ref)
         self._lazy = keep
@@ -356,6 +356,14 @@ class _LazyRecord(Record):
         if source is None or name not in _FIELDS:
             raise AttributeError(name)
         store, row = source
+        # The fields every view reads on every action come straight from the columns,
+        # without building the rest (copies of every value and grad) few ever read.
+        if name == "index":
+            return row
+        if name == "action":
+            return store.action_names[int(store._actions[row])]
+        if name == "note":
+            return store._notes.get(row)
         full = store.record(row)
         for field_name in _FIELDS:
             object.__setattr__(self, field_name, getattr(full, field_name))

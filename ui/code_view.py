@@ -96,6 +96,11 @@ class CodePanel(SessionView):
         layout.addWidget(self.editor, 1)
         self.latest_lines: list[str] = []
         self.refresh()
+        # The zoom re-polishes the editor back to its first font: set the zoomed one again.
+        theme.changes.theme_changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.editor.setFont(theme.monospace_font())
 
     def refresh(self) -> None:
         """Show the session's code and highlight the newest action's lines."""

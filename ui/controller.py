@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ui.compare import CompareSetting, describe_runs, live_settings, run_label, twin_config
+from ui.pace import FRAME_MS, SLOW_MS, pace
 from ui.undo import ControllerUndo, SessionStack
 
 #: How the engine's note starts when training diverges (playground.session.DIVERGED;
@@ -27,7 +28,6 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 30, 60, None)
 #: In "fast" mode one timer tick iterates for at most this long, so the event
 #: loop gets back control (and the window repaints) many times per second.
 FAST_BUDGET_S = 0.025
-FRAME_MS = 33
 
 
 class FrameThrottle(QObject):
@@ -36,33 +36,66 @@ class FrameThrottle(QObject):
     The first change after a quiet spell is drawn at the next turn of the event
     loop (a single press repaints at once); changes that follow within
     ``FRAME_MS`` wait for the rest of that frame (auto-run repaints ~30 times a
-    second instead of once per action).
+    second instead of once per action). While auto-run plays fast
+    (:data:`ui.pace.pace` is busy) the wait is ``SLOW_MS`` unless ``every_frame``;
+    when it stops, a waiting callback runs at once.
 
     Parameters
     ----------
     callback:
         Called at most once per ``FRAME_MS`` after :meth:`mark` was called.
+    every_frame:
+        Keep the frame rate while busy too (the plots); text views leave it False.
     """
 
-    def __init__(self, callback: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(self, callback: Callable[[], None], parent: QObject | None = None, *,
+                 every_frame: bool = False) -> None:
         super().__init__(parent)
         self._callback = callback
         self._last = -1.0
+        self._every_frame = every_frame
+        self._pending = False  # the timer runs (a plain flag: mark() runs ~10 times an action)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._fire)
+        if every_frame:
+            # Auto-run on "fast" iterates until this frame is due (Pace.frame_deadline):
+            # a coarse timer firing a few ms late would let it start another burst first.
+            self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+            pace.frames.add(self)
+        else:
+            pace.changed.connect(self._on_pace_changed)
 
     def mark(self) -> None:
         """Schedule the callback unless one is already pending."""
-        if not self._timer.isActive():
-            waited_ms = (time.perf_counter() - self._last) * 1000
-            self._timer.start(max(0, round(FRAME_MS - waited_ms)))
+        if not self._pending:
+            self._pending = True
+            now = time.perf_counter()
+            frame = FRAME_MS if self._every_frame or not pace.busy else SLOW_MS
+            delay = max(0, round(frame - (now - self._last) * 1000))
+            self._timer.start(delay)
+            if self._every_frame:
+                pace.frame_due = now + delay / 1000
+
+    def fire_if_pending(self) -> None:
+        """Run the pending callback now (auto-run draws a due frame itself: Pace.draw_if_due)."""
+        if self._pending:
+            self._timer.stop()
+            self._fire()
+
+    def _on_pace_changed(self, busy: bool) -> None:
+        if not busy and self._pending:
+            self._timer.start(0)  # auto-run stopped: show the exact state now
 
     def stop(self) -> None:
         """Drop a pending callback."""
+        self._pending = False
         self._timer.stop()
+        if self._every_frame:
+            pace.frame_drawn()
 
     def _fire(self) -> None:
+        self._pending = False
         self._last = time.perf_counter()
         self._callback()
 
@@ -375,29 +408,35 @@ class Controller(QObject, ControllerUndo):
         """Change the auto-run speed (takes effect immediately while playing)."""
         self._speed = speed
         self._timer.setInterval(0 if speed is None else max(1, round(1000 / speed)))
+        pace.set_playing(self, self.playing, speed)
 
     def play(self) -> None:
         """Start auto-run (Iterate on a timer)."""
         if self._session is None or self.playing:
             return
-        self.set_speed(self._speed)
         self._timer.start()
+        self.set_speed(self._speed)
         self.playing_changed.emit(True)
 
     def pause(self) -> None:
         """Stop auto-run."""
         if self._timer.isActive():
             self._timer.stop()
+            pace.set_playing(self, False, self._speed)
             self.playing_changed.emit(False)
 
     def _on_timer_timeout(self) -> None:
         if self._speed is not None:
             self.run("iterate")
             return
-        deadline = time.perf_counter() + FAST_BUDGET_S
+        # Until the plots' next frame is due: every moment between frames iterates,
+        # then the frame is drawn and the event loop paints it.
+        pace.draw_if_due()
+        deadline = pace.frame_deadline(time.perf_counter(), FAST_BUDGET_S)
         while self.playing and time.perf_counter() < deadline:
             if not self.run("iterate"):
                 break
+        pace.draw_if_due()
 
     def shutdown(self) -> None:
         """Stop timers and drop the sessions (called when the window closes)."""

@@ -8,12 +8,10 @@ arrows show where the gradient flows during ``backward()``: right to left.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QGuiApplication, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsPathItem,
@@ -21,157 +19,43 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
-    QHBoxLayout,
     QLabel,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ui import theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
-from ui.formatting import format_value
+from ui.graph_items import (  # noqa: F401 - NODE_ITEMS, format_numbers: the graph's API
+    ARROW, CURRENT_EDGE, DETAIL_PT, FREED_INK, LANE, NODE_ITEMS, NOT_YET_OPACITY,
+    OUT_EDGE, X_GAP, Y_GAP, NodeItem, ZoomView, font, format_numbers,
+)
 from ui.graph_layout import place
+from ui.header_row import ElidedLabel, HeaderRow
 from ui.node_steps import NodeStepper
 
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-# Node kinds also differ in outline width and title text, never colour alone.
-LEAF_FILL, LEAF_EDGE = QColor("#DCEEFB"), QColor("#0072B2")
-OP_FILL, OP_EDGE = QColor("#FDF0D5"), QColor("#B07800")
-OUT_FILL, OUT_EDGE = QColor("#FBE3D6"), QColor("#D55E00")
-INK = QColor("#1A1A1A")
-ARROW = QColor("#333333")
-FREED_INK, FREED_FILL = QColor("#8C8C8C"), QColor("#F2F2F2")
-CURRENT_EDGE = QColor("#CC0077")  # the node being replayed (node by node), and what it passes on
-NOT_YET_OPACITY = 0.3  # nodes the replayed backward has not reached yet
-
-TITLE_PT, DETAIL_PT, LABEL_PT = 17, 14, 14
-X_GAP, Y_GAP, PAD = 44.0, 30.0, 10.0
-LANE = 10.0  # height kept free in a column for an edge that passes through it
-MAX_FIT_SCALE = 1.6  # enlarge small graphs for the projector, but not absurdly
-NODE_ITEMS = 4  # numbers shown per value/grad line inside a node: boxes stay narrow
-MIN_FIT_SCALE = 0.6  # below this the text is unreadable: scroll instead
-
-LEGEND = "gradient flows ←   (forward reads →)"
+#: The legend, checkbox and caption: 1.25 times the application font (14 pt at the
+#: default zoom), following View → Zoom.
+LABEL_SCALE = 1.25
+LEGEND = "gradient flows ←  (forward reads →)"
+CLIPPED_HINT = "  · more: scroll, Ctrl+wheel"
+RETAIN_TEXT = "retain_grad"
+RETAIN_TIP = ("retain_grad on intermediates: calls .retain_grad() on every intermediate "
+              "from the next forward on, so their grads show after backward")
+#: The node-by-node explanation takes at most this share of the tab's height (it scrolls
+#: beyond): the graph it explains must keep the rest.
+STEP_TEXT_SHARE = 0.4
 EMPTY_NO_SESSION = "No session loaded"
 EMPTY_NO_FORWARD = "Press Forward (F) to build the graph"
 EMPTY_NO_GRAPH = (
     "No graph was recorded: the output does not require grad\n"
     "(forward under no_grad, or no tensor has requires_grad=True)"
 )
-FREED_CAPTION = (
-    "graph freed: saved tensors are gone; a second backward needs retain_graph=True"
-)
-
-
-def format_numbers(values: Any, max_items: int = 6) -> str:
-    """A node's numbers on one line, as ``print(tensor)`` shows them (torch's formatter).
-
-    Parameters
-    ----------
-    values:
-        A float, nested lists of floats, or a numpy array; ``None`` gives "None".
-    max_items:
-        Longer tensors are summarised by torch itself (its ``threshold`` option, "...").
-
-    Returns
-    -------
-    str
-        ``"36."``, ``"[1.0000, 2.5000, 3.0000]"``, ``"5×3 [[...], ...]"``: a matrix
-        is prefixed with its shape.
-    """
-    if values is None:
-        return "None"
-    text = format_value(values, one_line=True, max_items=max_items)
-    shape = np.shape(values)
-    return "×".join(map(str, shape)) + f" {text}" if len(shape) > 1 else text
-
-
-def _font(points: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
-
-
-class _NodeItem(QGraphicsRectItem):
-    """A box with a bold title line and smaller detail lines underneath."""
-
-    def __init__(self, title: str, details: Sequence[str], kind: str, freed: bool) -> None:
-        super().__init__()
-        self.title = title
-        self.details = list(details)
-        self.kind = kind
-        ink = FREED_INK if freed else INK
-        texts = [self._text(title, TITLE_PT, True, ink)]
-        texts += [self._text(line, DETAIL_PT, False, ink) for line in self.details]
-        width = max(t.boundingRect().width() for t in texts) + 2 * PAD
-        y = PAD
-        for t in texts:
-            t.setPos(PAD, y)
-            y += t.boundingRect().height() + 2
-        self.setRect(0, 0, width, y + PAD - 2)
-        fill, edge = {"leaf": (LEAF_FILL, LEAF_EDGE), "output": (OUT_FILL, OUT_EDGE)}.get(
-            kind, (OP_FILL, OP_EDGE)
-        )
-        pen = QPen(FREED_INK if freed else edge, 4 if kind == "output" else 2)
-        if freed:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        self.setPen(pen)
-        self.base_pen = pen  # restored when node-by-node highlighting moves on
-        self.setBrush(QBrush(FREED_FILL if freed else fill))
-
-    def _text(self, text: str, points: int, bold: bool, ink: QColor) -> QGraphicsSimpleTextItem:
-        item = QGraphicsSimpleTextItem(text, self)
-        item.setFont(_font(points, bold))
-        item.setBrush(QBrush(ink))
-        return item
-
-
-class _ZoomView(QGraphicsView):
-    """QGraphicsView that fits its content on update and zooms with Ctrl+wheel.
-
-    ``fitted(clipped)`` reports after each fit whether part of the graph is
-    off-screen because fitting it all would make the text too small.
-    """
-
-    fitted = Signal(bool)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.user_zoomed = False
-
-    def fit_all(self) -> None:
-        """Show the whole scene, enlarging small graphs up to MAX_FIT_SCALE."""
-        self.user_zoomed = False
-        rect = self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20)
-        self.setSceneRect(rect)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        scale = self.transform().m11()
-        if scale > MAX_FIT_SCALE or scale < MIN_FIT_SCALE:
-            bounded = min(MAX_FIT_SCALE, max(MIN_FIT_SCALE, scale))
-            self.resetTransform()
-            self.scale(bounded, bounded)
-        if scale < MIN_FIT_SCALE:
-            # Too wide to fit: start where the forward pass reads from, the params.
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
-        self.fitted.emit(scale < MIN_FIT_SCALE)
-
-    def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            factor = 1.15 ** (event.angleDelta().y() / 120)
-            self.scale(factor, factor)
-            self.user_zoomed = True
-            event.accept()
-        else:
-            super().wheelEvent(event)
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        if not self.user_zoomed and self.scene() is not None:
-            self.fit_all()
+FREED_CAPTION = "graph freed: a second backward needs retain_graph=True"
+FREED_TIP = ("backward() freed the graph's saved tensors: a second backward through it needs "
+             "retain_graph=True on the first one, or a new forward")
 
 
 class GraphView(QWidget):
@@ -192,40 +76,92 @@ class GraphView(QWidget):
         # Whether intermediates were told to retain_grad at the last forward:
         # what decides if "grad: None" means "not retained" or "no backward yet".
         self._retained_at_forward = False
-        self.retain_check = QCheckBox("retain_grad on intermediates")
-        self.retain_check.setFont(_font(LABEL_PT))
-        self.retain_check.setToolTip("Calls .retain_grad() on every intermediate from the next forward on")
+        self.retain_check = QCheckBox(RETAIN_TEXT)
+        self.retain_check.setToolTip(RETAIN_TIP)
         self.retain_check.toggled.connect(self._on_retain_toggled)
-        self.legend = QLabel(LEGEND)
-        self.legend.setFont(_font(LABEL_PT, bold=True))
-        self.legend.setWordWrap(True)  # wraps rather than widening a 1024 px window
+        # One line that elides (the whole text in its tooltip): a wrapped legend took the
+        # rows the graph needs at 1280x720.
+        self.legend = ElidedLabel()
+        self.legend.set_full_text(LEGEND)
         self.caption = QLabel(FREED_CAPTION)
-        self.caption.setFont(_font(LABEL_PT, bold=True))
         self.caption.setStyleSheet(f"color: {OUT_EDGE.name()};")
         self.caption.setWordWrap(True)
+        self.caption.setToolTip(FREED_TIP)
         self.caption.setMinimumWidth(10)
         self.empty_label = QLabel(EMPTY_NO_SESSION)
-        self.empty_label.setFont(_font(20))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.stepper = NodeStepper()
+        self.stepper = NodeStepper(buttons_outside=True)
         self.stepper.moved.connect(self._on_stepper_moved)
-        self.view = _ZoomView()
+        # The explanation scrolls past a share of the tab's height: never over the graph.
+        self.step_scroll = QScrollArea()
+        self.step_scroll.setObjectName("nodeTextScroll")
+        self.step_scroll.setWidget(self.stepper)
+        self.step_scroll.setWidgetResizable(True)
+        self.step_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.step_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stepper.text.installEventFilter(self)  # its text changes: fit the height again
+        self.view = ZoomView()
         self.view.setScene(QGraphicsScene(self))
         self.view.fitted.connect(self._on_view_fitted)
         self._stack = QStackedWidget()
         self._stack.addWidget(self.empty_label)
         self._stack.addWidget(self.view)
-        top = QHBoxLayout()
-        top.addWidget(self.legend)
-        top.addStretch(1)
-        top.addWidget(self.retain_check)
+        # Node by node's buttons share the legend's row: one row of controls, then the
+        # explanation, then the graph (the checkbox takes a row of its own when narrow).
+        self.header = HeaderRow(
+            [(self.stepper.next_button, 0), (self.stepper.previous_button, 0), (self.legend, 1)],
+            [(self.retain_check, 0)], "graphHeader")
         box = QVBoxLayout(self)
-        box.addLayout(top)
+        box.setContentsMargins(6, 4, 6, 4)
+        box.setSpacing(3)
+        box.addWidget(self.header)
         box.addWidget(self.caption)
-        box.addWidget(self.stepper)
+        box.addWidget(self.step_scroll)
         box.addWidget(self._stack, 1)
+        self._apply_fonts()
+        QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
+        # Again once the zoom is done: re-setting the style sheet re-polishes every widget,
+        # which puts back the font a widget had before (tests/ui/test_graph_tab.py).
+        theme.changes.theme_changed.connect(self._apply_fonts)
         self.refresh()
+
+    def _apply_fonts(self, _font: object = None) -> None:
+        """Sizes relative to the application font, so View → Zoom scales the tab's text."""
+        self.retain_check.setFont(theme.scaled_font(LABEL_SCALE))
+        self.legend.setFont(theme.scaled_font(LABEL_SCALE, bold=True))
+        self.caption.setFont(theme.scaled_font(LABEL_SCALE, bold=True))
+        self.empty_label.setFont(theme.scaled_font(1.8))
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
+        if watched is self.stepper.text and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, self._fit_step_text)
+        return False
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.header.arrange(self.contentsRect().width() - 12)
+        self._fit_step_text()
+
+    def _fit_step_text(self) -> None:
+        """The explanation as tall as its wrapped text, up to STEP_TEXT_SHARE of the tab."""
+        text = self.stepper.text
+        width = self.step_scroll.width() - self.step_scroll.verticalScrollBar().sizeHint().width()
+        need = text.heightForWidth(max(50, width))
+        need = need if need > 0 else text.sizeHint().height()
+        cap = max(QFontMetrics(text.font()).lineSpacing() * 2, int(self.height() * STEP_TEXT_SHARE))
+        # Never more than the rows above and a third of the tab for the graph leave: a
+        # fixed height the layout cannot give would be drawn over the graph (200 % zoom).
+        box = self.layout()
+        margins = box.contentsMargins()
+        room = (self.height() - margins.top() - margins.bottom() - 3 * box.spacing()
+                - self.header.sizeHint().height()
+                - (self.caption.heightForWidth(self.caption.width()) if not self.caption.isHidden()
+                   else 0)
+                - max(self._stack.minimumSizeHint().height(), self.height() // 3))
+        height = max(0, min(need, cap, room))
+        if self.step_scroll.height() != height or self.step_scroll.maximumHeight() != height:
+            self.step_scroll.setFixedHeight(height)
 
     # -- session wiring -------------------------------------------------------
     def set_session(self, session: Any) -> None:
@@ -272,14 +208,16 @@ class GraphView(QWidget):
             self.refresh()
 
     def _on_view_fitted(self, clipped: bool) -> None:
-        self.legend.setText(LEGEND + ("  · more: scroll, Ctrl+wheel" if clipped else ""))
+        self.legend.set_full_text(LEGEND + (CLIPPED_HINT if clipped else ""))
+        if clipped:
+            self._show_current()  # a refit scrolls back to the params: not past the node shown
 
     def _on_retain_toggled(self, flag: bool) -> None:
         if self._session is not None:
             self._session.set_retain_grad(flag)
 
     # -- drawing --------------------------------------------------------------
-    def node_items(self) -> list[_NodeItem]:
+    def node_items(self) -> list[NodeItem]:
         """The node boxes currently drawn, in the engine's node order."""
         return list(self._nodes)
 
@@ -293,13 +231,14 @@ class GraphView(QWidget):
         self._throttle.stop()
         scene = self.view.scene()
         scene.clear()
-        self._nodes: list[_NodeItem] = []
+        self._nodes: list[NodeItem] = []
         self._edges: list[QGraphicsPathItem] = []
         self._edge_ends: list[tuple[int, int]] = []
         self._marks: list[Any] = []
         s = self._session
         graph = s.graph() if s is not None and s.output is not None else None
         self.caption.setVisible(bool(graph is not None and graph.nodes and graph.freed))
+        QTimer.singleShot(0, self, self._fit_step_text)  # the caption's row came or went
         self.retain_check.setEnabled(s is not None)
         if graph is None or not graph.nodes:
             self.empty_label.setText(
@@ -309,10 +248,14 @@ class GraphView(QWidget):
             self.stepper.set_trace([])
             return
         infos = {t.name: t for t in s.tensors()}
+        self._refreshing = True  # the stepper may reset: no redraw from inside this one
+        try:
+            self._sync_trace()
+        finally:
+            self._refreshing = False
         self._draw(graph, infos)
         self._stack.setCurrentWidget(self.view)
         self.view.fit_all()
-        self._sync_trace()
         self._highlight()
 
     def _draw(self, graph: Any, infos: dict[str, Any]) -> None:
@@ -321,11 +264,15 @@ class GraphView(QWidget):
         for i, node in enumerate(graph.nodes):
             kind = "leaf" if node.label == "AccumulateGrad" else "output" if i in roots else "op"
             title, details = self._node_text(node, infos.get(node.tensor or ""), kind)
-            item = _NodeItem(title, details, kind, graph.freed)
+            item = NodeItem(title, details, kind, graph.freed)
             scene.addItem(item)
             self._nodes.append(item)
         sizes = [(n.rect().width(), n.rect().height()) for n in self._nodes]
-        placed = place(len(sizes), graph.edges, X_GAP, Y_GAP, sizes, lane=LANE)
+        # Node by node labels each edge with the gradient it carries: the columns stand
+        # that far apart, so a label sits between two boxes, not above or over them.
+        self._drawn_stepping = self.stepper.node is not None
+        gap = self._label_gap() if self._drawn_stepping else X_GAP
+        placed = place(len(sizes), graph.edges, gap, Y_GAP, sizes, lane=LANE)
         for item, (x, y) in zip(self._nodes, placed.centres):
             item.setPos(x - item.rect().width() / 2, y - item.rect().height() / 2)
         # x * x gives two parallel edges: bow them apart symmetrically.
@@ -361,7 +308,7 @@ class GraphView(QWidget):
         return "None (no backward yet)" if self._retained_at_forward else "None (not retained)"
 
     def _add_edge(
-        self, src: _NodeItem, dst: _NodeItem, route: list[tuple[float, float]], offset: float, freed: bool
+        self, src: NodeItem, dst: NodeItem, route: list[tuple[float, float]], offset: float, freed: bool
     ) -> None:
         # Gradient goes from src (right) to dst (left): leave src's left side,
         # pass through the lanes of skipped columns, arrive at dst's right
@@ -413,8 +360,23 @@ class GraphView(QWidget):
         """Back one node (key Shift+N)."""
         self.stepper.previous_node()
 
+    def _label_gap(self) -> float:
+        """Room between columns for the widest gradient label of the replayed backward."""
+        metrics = QFontMetrics(font(DETAIL_PT, bold=True))
+        widths = [metrics.horizontalAdvance(format_numbers(grad, NODE_ITEMS))
+                  for node in self.stepper.nodes
+                  for grad, target in zip(node.grads_out, node.targets) if target is not None]
+        return max([X_GAP, *(w + 40.0 for w in widths)])  # the arrowhead and some air
+
     def _on_stepper_moved(self, _index: int) -> None:
-        self._highlight()
+        self._fit_step_text()
+        if getattr(self, "_refreshing", False):
+            return  # refresh() draws and highlights once the trace is set
+        if getattr(self, "_nodes", None) and (self.stepper.node is not None) != getattr(
+                self, "_drawn_stepping", False):
+            self.refresh()  # into or out of node by node: the columns' gap changes
+        else:
+            self._highlight()
 
     def _highlight(self) -> None:
         """Outline the replayed node, fade the ones not reached yet, label what it passes on."""
@@ -439,6 +401,7 @@ class GraphView(QWidget):
             return
         self.caption.setVisible(False)  # while replaying, the numbers matter more than "freed"
         if current.is_leaf:
+            self._show_current()
             return
         outgoing = [k for k, (i, _j) in enumerate(self._edge_ends) if i == current.graph_index]
         passed = [g for g, target in zip(current.grads_out, current.targets) if target is not None]
@@ -451,15 +414,49 @@ class GraphView(QWidget):
             below = seen[target] % 2 == 1
             seen[target] += 1
             self._marks.append(self._edge_label(edge, format_numbers(grad, NODE_ITEMS), below))
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """Scroll so the replayed node and what it passes on are on screen (a wide graph
+        scrolls sideways: the node being explained must never be the part cut off)."""
+        current = self.stepper.node
+        if current is None or not 0 <= current.graph_index < len(getattr(self, "_nodes", [])):
+            return
+        node = self._nodes[current.graph_index]
+        rect = node.sceneBoundingRect()
+        for mark in self._marks:
+            rect = rect.united(mark.sceneBoundingRect())
+        # Labels moved off the boxes may stand outside the rect the view was fitted to.
+        self.view.setSceneRect(self.view.sceneRect().united(rect.adjusted(-8, -6, 8, 6)))
+        seen = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        # Best: the node, its labels and the boxes they go to; else the node and its labels.
+        whole = rect
+        for i, j in self._edge_ends:
+            if i == current.graph_index:
+                whole = whole.united(self._nodes[j].sceneBoundingRect())
+        for shown in (whole, rect):
+            if shown.width() <= seen.width() - 16 and shown.height() <= seen.height():
+                self.view.centerOn(shown.center())
+                return
+        self.view.centerOn(node)
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
         label = QGraphicsSimpleTextItem(text)
-        label.setFont(_font(DETAIL_PT, bold=True))
+        label.setFont(font(DETAIL_PT, bold=True))
         label.setBrush(QBrush(CURRENT_EDGE))
         point = edge.path().pointAtPercent(0.5)
         rect = label.boundingRect()
         y = point.y() + 4 if below else point.y() - rect.height() - 4
         label.setPos(point.x() - rect.width() / 2, y)
+        # A label wider than the gap between two columns would cover a box's text: move it
+        # off the boxes, above (or below) them.
+        for _ in range(len(self._nodes)):
+            hit = [n.sceneBoundingRect() for n in self._nodes
+                   if n.sceneBoundingRect().intersects(label.sceneBoundingRect().adjusted(-3, -1, 3, 1))]
+            if not hit:
+                break
+            y = (max(r.bottom() for r in hit) + 3) if below else (min(r.top() for r in hit) - rect.height() - 3)
+            label.setY(y)
         back = QGraphicsRectItem(label.boundingRect().adjusted(-3, -1, 3, 1), label)
         back.setBrush(QBrush(QColor(255, 255, 255, 225)))
         back.setPen(QPen(Qt.PenStyle.NoPen))

@@ -10,8 +10,6 @@ panel does not even import torch (titles are read from the TOML text).
 from __future__ import annotations
 
 import html
-import tomllib
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +25,12 @@ from playground.lessons import actual_value, list_lessons, load_lesson  # torch-
 from ui import files as file_dialogs
 from ui import theme
 from ui.formatting import format_value
-from ui.messages import describe
+from ui.header_row import HeaderRow
+from ui.lesson_layout import short_code, values_html
+from ui.lesson_text import describe_action, error_text, first_sentence, lesson_title, rehearse
 
 #: The narration is projected to a room: at least 1.3 times the application font.
-NARRATION_SCALE = 1.4
+NARRATION_SCALE = 1.3
 LEFT_MESSAGE = "The lesson was left: press Start to restart it."
 NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
 #: Scroll the step's text (PageDown/PageUp stay Next/Back): in the panel, or anywhere
@@ -46,97 +46,24 @@ LESSON_KEY_ROWS = (
     ("Alt+Up", "Lesson: scroll up", "in the Lesson tab (also Shift+PgUp)"),
     ("Return", "Lesson: reveal", "in the prediction field"),
 )
+#: The question stays above the scrolling text (always in view) while the header and it
+#: take at most this share of the pane; taller (200 % zoom), it scrolls with the text.
+PIN_SHARE = 0.45
 
 _STYLE = """
 QLabel#lessonNotice, QLabel#lessonQuestion, QLabel#lessonAnswer, QLabel#lessonRefused {
-    border-radius: 8px; padding: 8px; border: 2px solid; }
+    border-radius: 8px; padding: 0px 8px; border: 2px solid; }
 QLabel#lessonNotice[kind="error"] { color: #A30000; background: #fde9dc; border-color: #D55E00;
     font-weight: bold; }
 QLabel#lessonNotice[kind="info"] { color: #222222; background: #e3f1fa; border-color: #56B4E9; }
 QLabel#lessonQuestion { background: #fff6d5; border-color: #E69F00; }
 QLabel#lessonAnswer { background: #e6f4ee; border-color: #009E73; }
 QLabel#lessonRefused { background: #e3f1fa; border-color: #0072B2; }
-QLabel#lessonCode { background: #f5f5f5; color: #222222; border-radius: 6px; padding: 6px 10px; }
+QLabel#lessonCode { background: #f5f5f5; color: #222222; border-radius: 6px; padding: 4px 10px; }
 QLabel#lessonDescription, QLabel#lessonCodeHeading { color: #555555; }
 QLabel#lessonComplete { color: #00704F; font-weight: bold; }
-QPushButton[role="lessonNav"] { padding: 6px 14px; font-weight: bold; }
+QPushButton[role="lessonNav"] { padding: 3px 12px; font-weight: bold; }
 """
-
-
-# ------------------------------------------------------------------ pure helpers
-def first_sentence(text: str) -> str:
-    """PyTorch's messages run on; the first sentence is what a room can read."""
-    head, dot, rest = text.partition(". ")
-    return head + "." if dot and rest else text
-
-
-def error_text(exc: BaseException) -> tuple[str, str | None, str | None]:
-    """(what happened with the line at fault, what PyTorch said, what to do)."""
-    if isinstance(exc, PlaygroundError):
-        named = exc.line is None or f"line {exc.line}" in exc.message.lower()
-        what = exc.message if named else f"Line {exc.line}: {exc.message}"
-        said = exc.torch_message
-        if said and said in what:  # the message already quotes PyTorch: say it once
-            said = None
-        return what, said, exc.hint
-    return describe(exc)
-
-
-def _rehearse(lesson: Any) -> None:
-    """Run every step of ``lesson`` headless on a throwaway session: a step that fails
-    raises here, naming it, before the running lesson and session are replaced."""
-    trial = lesson.new_session()
-    for i, step in enumerate(lesson.steps):
-        try:
-            lesson.run_step(trial, i)
-        except PlaygroundError as exc:
-            exc.message = f"Step {i + 1} of the lesson fails: {exc.message}"
-            exc.args = (exc.message,)
-            exc.line = exc.line or step.line
-            raise
-
-
-def _gradient_code(spec: Any) -> str:
-    text = str(spec).strip()
-    if isinstance(spec, (list, int, float)):
-        return f"torch.tensor({format_value(spec) if isinstance(spec, list) else spec})"
-    return text if text.startswith("torch.") else f"torch.{text}"
-
-
-def describe_action(method: str, kwargs: dict[str, Any], config: dict[str, Any]) -> list[str]:
-    """The PyTorch an action will run, written before running it (for questions and errors)."""
-    forward = [ln.strip() for ln in str(config.get("forward", "")).splitlines() if ln.strip()]
-    output = forward[-1].split("=", 1)[0].strip() if forward else "out"
-    if method == "forward":
-        no_grad = ["with torch.no_grad():", *("    " + ln for ln in forward)]
-        return no_grad if kwargs.get("no_grad") else forward
-    if method == "backward":
-        args = [_gradient_code(kwargs["gradient"])] if "gradient" in kwargs else []
-        args += ["retain_graph=True"] if kwargs.get("retain_graph") else []
-        return [f"{kwargs.get('of', output)}.backward({', '.join(args)})"]
-    if method == "step":
-        if config.get("update") == "manual":
-            return ["with torch.no_grad():",
-                    *(f"    {p} -= lr * {p}.grad" for p in config.get("params", {}))]
-        return ["optimizer.step()"]
-    simple = {
-        "zero_grad": f"optimizer.zero_grad(set_to_none={bool(kwargs.get('set_to_none', False))})",
-        "iterate": "# one iteration: forward, backward, step",
-        "set_requires_grad": f"{kwargs.get('name')}.requires_grad_({kwargs.get('flag')})",
-        "set_retain_grad": "# intermediates call .retain_grad() from the next forward on",
-        "reset": "# back to the initial values",
-    }
-    return [simple.get(method, f"# {method}")]
-
-
-def lesson_title(name: str) -> str:
-    """A built-in lesson's title, read from its TOML text (cheap: no Session, no torch)."""
-    try:
-        text = (files("resources") / "lessons" / f"{name}.toml").read_text(encoding="utf-8-sig")
-        title = tomllib.loads(text).get("lesson", {}).get("title")
-    except (OSError, tomllib.TOMLDecodeError, AttributeError):
-        title = None  # a broken file is reported properly when it is started
-    return title if isinstance(title, str) and title else name.replace("_", " ")
 
 
 def _label(name: str, *, rich: bool = False) -> QLabel:
@@ -187,6 +114,8 @@ class LessonPanel(QWidget):
         self._code: list[str] = []
         self._refused: PlaygroundError | None = None
         self._narration = ""
+        self._question_pinned = True
+        self._shown_step: tuple[Any, int, bool] | None = None
         self._build()
         self._apply_fonts()
         QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
@@ -194,26 +123,31 @@ class LessonPanel(QWidget):
 
     # -- construction ------------------------------------------------------------
     def _build(self) -> None:
+        # The panel's only scroll area is the step's text: the window does not wrap this
+        # tab in another one (a box scrolling inside a box is unreadable on a projector).
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.addLayout(self._build_picker())
+        layout.setContentsMargins(8, 1, 8, 0)
+        layout.setSpacing(3)
+        # Picker and Back / Step n of N / Next share a row when they fit (the combo
+        # shows the lesson's title, so no row is spent on a title while a lesson runs).
+        self.header = HeaderRow(self._build_picker(), self._build_nav(), "lessonHeader")
+        layout.addWidget(self.header)
         self.title_label = _label("lessonTitle")
         self.notice_label = _label("lessonNotice", rich=True)
         layout.addWidget(self.title_label)
-        layout.addLayout(self._build_nav())
         layout.addWidget(self.notice_label)
-        # The question sits above the scrolling text: it stays in view after Reveal.
+        # The question sits above the scrolling text (in view after Reveal) while it fits.
         self.question_label = _label("lessonQuestion", rich=True)
-        layout.addWidget(self.question_label)
-        self.complete_label = _label("lessonComplete")
-        self.complete_label.setText("✔ Lesson complete")
-        self.next_lesson_button = _button("", "lessonNextLessonButton", self.start_next_lesson)
-        layout.addWidget(self.complete_label)
-        layout.addWidget(self.next_lesson_button)
+        self._pinned = QVBoxLayout()
+        self._pinned.setContentsMargins(0, 0, 0, 0)
+        self._pinned.addWidget(self.question_label)
+        layout.addLayout(self._pinned)
         # The step scrolls under a fixed header, so Back and Next never leave the screen.
         self.body_scroll = QScrollArea()
+        self.body_scroll.setObjectName("lessonScroll")
         self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body_scroll.setWidget(self._build_step())
         layout.addWidget(self.body_scroll, 1)
         for keys, slot in ((NEXT_KEYS, self.next_step), (BACK_KEYS, self.back)):
@@ -228,7 +162,7 @@ class LessonPanel(QWidget):
                 QShortcut(QKeySequence(key), self, lambda p=pages: self.scroll_text(p),
                           Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
-    def _build_picker(self) -> QHBoxLayout:
+    def _build_picker(self) -> list[tuple[QWidget, int]]:
         self.lesson_combo = QComboBox()
         self.lesson_combo.setObjectName("lessonCombo")
         # Long titles must not widen the dock: the combo shrinks, the popup shows all.
@@ -241,24 +175,29 @@ class LessonPanel(QWidget):
         self.start_button = _button("Start", "lessonStartButton", self.start)
         self.open_button = _button("Open…", "lessonOpenButton", self.open_file)
         self.open_button.setToolTip("Open a lesson file (.toml) of your own")
-        row = QHBoxLayout()
-        row.addWidget(self.lesson_combo, 1)
-        row.addWidget(self.start_button)
-        row.addWidget(self.open_button)
-        return row
+        return [(self.lesson_combo, 1), (self.start_button, 0), (self.open_button, 0)]
 
-    def _build_nav(self) -> QHBoxLayout:
+    def _build_nav(self) -> list[tuple[QWidget, int]]:
         self.back_button = _button("◀ Back", "lessonBackButton", self.back)
         self.next_button = _button("Next ▶", "lessonNextButton", self.next_step)
         self.back_button.setToolTip("Back one step  [Alt+Left, PageUp]")
         self.next_button.setToolTip("Next step  [Alt+Right, PageDown]")
         self.counter_label = _label("lessonStepCounter")
         self.counter_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        row = QHBoxLayout()
-        for widget in (self.back_button, self.counter_label, self.next_button):
+        self.counter_label.setWordWrap(False)  # "Step 4 of 9" never breaks
+        # At the end the Next button gives way to "✔ Complete" and "Next lesson": in the
+        # header, so the last step's text keeps the room every other step has.
+        self.complete_label = _label("lessonComplete")
+        self.complete_label.setText("✔ Done")
+        self.complete_label.setToolTip("Lesson complete")
+        self.complete_label.setWordWrap(False)
+        self.next_lesson_button = _button("Next lesson ▶", "lessonNextLessonButton",
+                                          self.start_next_lesson)
+        for widget in (self.back_button, self.counter_label, self.next_button,
+                       self.next_lesson_button):
             widget.setProperty("role", "lessonNav")
-            row.addWidget(widget, 1 if widget is self.counter_label else 0)
-        return row
+        return [(self.back_button, 0), (self.counter_label, 1), (self.complete_label, 0),
+                (self.next_button, 0), (self.next_lesson_button, 0)]
 
     def _build_step(self) -> QWidget:
         self.description_label = _label("lessonDescription")
@@ -280,14 +219,58 @@ class LessonPanel(QWidget):
         self.code_label = _label("lessonCode")
         body = QWidget()
         body.setObjectName("lessonBody")
-        layout = QVBoxLayout(body)
+        self._body_layout = layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 4, 0)
-        for widget in (self.description_label, self.guess_row,
-                       self.answer_label, self.refused_label, self.narration_label,
-                       self.values_label, self.code_heading, self.code_label):
+        layout.setSpacing(3)
+        for widget in self._body_order(asking=True):
             layout.addWidget(widget)
         layout.addStretch(1)
         return body
+
+    def _body_order(self, asking: bool) -> list[QWidget]:
+        """The step's text top to bottom: an answer right under its question, then what
+        PyTorch says; a step with no question starts with its narration."""
+        if asking:
+            order = [self.guess_row, self.answer_label, self.refused_label, self.values_label,
+                     self.narration_label, self.description_label]
+        else:
+            order = [self.description_label, self.narration_label, self.refused_label,
+                     self.values_label, self.guess_row, self.answer_label]
+        return [*order, self.code_heading, self.code_label]
+
+    def _arrange_body(self, asking: bool) -> None:
+        layout, first = self._body_layout, 0 if self._question_pinned else 1
+        for offset, widget in enumerate(self._body_order(asking)):
+            if layout.indexOf(widget) != first + offset:
+                layout.removeWidget(widget)  # same parent: the widget is not hidden
+                layout.insertWidget(first + offset, widget)
+
+    def _fit(self) -> None:
+        """Header on one row when it fits; the question pinned above the text while the
+        header and it leave the text most of the pane, else it scrolls with the text."""
+        width = self.contentsRect().width() - 16
+        self.header.arrange(width)
+        question = self.question_label
+        pin = True
+        if question.text() and self.height() > 0:
+            need = self.header.sizeHint().height() + question.heightForWidth(width)
+            pin = need <= PIN_SHARE * self.height()
+        if pin != self._question_pinned:
+            visible = not question.isHidden()
+            self._question_pinned = pin
+            (self._body_layout if pin else self._pinned).removeWidget(question)
+            if pin:
+                self._pinned.addWidget(question)
+            else:
+                self._body_layout.insertWidget(0, question)
+            question.setVisible(visible)  # a new parent hides a widget until shown again
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+        if self.values_label.isVisibleTo(self):
+            step = self.lesson.steps[self.step_index] if self.lesson else None
+            self.values_label.setText(self._values_html(step) if step else "")
 
     def _apply_fonts(self, _font: object = None) -> None:
         """Sizes relative to the application font, so View → Zoom scales the lesson too."""
@@ -297,8 +280,10 @@ class LessonPanel(QWidget):
             label.setFont(big)
         self.title_label.setFont(theme.scaled_font(1.5, bold=True))
         self.counter_label.setFont(theme.scaled_font(1.2, bold=True))
-        self.complete_label.setFont(theme.scaled_font(1.5, bold=True))
+        self.complete_label.setFont(theme.scaled_font(1.2, bold=True))
         self.values_label.setFont(theme.scaled_font(1.2))
+        if hasattr(self, "_body_layout"):
+            self._render()  # the values are packed by width in the new font
         self.notice_label.setFont(theme.scaled_font(1.2))
         mono = theme.monospace_font()
         mono.setPointSizeF(mono.pointSizeF() * 1.1)
@@ -348,7 +333,7 @@ class LessonPanel(QWidget):
     def _start(self, source: Any) -> None:
         lesson = load_lesson(source)  # raises before anything running is touched
         if isinstance(source, Path):
-            _rehearse(lesson)  # a teacher's file whose step fails keeps the running lesson
+            rehearse(lesson)  # a teacher's file whose step fails keeps the running lesson
         if isinstance(source, Path) and self.lesson_combo.findData(source) < 0:
             self.lesson_combo.addItem(f"{lesson.title} ({source.name})", source)
         self.lesson_combo.setCurrentIndex(self.lesson_combo.findData(source))
@@ -458,6 +443,7 @@ class LessonPanel(QWidget):
         """Every label from the state: lesson, step, revealed or not."""
         lesson, running = self.lesson, self.session is not None
         self.title_label.setText(lesson.title if lesson else "Lessons")
+        self.title_label.setVisible(lesson is None)  # the combo shows a running lesson's title
         self.description_label.setText(lesson.description if lesson else
                                        "Choose a lesson and press Start. Next and Back walk "
                                        "through it; every step runs real PyTorch.")
@@ -472,24 +458,30 @@ class LessonPanel(QWidget):
         self._render_step(step)
         done = running and last and self.revealed
         self.complete_label.setVisible(done)
+        self.next_button.setVisible(not done)
         following = self.lesson_combo.findData(lesson.name) + 1 if lesson else 0
         has_next = done and 0 < following < self.lesson_combo.count()
         if has_next:
             title = self.lesson_combo.itemText(following)
-            self.next_lesson_button.setText(f"Next lesson: {title} ▶")
+            self.next_lesson_button.setText(f"Lesson {following + 1} ▶")
+            self.next_lesson_button.setToolTip(f"Start the next lesson: {title}")
         self.next_lesson_button.setVisible(has_next)
-        if self.revealed and step is not None:
-            # On a short dock the narration sits below the question and answer: bring
-            # it (or PyTorch's refusal) into view once the layout has taken the new text.
-            target = self.refused_label if self._refused is not None else self.narration_label
-            scroll = self.body_scroll  # the context: no call once the panel is gone
-            QTimer.singleShot(0, scroll, lambda: scroll.ensureWidgetVisible(target, 0, 0))
+        self._fit()
+        shown = (lesson, self.step_index, self.revealed)
+        if shown != self._shown_step:
+            # A new step, or its answer revealed: read from the top (the question if it
+            # scrolls, then the answer right under it and what PyTorch says).
+            self._shown_step = shown
+            bar = self.body_scroll.verticalScrollBar()
+            bar.setValue(0)
+            QTimer.singleShot(0, bar, lambda: bar.setValue(0))
 
     def _render_step(self, step: Any) -> None:
         asking = step is not None and step.ask is not None
         shown = step is not None and self.revealed
         self.question_label.setText(f"<b>Predict:</b> {html.escape(step.ask)}" if asking else "")
         self.question_label.setVisible(asking)
+        self._arrange_body(asking)
         self.guess_row.setVisible(asking and not self.revealed)
         self.reveal_button.setEnabled(asking and not self.revealed and self.session is not None)
         answer = html.escape(step.answer) if shown and asking and step.answer else ""
@@ -513,7 +505,7 @@ class LessonPanel(QWidget):
         self.values_label.setText(self._values_html(step) if shown and self.session else "")
         self.values_label.setVisible(bool(self.values_label.text()))
         self.code_heading.setText(f"PyTorch this step {'ran' if shown else 'will run'}:")
-        self.code_label.setText("\n".join(self._code) if step is not None else "")
+        self.code_label.setText("\n".join(short_code(self._code)) if step is not None else "")
         for widget in (self.code_heading, self.code_label):
             widget.setVisible(step is not None and bool(self._code))
 
@@ -538,16 +530,20 @@ class LessonPanel(QWidget):
         return list(dict.fromkeys(keys))
 
     def _values_html(self, step: Any) -> str:
-        """``key = value`` for each key of :meth:`shown_keys`, read from the live session."""
+        """``key = value`` for each key of :meth:`shown_keys`, read from the live session,
+        side by side where the pane's width allows."""
+        if self.session is None:
+            return ""
         rows = []
         for key in self.shown_keys(step):
             try:
                 text = format_value(actual_value(self.session, key))
             except Exception as exc:  # noqa: BLE001 - e.g. a tensor before any forward
                 text = str(exc)
-            # Rows of a matrix line up under its first row, as print lays them out.
-            indent = "<br>" + "&nbsp;" * len(f"{key} = ")
-            rows.append(f"{html.escape(key)} = {html.escape(text)}".replace("\n", indent))
-        if not rows:
-            return ""
-        return "<b>PyTorch says:</b><br><tt>" + "<br>".join(rows) + "</tt>"
+            rows.append((key, text))
+        # The scroll bar's width is kept free whether it shows or not: packing must not
+        # depend on whether the text it packs needs scrolling.
+        width = self.body_scroll.width() - self.body_scroll.verticalScrollBar().sizeHint().width() - 8
+        mono = theme.monospace_font()
+        mono.setPointSizeF(self.values_label.font().pointSizeF())
+        return values_html(rows, width, mono, self.values_label.font())

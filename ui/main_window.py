@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QSizePolicy, QSplitter,
@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.window_commands import WindowCommands
 from ui.presentation import Presentation
-from ui.window_layout import ROOMY_TABS, BannerArea, LayoutKeeper, forget_layout, layout_is_sound
+from ui.window_layout import (
+    ROOMY_TABS, BannerArea, LayoutKeeper, forget_layout, keep_on_screen, layout_is_sound,
+)
 from ui.window_undo import UndoCommands
 from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
 from ui.compare import CompareBar, LabelWatch
@@ -29,6 +31,7 @@ from ui.controller import SPEEDS, Controller
 from ui.export import ExportCommands
 from ui.messages import MessageBanner
 from ui.model_panel import FieldError, ModelPanel
+from ui.narrow import PanelScroll, fit_toolbar  # s2: the model dock never scrolls sideways
 from ui.phase_strip import PhaseStrip
 from ui.plots import PlotsPanel
 from ui.presets import Preset, default_preset
@@ -49,7 +52,8 @@ INSPECTOR_TABS = (
 #: Panels that lay out fixed-size content get a scroll area; the others scroll themselves.
 #: The Code tab scrolls too, so its minimum height cannot squeeze the plots (the Graph tab
 #: scrolls itself: in a scroll area its fit-to-view would chase the scroll bars forever).
-SCROLLED_TABS = ("Code", "backward(v)", "Lesson")
+#: The Lesson tab scrolls its own text under a fixed header: never a scroll box in a scroll box.
+SCROLLED_TABS = ("Code", "backward(v)")
 #: Share of the centre height the tabs under the plots get, per tab, until the user
 #: drags the splitter: a graph or a lesson needs more room than a table of tensors.
 TAB_SHARE = {"Tensors": 0.42, "Code": 0.42, "Graph": 0.55, "backward(v)": 0.55, "Lesson": 0.58,
@@ -192,7 +196,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         return dock
 
     def _build_docks(self) -> None:
-        self.model_dock = self._dock("Model", "modelDock", _scrolled(self.model_panel),
+        self.model_dock = self._dock("Model", "modelDock", PanelScroll(self.model_panel),
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
 
     def _build_inspector(self) -> None:
@@ -227,7 +231,12 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         for spec in LOOP_ACTIONS:
             toolbar.addAction(self.action(spec.id))
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" speed "))
+        # s2: the label and its combo in one item, so they go to the overflow (») together.
+        speed_box = QWidget()
+        speed_box.setObjectName("speedBox")
+        speed_row = QHBoxLayout(speed_box)
+        speed_row.setContentsMargins(0, 0, 0, 0)
+        speed_row.addWidget(QLabel("speed"))
         self.speed_combo = QComboBox()
         self.speed_combo.setObjectName("speedCombo")
         self.speed_combo.setToolTip("Iterations per second while playing")
@@ -235,12 +244,14 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             self.speed_combo.addItem("fast" if speed is None else f"{speed}/s", speed)
         self.speed_combo.currentIndexChanged.connect(self._on_speed_combo_changed)
         self.speed_combo.setCurrentIndex(self.speed_combo.findData(DEFAULT_SPEED))
-        toolbar.addWidget(self.speed_combo)
+        speed_row.addWidget(self.speed_combo)
+        toolbar.addWidget(speed_box)
         toolbar.addSeparator()
         toolbar.addAction(self.action("actionCompare"))
         toolbar.addAction(self.action("actionAutoZeroGrad"))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+        fit_toolbar(toolbar)  # s2: a "»" overflow button that grows with the zoom
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -532,7 +543,12 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         area = screen.availableGeometry()
         width = max(1024, min(int(area.width() * 0.96), 1920))
         height = max(700, min(int(area.height() * 0.94), 1200))
-        self.layout_keeper.resize_window(min(width, area.width()), min(height, area.height()))
+        # s2: the frame (title bar, borders) must fit too, once the window manager has framed it.
+        extra_w = self.frameGeometry().width() - self.width()
+        extra_h = self.frameGeometry().height() - self.height()
+        self.layout_keeper.resize_window(min(width, area.width() - extra_w),
+                                         min(height, area.height() - extra_h))
+        self._fitted_size = self.size()
         self.move(area.x() + (area.width() - self.width()) // 2,
                   area.y() + (area.height() - self.height()) // 2)
 
@@ -553,6 +569,11 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         """On the first show without saved state, give the docks sensible widths."""
         super().showEvent(event)
+        # s2: once framed (borders known), the first-run size fits the whole frame on screen;
+        # deferred: the frame arrives after the show. A size set since then stands.
+        fitted = getattr(self, "_fitted_size", None)
+        if fitted is not None:
+            QTimer.singleShot(0, self, lambda: self.size() == fitted and keep_on_screen(self))
         if self._check_restored:
             self._check_restored = False
             if not layout_is_sound(self):
@@ -560,7 +581,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
                 return
         if self._dock_sizes_pending:
             self._dock_sizes_pending = False
-            side = min(440, max(375, int(self.width() * 0.26)))
+            # s2: 30 % of the window (307 px at 1024), never below what the panel needs.
+            side = min(440, max(300, int(self.width() * 0.3),
+                                self.model_dock.minimumSizeHint().width()))
             self.resizeDocks([self.model_dock], [side], Qt.Orientation.Horizontal)
             self._share_centre(TAB_SHARE.get(self.inspector.tabText(self.inspector.currentIndex()), 0.42))
 

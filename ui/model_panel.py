@@ -15,11 +15,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget,
+    QPlainTextEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget,
 )
 
 from playground.errors import PlaygroundError  # torch-free
 from ui import theme
+from ui.narrow import ElidingCombo, ShortButton, fit_to_width, wrapped_check
 from ui.optimizer_panel import FieldValueError, OptimizerBlock
 from ui.presets import Preset, presets
 
@@ -92,18 +93,24 @@ class SpecRows(QWidget):
         name_edit, value_edit = QLineEdit(name, row), QLineEdit(spec, row)
         name_edit.setPlaceholderText("name")
         name_edit.setMaximumWidth(110)
+        # Names are short, values longer: 2 : 5 of a narrow dock's row (200 % zoom), not 110 px.
+        name_edit.setMinimumWidth(0)
         value_edit.setPlaceholderText("e.g. ones(3) or [1, 2, 3]")
         remove = QToolButton(row)
         remove.setText("−")
         remove.setToolTip("Remove this row")
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(name_edit)
+        layout.addWidget(name_edit, 2)
         layout.addWidget(QLabel("="))
-        layout.addWidget(value_edit, 1)
+        layout.addWidget(value_edit, 5)
         layout.addWidget(remove)
         for edit in (name_edit, value_edit):
             edit.textChanged.connect(self.edited)
+            # In a narrow dock (200 % zoom) show the start of a long spec, the whole in the tooltip.
+            edit.setCursorPosition(0)
+            edit.setToolTip(edit.text())
+            edit.textChanged.connect(edit.setToolTip)
         entry = (name_edit, value_edit, row)
         remove.clicked.connect(lambda: self._remove(entry))
         self._rows.append(entry)
@@ -171,7 +178,7 @@ class SpecRows(QWidget):
         self.error.hide()
 
 
-class PresetCombo(QComboBox):
+class PresetCombo(ElidingCombo):
     """The presets list: choosing one replaces the run, so only a deliberate choice does.
 
     A closed QComboBox applies the next item on an arrow key, Home, End, a typed
@@ -230,7 +237,8 @@ class ModelPanel(QWidget):
         self.optimizer_block = OptimizerBlock()  # ui/optimizer_panel.py: optimizer, options, live lr
         layout.addWidget(self.optimizer_block)
         layout.addWidget(self._build_backward_group())
-        self.apply_button = QPushButton("Apply  (Ctrl+Return)")
+        # "Apply" alone when the dock is narrow (200 % zoom): the tooltip names the key.
+        self.apply_button = ShortButton("Apply  (Ctrl+Return)", "Apply")
         self.apply_button.setObjectName("applyButton")
         self.apply_button.setToolTip(apply_action.toolTip())
         self.apply_button.clicked.connect(apply_action.trigger)
@@ -238,6 +246,8 @@ class ModelPanel(QWidget):
         layout.addStretch(1)
         for rows in (self.params, self.inputs):
             rows.rows_changed.connect(self._fix_tab_order)
+        # No sideways scrolling in a narrow dock at 200 %: headings wrap, combos elide.
+        fit_to_width(self)
         self._fix_tab_order()
         # An error stays up only while it is true: edits re-check the model after a pause.
         self._showing_error = False
@@ -264,7 +274,8 @@ class ModelPanel(QWidget):
         form.addWidget(self.preset_combo)
         self.params = SpecRows("params")
         self.inputs = SpecRows("inputs")
-        form.addWidget(QLabel("Parameters  (requires_grad=True)"))
+        # A zero-width space after "=" lets the heading wrap in a narrow dock (200 % zoom).
+        form.addWidget(QLabel("Parameters  (requires_grad=\u200bTrue)"))
         form.addWidget(self.params)
         form.addWidget(QLabel("Inputs  (constants)"))
         form.addWidget(self.inputs)
@@ -295,12 +306,12 @@ class ModelPanel(QWidget):
         self.zero_grad_combo = self._combo("zeroGradModeCombo", ZERO_GRAD_MODES)
         form.addRow("update", self.update_combo)
         form.addRow("zero_grad", self.zero_grad_combo)
-        self.auto_zero_grad_check = QCheckBox("auto zero_grad after each Iterate")
+        self.auto_zero_grad_check = QCheckBox()
         self.auto_zero_grad_check.setObjectName("autoZeroGradCheck")
         self.auto_zero_grad_check.setChecked(self._auto_action.isChecked())
         self.auto_zero_grad_check.toggled.connect(self._auto_action.setChecked)
         self._auto_action.toggled.connect(self.auto_zero_grad_check.setChecked)
-        form.addRow(self.auto_zero_grad_check)
+        form.addRow(wrapped_check(self.auto_zero_grad_check, "auto zero_grad after each Iterate"))
         self.seed_spin = QSpinBox()
         self.seed_spin.setObjectName("seedSpin")
         self.seed_spin.setRange(0, 2**31 - 1)
@@ -320,14 +331,14 @@ class ModelPanel(QWidget):
         form.addRow("v", self.gradient_edit)
         self.errors["gradient"] = _error_label("gradient")
         form.addRow(self.errors["gradient"])
-        self.retain_graph_check = QCheckBox("retain_graph=True")
+        self.retain_graph_check = QCheckBox()
         self.retain_graph_check.setObjectName("retainGraphCheck")
-        form.addRow(self.retain_graph_check)
+        form.addRow(wrapped_check(self.retain_graph_check, "retain_graph=\u200bTrue"))
         return box
 
     @staticmethod
     def _combo(name: str, items: tuple[tuple[str, str], ...]) -> QComboBox:
-        combo = QComboBox()
+        combo = ElidingCombo()
         combo.setObjectName(name)
         for text, value in items:
             combo.addItem(text, value)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui import theme
 from ui.formatting import format_value
 
 IDLE_TEXT = "Next node (N): replay the last backward one grad_fn node at a time."
@@ -71,6 +72,12 @@ def explain(node: Any, nodes: list[Any]) -> list[str]:
 class NodeStepper(QWidget):
     """Previous node / Next node buttons and the current node's explanation.
 
+    Parameters
+    ----------
+    buttons_outside:
+        The owner lays the two buttons out itself (the Graph tab puts them on its
+        legend's row): this widget then holds only the explanation, full width.
+
     Signals
     -------
     moved(int)
@@ -79,7 +86,7 @@ class NodeStepper(QWidget):
 
     moved = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, buttons_outside: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("nodeStepper")
         self.nodes: list[Any] = []
@@ -98,19 +105,30 @@ class NodeStepper(QWidget):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = QFont(self.text.font())
+        self._apply_fonts()
+        QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
+        # Again once the zoom is done: re-setting the style sheet re-polishes every widget,
+        # which puts back the font a widget had before (tests/ui/test_graph_tab.py).
+        theme.changes.theme_changed.connect(self._apply_fonts)
+        # The explanation takes the full width (fewer wrapped lines, so more room for the
+        # graph); a vertical layout also gives the wrapped text its height for the width.
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(3)
+        if not buttons_outside:
+            buttons = QHBoxLayout()
+            buttons.addWidget(self.next_button)
+            buttons.addWidget(self.previous_button)
+            buttons.addStretch(1)
+            box.addLayout(buttons)
+        box.addWidget(self.text)
+        self._update()
+
+    def _apply_fonts(self, _font: object = None) -> None:
+        """The application font (View → Zoom follows), never below 12 pt."""
+        font = QFont(QGuiApplication.font())
         font.setPointSizeF(max(font.pointSizeF(), 12.0))
         self.text.setFont(font)
-        # Buttons on the left, the explanation beside them: no row is spent on the buttons alone.
-        box = QHBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.next_button)
-        buttons.addWidget(self.previous_button)
-        buttons.addStretch(1)
-        box.addLayout(buttons)
-        box.addWidget(self.text, 1)
-        self._update()
 
     def set_trace(self, nodes: list[Any]) -> None:
         """A new backward (or none: ``[]``); back to the overview."""

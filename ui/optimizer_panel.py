@@ -16,11 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
+    QAbstractSpinBox, QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox,
     QLabel, QLineEdit, QWidget,
 )
 
 from playground.optimizers import OPTIMIZERS  # torch-free
+from ui.narrow import ElidingCombo
 from ui.session_view import FollowsSession
 
 #: Options a learner meets first; the rest keep torch's defaults (``maximize`` is never offered).
@@ -92,7 +93,7 @@ class OptimizerBlock(QGroupBox, FollowsSession):
         super().__init__("Optimizer", parent)
         self.setObjectName("optimizerBlock")
         self._follow_init()
-        self.combo = QComboBox()
+        self.combo = ElidingCombo()  # "torch.optim.RMSprop" elides in a narrow dock
         self.combo.setObjectName("optimizerCombo")
         for name, kind in OPTIMIZERS.items():
             self.combo.addItem(f"torch.optim.{kind.torch_class}", name)
@@ -105,11 +106,11 @@ class OptimizerBlock(QGroupBox, FollowsSession):
         self.momentum_spin = LiveSpin("liveMomentumSpin", 1.0)
         self.momentum_spin.setToolTip('Changes the running optimizer: '
                                       'optimizer.param_groups[0]["momentum"] = …')
-        live = QHBoxLayout()
-        live.addWidget(QLabel("lr"))
-        live.addWidget(self.lr_spin, 1)
-        live.addWidget(QLabel("momentum"))
-        live.addWidget(self.momentum_spin, 1)
+        # One row each (not side by side): at 200 % zoom the dock has room for one pair.
+        live = QFormLayout()
+        live.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        live.addRow("lr", self.lr_spin)
+        live.addRow("momentum", self.momentum_spin)
         form = QFormLayout(self)
         form.addRow(self.combo)
         form.addRow(self._options_form)
@@ -160,7 +161,10 @@ class OptimizerBlock(QGroupBox, FollowsSession):
             else:
                 widget = QLineEdit(_text(value))
                 widget.setToolTip(f"torch's default: {_text(defaults[option])}")
-                self._options_form.addRow(option, widget)
+                # A zero-width space after each "_" lets "initial_accumulator_value" wrap.
+                label = QLabel(option.replace("_", "_\u200b"))
+                label.setWordWrap(True)
+                self._options_form.addRow(label, widget)
             widget.setObjectName(f"optimizerOption_{option}")
             self.option_edits[option] = widget
 

@@ -134,7 +134,8 @@ class PhaseStrip(QWidget, FollowsSession):
         width = min((box.width() for box in self.boxes.values()), default=0)
         if width <= 0:
             return
-        for factor in (1.15, 1.05, 1.0, 0.9):
+        # Down to 0.7: at 200 % zoom on a 1024 px screen "zero_grad" had ~120 px (s2).
+        for factor in (1.15, 1.05, 1.0, 0.9, 0.8, 0.7):
             font = theme.scaled_font(factor, bold=True)
             widest = max(QFontMetrics(font).horizontalAdvance(b.text()) for b in self.boxes.values())
             if widest + 18 <= width:

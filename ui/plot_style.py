@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QSizePolicy
 import pyqtgraph as pg
 
 from ui import theme
+from ui.pace import pace
 
 TWIN_SUFFIX = " (twin)"
 #: Legend names that are hints added by the data side ("… 13 more"): the legend counts itself.
@@ -336,7 +337,8 @@ def style_curves(item: pg.PlotItem) -> None:
     """Pens and markers of every curve on ``item`` from the theme (colour by order of appearance)."""
     index = {"main": 0, "twin": 0}
     c = theme.colours()
-    width = theme.curve_width()
+    # While auto-run plays fast, 1 px (a 3 px stroke is Qt's slow path); full width when it stops.
+    width = 1 if pace.busy else theme.curve_width()
     for curve in item.listDataItems():
         if not isinstance(curve, pg.PlotDataItem):
             continue
@@ -402,9 +404,19 @@ class HeadMarkers:
         self._watch_new_curves()
         self._timer.start()
 
+    def flush(self) -> None:
+        """Update now if an update is pending: the frame that moved the curves paints once, not twice."""
+        if self._timer.isActive():
+            self.update()
+
     def update(self) -> None:
         """Put a marker on the newest finite point of every curve that has a symbol."""
-        spots = []
+        self._timer.stop()
+        spots: list[dict[str, Any]] = []
+        if pace.busy:  # auto-run playing fast: none (ui/pace.py); back when it stops
+            if len(self.scatter.data):
+                self.scatter.setData(spots)
+            return
         size = max(9, round(theme.curve_width() * 3.2))
         bg = QColor(theme.colours()["bg"])
         for curve in self.item.listDataItems():

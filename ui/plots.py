@@ -25,6 +25,7 @@ import pyqtgraph as pg
 from playground.pyramid import MinMaxPyramid
 from ui import plot_style, theme
 from ui.fast_curve import device_data_item
+from ui.pace import pace
 from ui.plot_style import make_plot
 from ui.timeline import Timeline
 from ui.controller import FrameThrottle, connect_session, disconnect_session
@@ -101,7 +102,8 @@ class SeriesSet:
 
     def _pen(self, index: int) -> Any:
         style = Qt.PenStyle.DashLine if self.twin else Qt.PenStyle.SolidLine
-        return pg.mkPen(theme.curve_colour(index), width=theme.curve_width(), style=style)
+        width = 1 if pace.busy else theme.curve_width()  # see PlotsPanel._on_pace_changed
+        return pg.mkPen(theme.curve_colour(index), width=width, style=style)
 
     def _curves(self, key: str, names: list[str]) -> list[pg.PlotDataItem]:
         suffix = TWIN_SUFFIX if self.twin else ""
@@ -263,8 +265,9 @@ class SeriesSet:
     def _set(self, curves: list[pg.PlotDataItem], x: np.ndarray, y: np.ndarray, rows: int) -> None:
         x = self._x(x)
         # A dot per record while there are few: each action is one visible step
-        # (and a single record shows at all); plain lines once the run is long.
-        dots = rows <= DOTS_UP_TO
+        # (and a single record shows at all); plain lines once the run is long, or
+        # while auto-run plays fast (ui/pace.py: the dots come back when it stops).
+        dots = rows <= DOTS_UP_TO and not pace.busy
         for i, curve in enumerate(curves):
             column = y[:, i] if y.ndim == 2 and i < y.shape[1] else _EMPTY
             if len(column) and np.isfinite(column).any():
@@ -317,7 +320,7 @@ class PlotsPanel(QWidget):
         self._series: dict[str, SeriesSet | None] = {"main": None, "twin": None}
         self._last_main_action: str | None = None
         self._twin_legend = pg.PlotDataItem(name="twin")
-        self._throttle = FrameThrottle(self.redraw, self)
+        self._throttle = FrameThrottle(self.redraw, self, every_frame=True)
         self._cursors: dict[str, pg.InfiniteLine] = {}
         for key, plot in self.plots.items():
             line = pg.InfiniteLine(angle=90, movable=False,
@@ -328,6 +331,7 @@ class PlotsPanel(QWidget):
             plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
         self._on_theme_changed()
         theme.changes.theme_changed.connect(self._on_theme_changed)
+        pace.changed.connect(self._on_pace_changed)
 
     # -- sessions ------------------------------------------------------------
     def set_session(self, session: Any) -> None:
@@ -445,7 +449,7 @@ class PlotsPanel(QWidget):
 
     def redraw(self) -> None:
         """Ask the columns for what each plot shows now (normally called once per frame)."""
-        self._throttle.stop()
+        self._throttle.stop()  # (and tells ui.pace a frame was drawn)
         present = [s for s in self._series.values() if s is not None]
         spans = self._spans()
         lo, hi = np.inf, -np.inf
@@ -458,6 +462,7 @@ class PlotsPanel(QWidget):
             series.redraw_marks(spans["grads"], lo, hi)
         self._place_cursor()
         for plot in self.plots.values():
+            plot.getPlotItem().head_markers.flush()
             # Fit the auto range now, not while painting: an axis changed during a paint
             # asks for a second paint of the whole plot in the same frame.
             plot.getPlotItem().getViewBox().prepareForPaint()
@@ -475,6 +480,12 @@ class PlotsPanel(QWidget):
         """Every PlotDataItem on plot ``key`` ("weights", "grads", "output")."""
         return [i for i in self.plots[key].getPlotItem().listDataItems()
                 if isinstance(i, pg.PlotDataItem)]
+
+    def _on_pace_changed(self, _busy: bool) -> None:
+        """Auto-run started or stopped playing fast: thin pens and no markers, or the full style."""
+        for plot in self.plots.values():
+            plot_style.style_curves(plot.getPlotItem())  # reads pace.busy
+        self._throttle.mark()  # the dots of a short run come and go with it
 
     def _on_theme_changed(self) -> None:
         """Zoom, presentation mode or colour scheme changed: restyle every plot."""

@@ -277,6 +277,10 @@ def _set_application_font(font: QFont) -> None:
         # A widget styled by the style sheet keeps the font it was polished with;
         # setting the sheet again re-polishes every widget with the new size.
         app.setStyleSheet(app.styleSheet())
+        # That re-polish also puts back the font a widget was given by setFont() when it
+        # was first polished (the forward editor stayed at its start-up size): tell the
+        # fontChanged listeners again, after it, so their own fonts follow the zoom.
+        app.fontChanged.emit(font)
 
 
 def style_sheet() -> str:

@@ -84,6 +84,12 @@ class VjpPanel(SessionView):
         #: The v the window's Backward button uses (the model panel's), if any.
         self.default_v: str | None = None
         self.refresh()
+        # The zoom re-polishes the labels back to their first fonts: set the zoomed ones again.
+        theme.changes.theme_changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self) -> None:
+        self.explain.setFont(theme.scaled_font(1.05))
+        self.result.setFont(theme.scaled_font(1.1, bold=True))
 
     def _build_layout(self) -> None:
         form = QFormLayout()

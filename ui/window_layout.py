@@ -306,3 +306,30 @@ def forget_layout() -> None:
     settings = QSettings()
     for key in SETTINGS_KEYS:
         settings.remove(key)
+
+
+def keep_on_screen(window: Any) -> None:
+    """Shrink and move a normal window until its frame (title bar and borders too) is on screen.
+
+    The first-run size is taken from the screen's available geometry before the
+    window manager has framed the window: at 1024 px the borders pushed the frame
+    past the screen's edge. Full-screen and maximised windows are the platform's.
+    """
+    if not window.isVisible() or window.windowState() & (
+            Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized):
+        return
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = window.frameGeometry()
+    extra_w, extra_h = frame.width() - window.width(), frame.height() - window.height()
+    width = min(window.width(), area.width() - extra_w)
+    height = min(window.height(), area.height() - extra_h)
+    if (width, height) != (window.width(), window.height()):
+        window.layout_keeper.resize_window(width, height)
+        frame = window.frameGeometry()
+    x = min(max(frame.x(), area.x()), area.x() + area.width() - frame.width())
+    y = min(max(frame.y(), area.y()), area.y() + area.height() - frame.height())
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(x, y)  # a top-level's position is its frame's

@@ -218,7 +218,8 @@ def test_legend_says_when_part_of_the_graph_is_off_screen(qtbot: Any, view: Grap
     view.set_session(session)
     view.resize(2400, 700)
     _forward(qtbot, view, session)
-    qtbot.waitUntil(lambda: "Ctrl+wheel" not in view.legend.text())
+    qtbot.waitUntil(lambda: "Ctrl+wheel" not in view.legend.full_text())
     view.resize(700, 500)
-    qtbot.waitUntil(lambda: "Ctrl+wheel" in view.legend.text())
+    qtbot.waitUntil(lambda: "Ctrl+wheel" in view.legend.full_text())
+    assert view.legend.toolTip() == view.legend.full_text()  # elided on screen, whole here
     qtbot.waitUntil(lambda: view.view.horizontalScrollBar().maximum() > 0)

@@ -3,19 +3,27 @@ that scroll, the narration for a caption, and the room it gets at 1280x720."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import torch
 import torch.nn.functional as F
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from playground.lessons import list_lessons
 from tests.ui.conftest import show_widget
 from ui.lesson_view import LessonPanel
 
 BCE = "10_bce_with_logits"
+
+
+def theme_default_zoom() -> float:
+    from ui import theme
+
+    return theme.DEFAULT_ZOOM
 
 
 @pytest.fixture
@@ -129,3 +137,98 @@ def test_the_lesson_tab_gets_two_fifths_of_a_1280_by_720_window(make_window: Any
     qtbot.wait(20)
     assert window.height() == 720
     assert window.inspector.height() >= 0.4 * 720, window.inspector.height()
+
+
+# -- the pane at 1280x720: one scroll area, the question, answer and tensors in view ---------
+@pytest.fixture
+def lesson_window(make_window: Any, qtbot: Any) -> Iterator[Callable[[float], Any]]:
+    """``lesson_window(zoom)``: a window at 1280x720 with the Lesson tab open at that zoom."""
+    from ui import theme
+
+    def make(zoom: float) -> Any:
+        theme.apply_zoom(zoom)
+        window = make_window()
+        window.show_inspector("Lesson")
+        window.layout_keeper.resize_window(1280, 720)
+        settle(qtbot)
+        return window
+
+    yield make
+    theme.apply_zoom(theme.DEFAULT_ZOOM)
+
+
+def settle(qtbot: Any) -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+        qtbot.wait(5)
+
+
+def in_view(widget: Any) -> int:
+    """How many of ``widget``'s rows of pixels are on screen (not scrolled or clipped away)."""
+    return widget.visibleRegion().boundingRect().height() if widget.isVisible() else 0
+
+
+def walk(panel: LessonPanel, name: str, qtbot: Any) -> Iterator[int]:
+    """Start lesson ``name`` and yield each step's index once it is revealed."""
+    panel.lesson_combo.setCurrentIndex(panel.lesson_combo.findData(name))
+    panel.start()
+    for index in range(len(panel.lesson.steps)):
+        if not panel.revealed:
+            panel.next_step()
+        settle(qtbot)
+        yield index
+        if index < len(panel.lesson.steps) - 1:
+            panel.next_step()
+
+
+def test_the_lesson_tab_scrolls_in_one_place_never_a_box_in_a_box(
+        lesson_window: Callable[[float], Any], qtbot: Any) -> None:
+    window = lesson_window(theme_default_zoom())
+    panel = window.inspector_panels["Lesson"]
+    assert window.inspector.currentWidget() is panel  # the tab is the panel, not a scroll area
+    parent, scrolled = panel.parentWidget(), []
+    while parent is not None:
+        scrolled += [parent] if isinstance(parent, QScrollArea) else []
+        parent = parent.parentWidget()
+    assert scrolled == []
+    assert panel.findChildren(QScrollArea) == [panel.body_scroll]
+
+
+def test_at_1280x720_the_question_answer_and_tensors_show_after_reveal_in_every_lesson(
+        lesson_window: Callable[[float], Any], qtbot: Any) -> None:
+    """The default zoom (what a class sees at start): every step of every lesson."""
+    window = lesson_window(theme_default_zoom())
+    panel = window.inspector_panels["Lesson"]
+    line = QFontMetrics(panel.values_label.font()).lineSpacing()
+    for name in list_lessons():
+        for index in walk(panel, name, qtbot):
+            where = f"{name} step {index + 1}"
+            viewport = panel.body_scroll.viewport()
+            # nothing is wider than the pane: the text wraps, tensors stand in columns
+            assert panel.body_scroll.widget().width() <= viewport.width(), where
+            if panel.question_label.text():
+                assert in_view(panel.question_label) == panel.question_label.height() > 0, where
+                assert in_view(panel.answer_label) == panel.answer_label.height() > 0, where
+            if panel.values_label.isVisible() and not panel.refused_label.isVisible():
+                # "PyTorch says" and at least its first row of numbers
+                assert in_view(panel.values_label) >= line, where
+            if name == BCE and index == 1:
+                # lesson 10's backward: w.grad's five rows and b.grad, all of them
+                assert in_view(panel.values_label) == panel.values_label.height(), where
+
+
+def test_at_200_percent_the_question_still_shows_first_and_the_header_fits(
+        lesson_window: Callable[[float], Any], qtbot: Any) -> None:
+    window = lesson_window(2.0)
+    panel = window.inspector_panels["Lesson"]
+    for index in walk(panel, BCE, qtbot):
+        where = f"step {index + 1}"
+        assert panel.findChildren(QScrollArea) == [panel.body_scroll]
+        assert in_view(panel.question_label) > 0, where  # read from the top after Reveal
+        assert panel.question_label.mapTo(panel, panel.question_label.rect().topLeft()).y() \
+            <= panel.body_scroll.geometry().top() + 1, where
+        shown = [w for w in panel.header.findChildren(QWidget) if w.isVisible()
+                 and w.parentWidget() is panel.header]
+        rects = [w.geometry() for w in shown]
+        assert all(r.right() < panel.header.width() for r in rects), where
+        assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:]), where

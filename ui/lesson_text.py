@@ -1,0 +1,89 @@
+"""The Lesson tab's words: errors in a room's terms, the PyTorch an action runs, titles.
+
+Pure functions (no widgets, no torch at import) used by :mod:`ui.lesson_view`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.resources import files
+from typing import Any
+
+from playground.errors import PlaygroundError
+from ui.formatting import format_value
+from ui.messages import describe
+
+
+def first_sentence(text: str) -> str:
+    """PyTorch's messages run on; the first sentence is what a room can read."""
+    head, dot, rest = text.partition(". ")
+    return head + "." if dot and rest else text
+
+
+def error_text(exc: BaseException) -> tuple[str, str | None, str | None]:
+    """(what happened with the line at fault, what PyTorch said, what to do)."""
+    if isinstance(exc, PlaygroundError):
+        named = exc.line is None or f"line {exc.line}" in exc.message.lower()
+        what = exc.message if named else f"Line {exc.line}: {exc.message}"
+        said = exc.torch_message
+        if said and said in what:  # the message already quotes PyTorch: say it once
+            said = None
+        return what, said, exc.hint
+    return describe(exc)
+
+
+def rehearse(lesson: Any) -> None:
+    """Run every step of ``lesson`` headless on a throwaway session: a step that fails
+    raises here, naming it, before the running lesson and session are replaced."""
+    trial = lesson.new_session()
+    for i, step in enumerate(lesson.steps):
+        try:
+            lesson.run_step(trial, i)
+        except PlaygroundError as exc:
+            exc.message = f"Step {i + 1} of the lesson fails: {exc.message}"
+            exc.args = (exc.message,)
+            exc.line = exc.line or step.line
+            raise
+
+
+def _gradient_code(spec: Any) -> str:
+    text = str(spec).strip()
+    if isinstance(spec, (list, int, float)):
+        return f"torch.tensor({format_value(spec) if isinstance(spec, list) else spec})"
+    return text if text.startswith("torch.") else f"torch.{text}"
+
+
+def describe_action(method: str, kwargs: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """The PyTorch an action will run, written before running it (for questions and errors)."""
+    forward = [ln.strip() for ln in str(config.get("forward", "")).splitlines() if ln.strip()]
+    output = forward[-1].split("=", 1)[0].strip() if forward else "out"
+    if method == "forward":
+        no_grad = ["with torch.no_grad():", *("    " + ln for ln in forward)]
+        return no_grad if kwargs.get("no_grad") else forward
+    if method == "backward":
+        args = [_gradient_code(kwargs["gradient"])] if "gradient" in kwargs else []
+        args += ["retain_graph=True"] if kwargs.get("retain_graph") else []
+        return [f"{kwargs.get('of', output)}.backward({', '.join(args)})"]
+    if method == "step":
+        if config.get("update") == "manual":
+            return ["with torch.no_grad():",
+                    *(f"    {p} -= lr * {p}.grad" for p in config.get("params", {}))]
+        return ["optimizer.step()"]
+    simple = {
+        "zero_grad": f"optimizer.zero_grad(set_to_none={bool(kwargs.get('set_to_none', False))})",
+        "iterate": "# one iteration: forward, backward, step",
+        "set_requires_grad": f"{kwargs.get('name')}.requires_grad_({kwargs.get('flag')})",
+        "set_retain_grad": "# intermediates call .retain_grad() from the next forward on",
+        "reset": "# back to the initial values",
+    }
+    return [simple.get(method, f"# {method}")]
+
+
+def lesson_title(name: str) -> str:
+    """A built-in lesson's title, read from its TOML text (cheap: no Session, no torch)."""
+    try:
+        text = (files("resources") / "lessons" / f"{name}.toml").read_text(encoding="utf-8-sig")
+        title = tomllib.loads(text).get("lesson", {}).get("title")
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        title = None  # a broken file is reported properly when it is started
+    return title if isinstance(title, str) and title else name.replace("_", " ")
