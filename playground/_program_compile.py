@@ -94,9 +94,25 @@ _FORBIDDEN_METHODS: dict[str, str] = {
 }
 
 
+#: What a forward program may contain: the hint of a refusal that has no closer one.
+PROGRAM_HINT = ("Write one `name = expression` per line, from params, inputs and numbers with "
+                "+ - * / ** @, tensor methods like x.sum() and PyTorch functions like "
+                "torch.sigmoid(x) or F.mse_loss(y, t); give each step its own name.")
+#: The hint for a method the whitelist lacks: every one it has.
+METHODS_HINT = "Tensor methods the playground knows: " + ", ".join(sorted(TENSOR_METHODS)) + "."
+#: The hint for a function the whitelist lacks (a builtin, a typo, torch.<other>).
+FUNCTIONS_HINT = ("PyTorch functions the playground knows: torch." + ", torch.".join(
+    sorted(TORCH_FUNCTIONS)) + "; F." + ", F.".join(sorted(FUNCTIONAL))
+    + " (F is torch.nn.functional); and tensor methods like x.sum().")
+#: The hint for a name or attribute starting with _ (Python's internals).
+PRIVATE_HINT = ("Call tensor methods like x.sum() or x.relu(), or read x.T and x.mT; "
+                "nothing starting with _ is ever evaluated.")
+
+
 def refuse(message: str, hint: str | None = None) -> PlaygroundError:
-    """A parse-time refusal; :func:`playground.program.parse_program` adds the line."""
-    return PlaygroundError(message, field="forward", hint=hint)
+    """A parse-time refusal; :func:`playground.program.parse_program` adds the line.
+    Without a closer hint it says what a program may contain (:data:`PROGRAM_HINT`)."""
+    return PlaygroundError(message, field="forward", hint=hint or PROGRAM_HINT)
 
 
 class ExpressionCompiler:
@@ -251,9 +267,14 @@ class ExpressionCompiler:
 
     def _method_receiver(self, func: ast.expr) -> Evaluator:
         if isinstance(func, ast.Name):
-            raise refuse(_unknown_function_message(func.id))
+            raise refuse(_unknown_function_message(func.id), hint=FUNCTIONS_HINT)
         if not isinstance(func, ast.Attribute):
-            raise refuse("only PyTorch functions and tensor methods can be called")
+            self._expr(func)  # names the offender first, as getattr in getattr(w, "sum")()
+            raise refuse("only PyTorch functions and tensor methods can be called",
+                         hint=FUNCTIONS_HINT)
+        # The receiver first: in __import__('os').system(...) or eval(...).sum() the
+        # offender is the builtin, not the method called on what it returns.
+        receiver = self._expr(func.value)
         _check_attr_name(func.attr)
         if func.attr in _FORBIDDEN_METHODS:
             raise refuse(f"`.{func.attr}()` is not allowed: {_FORBIDDEN_METHODS[func.attr]}")
@@ -263,8 +284,9 @@ class ExpressionCompiler:
                 hint=f"Use the version without _, like .{func.attr[:-1]}().",
             )
         if func.attr not in TENSOR_METHODS:
-            raise refuse(f"`.{func.attr}()` is not a tensor method the playground knows")
-        return self._expr(func.value)
+            raise refuse(f"`.{func.attr}()` is not a tensor method the playground knows",
+                         hint=METHODS_HINT)
+        return receiver
 
     def _keyword_name(self, keyword: ast.keyword) -> str:
         if keyword.arg is None:
@@ -297,7 +319,8 @@ class ExpressionCompiler:
 
 def _check_attr_name(attr: str) -> None:
     if attr.startswith("_"):
-        raise refuse(f"`{attr}` is not allowed: attributes starting with _ are never evaluated")
+        raise refuse(f"`{attr}` is not allowed: attributes starting with _ are never evaluated "
+                     "(they reach Python's internals)", hint=PRIVATE_HINT)
 
 
 def _function_target(func: ast.expr) -> tuple[str, str] | None:
@@ -322,10 +345,7 @@ def _function_target(func: ast.expr) -> tuple[str, str] | None:
         raise refuse(_value_function_message(dotted),
                      hint="Put it in the model panel, e.g. the param `w` = randn(3); "
                           "in the program use `w`.")
-    raise refuse(
-        f"`{dotted}` is not a PyTorch function the playground knows",
-        hint="Functions: torch.matmul, torch.sigmoid, F.mse_loss, ... and tensor methods like x.sum().",
-    )
+    raise refuse(f"`{dotted}` is not a PyTorch function the playground knows", hint=FUNCTIONS_HINT)
 
 
 def _value_function_message(name: str) -> str:
@@ -336,6 +356,10 @@ def _value_function_message(name: str) -> str:
 
 
 def _unknown_function_message(name: str) -> str:
+    if name in _BUILTINS:
+        return (f"`{name}` is not a PyTorch function the playground knows: it is a Python "
+                "builtin, and the forward program never calls builtins (no __import__, eval, "
+                "exec, open, getattr, ...)")
     if name in VALUE_FUNCTIONS:
         return _value_function_message(name)
     if name in TORCH_FUNCTIONS:

@@ -9,6 +9,7 @@ autosave what changed since it last looked (:attr:`ActionLog.revision`,
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -58,6 +59,9 @@ class ActionLog:
     revision: int = 0
     #: Lowest entry index added, changed or removed since :meth:`mark` (None: nothing).
     dirty_from: int | None = None
+    #: (revision, first records, entries) of the recorded entries, for :meth:`press_bounds`.
+    _presses: tuple[int, list[int], list[LogEntry]] | None = field(
+        default=None, repr=False, compare=False)
 
     def copy(self) -> ActionLog:
         """An independent copy (entries copied; the same before_change hook)."""
@@ -102,8 +106,10 @@ class ActionLog:
         )
         self._changed(len(self.entries) - 1)
 
-    def begin_iteration(self) -> None:
-        self._group = LogEntry([], [], None, iteration=True)
+    def begin_iteration(self, iteration: bool = True) -> None:
+        """Group the calls until :meth:`end_iteration` as one press (one undo unit);
+        ``iteration=False`` groups without folding (a loaded file's part of a press)."""
+        self._group = LogEntry([], [], None, iteration=iteration)
 
     def discard_iteration(self) -> None:
         """Forget the iteration begun (it failed and was rolled back)."""
@@ -116,6 +122,7 @@ class ActionLog:
         last = self.entries[-1] if self.entries else None
         if (
             last is not None
+            and group.iteration
             and last.iteration
             and last.calls == group.calls
             and last.lines == group.lines
@@ -126,6 +133,29 @@ class ActionLog:
         else:
             self.entries.append(group)
         self._changed(len(self.entries) - 1)
+
+    # ------------------------------------------------------------ presses
+    def press_bounds(self, row: int) -> tuple[int, int]:
+        """The first and last record of the press that made record ``row``.
+
+        A press is what one button did: one pass of an iteration entry (forward,
+        backward, step [, zero_grad]), or a single action. Undo and redo move by
+        whole presses; a row no entry made (none should exist) is a press alone.
+        """
+        cache = self._presses
+        if cache is None or cache[0] != self.revision:
+            made = [e for e in self.entries if e.first_record() is not None]
+            cache = self._presses = (self.revision, [e.first_record() for e in made], made)
+        _, firsts, made = cache
+        at = bisect.bisect_right(firsts, row) - 1
+        if at < 0 or made[at].record_index is None or made[at].record_index < row:
+            return row, row
+        entry, first = made[at], firsts[at]
+        if not entry.iteration:
+            return first, entry.record_index  # type: ignore[return-value]
+        per = entry.records_per_pass
+        start = first + (row - first) // per * per
+        return start, start + per - 1
 
     # ------------------------------------------------------------ cutting
     def truncate(self, last_record: int) -> None:

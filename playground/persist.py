@@ -40,6 +40,16 @@ MAX_BYTES = 50_000_000
 #: Auto-run folds identical iterations into one entry, so a short file may stand for
 #: a long run; a count beyond this is refused before anything runs.
 MAX_REPLAY_ACTIONS = 4_000_000
+#: Most bytes of history (the run's columns, playground/run_store.py) a file may make its
+#: replay build. Each recorded action keeps every param element's value and grad as
+#: float32 (8 bytes an element, measured: a 10,000-element param costs 80,000 bytes a
+#: record) plus the output and ~16 bytes of bookkeeping; the columns double as they fill,
+#: so the memory peaks at up to three times this while they grow. 1 GB holds 4,000,000
+#: actions of a model of 25 elements, or 100,000 iterations of one of 1,000.
+MAX_REPLAY_HISTORY_BYTES = 1_000_000_000
+#: Bookkeeping bytes a record costs besides values, grads and output (action, code, call,
+#: flags; see RunStore.__init__).
+_RECORD_OVERHEAD = 16
 #: The public Session methods a log may call, with the keyword arguments each takes.
 REPLAYABLE: dict[str, frozenset[str]] = {
     "forward": frozenset({"no_grad"}),
@@ -251,6 +261,45 @@ def build_session(config: dict[str, Any]) -> Session:
 Plan = list[tuple[list[tuple[str, dict[str, Any]]], int, bool]]
 
 
+def _too_big(what: str) -> PlaygroundError:
+    return PlaygroundError(
+        f"This session is too big to open: {what}. Nothing was changed.",
+        field="file",
+        hint="Save a shorter run (Reset starts a new one) or a smaller model; the running "
+             "session is kept as it was.",
+    )
+
+
+def check_replay_size(session: Session, plan: Plan) -> None:
+    """Refuse, before anything runs, a log whose replay would build more than
+    :data:`MAX_REPLAY_HISTORY_BYTES` of history (recorded actions x bytes a record)."""
+    records = sum(count * sum(name != "set_retain_grad" for name, _ in calls)
+                  for calls, count, _ in plan)
+    if not records:
+        return
+    elements = sum(t.numel() for t in session.params.values())
+    import torch
+
+    with torch.no_grad():  # the constructor ran it already: the output's size (kept too)
+        out = session.program.run({**session.inputs, **session.params})[session.output_name]
+    elements += out.numel()
+    per_record = 8 * elements + _RECORD_OVERHEAD
+    needed = records * per_record
+    if needed > MAX_REPLAY_HISTORY_BYTES:
+        raise _too_big(
+            f"its log replays {records:,} recorded actions on a model of {elements:,} "
+            f"numbers (params and output), a history of about {_size(needed)}; the "
+            f"playground opens at most {_size(MAX_REPLAY_HISTORY_BYTES)}")
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} GB"
+
+
 def checked_log(log: Any) -> tuple[Plan, int]:
     """Validate a whole log before anything runs: (entries, total actions)."""
     if not isinstance(log, list):
@@ -296,6 +345,7 @@ class SessionLoad:
     """
 
     def __init__(self, session: Session, plan: Plan, total: int) -> None:
+        check_replay_size(session, plan)
         self.session = session
         self.total_actions = total
         self.done_actions = 0
@@ -312,8 +362,9 @@ class SessionLoad:
         session = self.session
         while not self.done and budget > 0:
             calls, count, iteration = self._plan[self._entry]
-            if iteration:
-                session.log.begin_iteration()
+            grouped = iteration or len(calls) > 1  # one press then, one undo unit again
+            if grouped:
+                session.log.begin_iteration(iteration)
             try:
                 for name, kwargs in calls:
                     getattr(session, name)(**kwargs)
@@ -326,8 +377,11 @@ class SessionLoad:
                 ) from None
             except (TypeError, ValueError, OverflowError, RecursionError):
                 raise _bad(f"bad arguments in action {self.done_actions + 1}") from None
+            except MemoryError:  # numpy's "Unable to allocate" is one too
+                raise _too_big(f"memory ran out at action {self.done_actions + 1:,} of "
+                               f"{self.total_actions:,}") from None
             finally:
-                if iteration:
+                if grouped:
                     session.log.end_iteration()
             self.done_actions += len(calls)
             budget -= len(calls)
@@ -355,7 +409,10 @@ def begin_load(path: str | Path) -> SessionLoad:
                    f"{', '.join(map(str, READABLE_VERSIONS))})")
     config = checked_config(data.get("config"))
     plan, total = checked_log(data.get("log", []))
-    return SessionLoad(build_session(config), plan, total)
+    try:
+        return SessionLoad(build_session(config), plan, total)
+    except MemoryError:
+        raise _too_big("its model does not fit in memory") from None
 
 
 def load_session(path: Path) -> Session:

@@ -57,6 +57,11 @@ _STATEMENT_MESSAGES: dict[type[ast.stmt], str] = {
 }
 
 
+#: torch and F need no import: what to write instead.
+_IMPORT_HINT = ("torch and F (torch.nn.functional) are ready to use: write torch.sigmoid(x) or "
+                "F.mse_loss(y, t) directly.")
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of the program.
@@ -250,7 +255,8 @@ def _assignment(stmt: ast.stmt, previous: list[Line]) -> tuple[str, ast.expr]:
     if previous and previous[-1].lineno == stmt.lineno:
         raise refuse("one assignment per line, please (no `;`)")
     if not isinstance(stmt, ast.Assign):
-        raise refuse(_statement_message(stmt))
+        hint = _IMPORT_HINT if isinstance(stmt, ast.Import | ast.ImportFrom) else None
+        raise refuse(_statement_message(stmt), hint=hint)
     if stmt.end_lineno != stmt.lineno:
         raise refuse("each assignment must fit on one line", hint="Use intermediate names to shorten it.")
     if len(stmt.targets) != 1:

@@ -278,21 +278,26 @@ class TimeTravel:
         self.events.moved.emit()
 
     def undo(self) -> None:
-        """One action back (a reset is undone by bringing the run before it back)."""
+        """One press back: to just before the press that made the current record (an
+        Iterate's forward, backward, step [, zero_grad] go together; a reset is undone
+        by bringing the run before it back). goto moves record by record."""
         if self._count > 0:
-            self.goto(self._count - 2)
+            first, _ = self.log.press_bounds(self._count - 1)
+            self.goto(first - 1)
         elif self._runs_before:
             self._runs_after.append(self._put_run_aside())
             self._take_run(self._runs_before.pop())
             self._rearm()
             self.events.moved.emit()
         else:
-            raise PlaygroundError("There is nothing to undo", hint="Undo goes back one action.")
+            raise PlaygroundError("There is nothing to undo", hint="Undo goes back one press of a button.")
 
     def redo(self) -> None:
-        """One action forward again, after undo or goto."""
+        """One press forward again, after undo or goto (to the end of the press that
+        made the next record)."""
         if self._count < len(self._store):
-            self.goto(self._count)
+            _, last = self.log.press_bounds(self._count)
+            self.goto(last)
         elif self._runs_after:
             self._runs_before.append(self._put_run_aside())
             self._take_run(self._runs_after.pop())

@@ -65,6 +65,10 @@ class PhaseStrip(QWidget, FollowsSession):
         record = history[position] if history and position >= 0 else None
         self.last_phase = getattr(record, "action", None)
         self.next_phase = None if self.session is None else self.session.next_phase
+        #: Why backward is not next although the loop's order says so (None: it is).
+        self.no_graph_note = self._no_graph_note()
+        if self.no_graph_note is not None:
+            self.next_phase = "forward"  # backward would fail: there is no graph to go through
         for phase, box in self.boxes.items():
             state = "last" if phase == self.last_phase else "next" if phase == self.next_phase else ""
             suffix = {"last": "  ✔ just ran", "next": "  → next"}.get(state, "")
@@ -75,6 +79,8 @@ class PhaseStrip(QWidget, FollowsSession):
             # Colours come from theme.PHASE_COLOURS, their one source, hence inline styles.
             box.setStyleSheet(self._box_style(phase, state))
         lines = list(record.code) if record is not None else []
+        if self.no_graph_note is not None:
+            lines.insert(0, self.no_graph_note)
         self.code_label.setToolTip("\n".join(lines))
         most = self.max_code_lines
         if len(lines) > most:
@@ -90,6 +96,20 @@ class PhaseStrip(QWidget, FollowsSession):
             lines = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines]
         self.code_label.setText("\n".join(lines))
         self._fit_boxes()
+
+    def _no_graph_note(self) -> str | None:
+        """A comment line when the loop's order says backward but the output has no
+        autograd graph (a forward under no_grad, or no param requiring grad)."""
+        session = self.session
+        if session is None or self.next_phase != "backward" or session.output_tensor is None:
+            return None
+        if session.requires_grad(session.output_name):
+            return None
+        if any(session.requires_grad(name) for name in session.param_names):
+            return (f"# no graph: that forward ran under no_grad, so {session.output_name}"
+                    ".backward() would fail: forward (with grad) comes next")
+        return (f"# no graph: no param requires grad, so {session.output_name}.backward() "
+                "would fail: switch requires_grad on, then forward")
 
     def code_line_height(self) -> float:
         """Height of one line of the code below the boxes."""

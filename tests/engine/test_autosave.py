@@ -172,3 +172,29 @@ def test_superseded_count_lines_are_compacted(tmp_path: Path, monkeypatch: pytes
         saver.flush(s)
     assert saver.rewrites > 1 and len(path.read_text().splitlines()) <= 12
     _same_run(recover(path), s)
+
+
+def test_undo_after_recovery_takes_back_whole_presses(tmp_path: Path) -> None:
+    """A recovered run undoes as the live one did: an iterate (even one a branch cut) is one press."""
+    s = Session(params={"w": [1.0, -2.0]}, inputs={"x": [3.0, 0.5]}, forward="out = (w * x).sum()",
+                lr=0.1)
+    saver = Autosave(tmp_path / "journal.jsonl")
+    s.iterate()
+    s.iterate()
+    s.goto(4)  # inside the second iterate, after its backward
+    s.zero_grad()  # branches there
+    s.forward()
+    saver.flush(s)
+    run = recover(tmp_path / "journal.jsonl")
+    positions = []
+    while run.can_undo:
+        run.undo()
+        positions.append(run.position)
+    assert positions == [5, 4, 2, -1]  # forward, zero_grad, the cut iterate, the first iterate
+    w = torch.tensor([1.0, -2.0], requires_grad=True)
+    x = torch.tensor([3.0, 0.5])
+    opt = torch.optim.SGD([w], lr=0.1)
+    (w * x).sum().backward()
+    opt.step()
+    run.redo()
+    assert run.value("w") == w.tolist() and run.grad("w") == w.grad.tolist()

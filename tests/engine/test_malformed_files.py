@@ -278,3 +278,74 @@ def test_the_example_in_docs_lesson_format_loads_and_its_expectations_hold(tmp_p
     lesson = load_lesson(str(path))
     session = lesson.play(check=True)  # every expect of the example holds
     assert session.grad("weights") is None and len(lesson.steps) == 2
+
+
+def _iterations_file(path: Path, elements: int, count: int) -> Path:
+    """A session of one ``elements``-number param whose log asks ``count`` iterations."""
+    data = {"format": persist.FORMAT, "version": 2,
+            "config": {"params": {"w": f"ones({elements})"}, "inputs": {},
+                       "forward": "out = (w * w).sum()"},
+            "log": [{"calls": [["forward", {"no_grad": False}],
+                               ["backward", {"gradient": None, "retain_graph": False}],
+                               ["step", {}]], "count": count, "iteration": True}]}
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_replay_too_big_for_memory_is_refused_before_it_starts(tmp_path: Path) -> None:
+    """s6 item 9: 10,000 numbers x 3,000,000 actions grew 80 kB an action until numpy's
+    raw "Unable to allocate 2.44 GiB". Now: refused up front, saying what and how big."""
+    path = _iterations_file(tmp_path / "huge.json", 10_000, 1_000_000)
+    with pytest.raises(PlaygroundError) as caught:
+        persist.begin_load(path)  # before the fix this returned, and finish() ran for minutes
+    message = caught.value.message
+    assert "too big" in message and "3,000,000 recorded actions" in message
+    assert "10,001 numbers" in message and "240.1 GB" in message  # (10,000 + 1) x 8 x 3e6
+    assert "shorter run" in caught.value.hint
+
+
+def test_the_history_budget_is_bytes_per_record_times_records(tmp_path: Path) -> None:
+    """Just under the budget opens (not replayed here), just over is refused. A record
+    costs 8 bytes per param and output number (float32 value + grad; measured below)."""
+    per_record = 8 * (1_000 + 1) + persist._RECORD_OVERHEAD
+    fits = persist.MAX_REPLAY_HISTORY_BYTES // per_record // 3
+    load = persist.begin_load(_iterations_file(tmp_path / "fits.json", 1_000, fits))
+    assert load.total_actions == 3 * fits
+    with pytest.raises(PlaygroundError, match="too big"):
+        persist.begin_load(_iterations_file(tmp_path / "over.json", 1_000, fits + 1))
+
+
+def test_the_history_really_costs_8_bytes_a_number_a_record() -> None:
+    """The figure the budget is built on, read from the run's own arrays."""
+    s = Session(params={"w": "ones(1000)"}, forward="out = (w * w).sum()")
+    s.iterate()  # fills rows already allocated (1,024 at first), the output's column too
+    per_row = s._store.nbytes() / 1024
+    assert 8 * 1000 <= per_row <= 8 * (1000 + 1) + persist._RECORD_OVERHEAD
+
+
+def test_memory_running_out_during_a_load_is_a_clear_error(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    running = Session(params={"w": [1.0, 2.0]}, forward="out = (w * w).sum()")
+    running.iterate()
+    state = (running.value("w"), running.grad("w"), running.position)
+    path = _iterations_file(tmp_path / "run.json", 3, 50)
+    calls = []
+
+    def step(self: Session) -> None:
+        calls.append(1)
+        if len(calls) == 20:  # what numpy raises when a column cannot double
+            raise MemoryError("Unable to allocate 2.44 GiB for an array with shape (65536, 10000)")
+        return original(self)
+
+    original = Session.step
+    monkeypatch.setattr(Session, "step", step)
+    with pytest.raises(PlaygroundError) as caught:
+        Session.load(path)
+    # 19 whole iterations replayed: the 20th starts at action 58
+    assert "too big to open: memory ran out at action 58 of 150" in caught.value.message
+    assert "Unable to allocate" not in str(caught.value)
+    monkeypatch.setattr(persist, "build_session", lambda config: (_ for _ in ()).throw(
+        MemoryError("Unable to allocate")))
+    with pytest.raises(PlaygroundError, match="too big to open: its model does not fit"):
+        Session.load(path)
+    assert (running.value("w"), running.grad("w"), running.position) == state

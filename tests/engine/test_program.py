@@ -326,3 +326,44 @@ def test_broadcast_shape_by_hand_equals_torch() -> None:
         except RuntimeError:
             expected = None
         assert broadcast_shape(shapes) == expected, shapes
+
+
+@pytest.mark.parametrize(
+    ("program", "offender", "hint_has"),
+    [
+        # s6 item 17: each refusal says what the program may contain instead
+        ("out = __import__('os').system('ls')", "`__import__` is not a PyTorch function the playground knows: it is a Python builtin", "torch.sigmoid"),
+        ("out = eval('w').sum()", "`eval` is not a PyTorch function the playground knows: it is a Python builtin", "F.mse_loss"),
+        ("out = open('x')", "`open` is not a PyTorch function the playground knows: it is a Python builtin", "torch.matmul"),
+        ("out = foo(w)", "`foo` is not a PyTorch function", "torch.sigmoid"),
+        ("out = w.repeat(2).sum()", "`.repeat()` is not a tensor method", "matmul, max"),
+        ("out = w.nonsense()", "`.nonsense()` is not a tensor method", "abs, add"),
+        ("f = lambda v: v\nout = f(w).sum()", "lambda expressions are not allowed", "name = expression"),
+        ("out = [v for v in w]", "comprehensions are not allowed", "name = expression"),
+        ("out = w.__class__.__subclasses__()", "`__class__` is not allowed", "x.sum()"),
+        ("out = w.__dict__", "`__dict__` is not allowed", "nothing starting with _"),
+        ("import os\nout = w.sum()", "`import` is not allowed", "ready to use"),
+        ("out = getattr(w, 'sum')()", "`getattr` is not a PyTorch function the playground knows: it is a Python builtin", "torch.sigmoid"),
+        ("out = (w * w).sum().item()", "`.item()` is not allowed", "name = expression"),
+    ],
+)
+def test_every_refusal_says_what_to_write_instead(program: str, offender: str,
+                                                  hint_has: str) -> None:
+    with pytest.raises(PlaygroundError) as caught:
+        parse_program(program)
+    error = caught.value
+    assert offender in error.message
+    assert error.field == "forward" and error.line == 1
+    assert error.hint and hint_has in error.hint
+    assert ".system()" not in error.message  # the import is named, not the call on its result
+
+
+def test_the_method_and_function_hints_list_the_whole_whitelist() -> None:
+    from playground import _program_compile as compiled
+
+    for name in compiled.TENSOR_METHODS:
+        assert f" {name}," in compiled.METHODS_HINT or f" {name}." in compiled.METHODS_HINT
+    for name in compiled.TORCH_FUNCTIONS:
+        assert f"torch.{name}" in compiled.FUNCTIONS_HINT
+    for name in compiled.FUNCTIONAL:
+        assert f"F.{name}" in compiled.FUNCTIONS_HINT

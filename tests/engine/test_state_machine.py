@@ -5,6 +5,8 @@ engine: tensors, an optimizer, ``out.backward(v, retain_graph=...)``,
 ``optimizer.step()``, ``zero_grad`` both ways, ``requires_grad_``,
 ``retain_grad``. Time travel (undo / redo / goto) is modelled the simplest way
 there is: replay the run's calls from scratch in plain torch up to the point.
+Each call remembers which press made it: goto moves call by call, undo and
+redo by whole presses (an iterate's phases are one press, even cut by a branch).
 After every rule the session and the reference must agree bit for bit (values,
 grads of params and of retained intermediates, output), and the session must
 raise ``PlaygroundError`` exactly where torch raised (leaving everything as it
@@ -127,6 +129,7 @@ class Run:
     """One run: the record-making calls in order (with the retain_grad flag each saw)."""
 
     calls: list[tuple[str, dict[str, Any], bool]] = field(default_factory=list)
+    presses: list[int] = field(default_factory=list)  # which press made each call
     pos: int = -1  # index of the last call applied (-1: the start)
     logged: bool = False  # anything logged (set_retain_grad logs without a record)
     retain_end: bool = False
@@ -141,6 +144,7 @@ class Reference:
         self.run = Run()
         self.runs_before: list[Run] = []
         self.runs_after: list[Run] = []
+        self.pressed = 0  # presses so far: each call is tagged with the press that made it
         self._fresh()
 
     def _fresh(self) -> None:
@@ -247,6 +251,7 @@ class Reference:
     def do(self, action: str, **kwargs: Any) -> None:
         """Run a call; on success it joins the run (dropping any future)."""
         retain = self.retain
+        before = len(self.run.calls)
         if action == "iterate":
             self.iterate()
             self._branch()
@@ -258,6 +263,9 @@ class Reference:
             getattr(self, action)(**kwargs)
             self._branch()
             self.run.calls.append((action, kwargs, retain))
+        self.pressed += 1
+        cut = min(before, self.run.pos + 1)  # _branch dropped the future
+        self.run.presses[cut:] = [self.pressed] * (len(self.run.calls) - cut)
         self.run.pos = len(self.run.calls) - 1
         self.run.logged = True
 
@@ -266,6 +274,7 @@ class Reference:
         run = self.run
         if run.pos < len(run.calls) - 1:
             del run.calls[run.pos + 1:]
+            del run.presses[run.pos + 1:]
             if run.pos == -1:
                 run.logged = False  # cut back to the start: nothing of it is left
         self.runs_after.clear()
@@ -306,8 +315,11 @@ class Reference:
         self.run.pos = index
 
     def undo(self) -> None:
-        if self.run.pos >= 0:
-            self.run.pos -= 1
+        run = self.run
+        if run.pos >= 0:  # to just before the first call of the press that made this one
+            press = run.presses[run.pos]
+            while run.pos >= 0 and run.presses[run.pos] == press:
+                run.pos -= 1
         elif self.runs_before:
             self.runs_after.append(self.run)
             self.run = self.runs_before.pop()
@@ -315,8 +327,11 @@ class Reference:
             raise Refused("nothing to undo")
 
     def redo(self) -> None:
-        if self.run.pos < len(self.run.calls) - 1:
-            self.run.pos += 1
+        run = self.run
+        if run.pos < len(run.calls) - 1:  # to the last call of the next press
+            press = run.presses[run.pos + 1]
+            while run.pos < len(run.calls) - 1 and run.presses[run.pos + 1] == press:
+                run.pos += 1
         elif self.runs_after:
             self.runs_before.append(self.run)
             self.run = self.runs_after.pop()

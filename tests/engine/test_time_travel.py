@@ -354,25 +354,35 @@ def test_a_failed_press_from_the_past_keeps_the_future() -> None:
     assert s.position == 2
 
 
-def test_undo_redo_every_action_including_requires_grad() -> None:
+def test_undo_redo_every_press_including_requires_grad() -> None:
+    """Undo and redo move by whole presses: an iterate's three records are one."""
     rng = random.Random(7)
-    s, _done = random_run(rng, 40)
+    s, done = random_run(rng, 40)
     snapshots = []
     for i in range(len(s.history)):
         s.goto(i)
         snapshots.append(_state(s))
+    # The last record of each press that made records, from the calls made (not the log).
+    ends, made = [], 0
+    for _name, _kwargs, records in done:
+        made += records
+        if records:
+            ends.append(made - 1)
+    assert any(name == "iterate" for name, _, _ in done)
     end = len(s.history) - 1
+    assert ends[-1] == end
     s.goto(end)
-    for i in range(end, -1, -1):
-        assert _state(s) == snapshots[i]
+    for k in range(len(ends) - 1, -1, -1):
+        assert s.position == ends[k]
+        assert _state(s) == snapshots[ends[k]]
         assert s.can_undo
         s.undo()
     assert s.position == -1 and not s.can_undo and s.output is None
     with pytest.raises(PlaygroundError):
         s.undo()
-    for i in range(end + 1):
+    for k in range(len(ends)):
         s.redo()
-        assert _state(s) == snapshots[i]
+        assert _state(s) == snapshots[ends[k]]
     assert not s.can_redo
     with pytest.raises(PlaygroundError):
         s.redo()
@@ -394,9 +404,7 @@ def test_undo_reset_brings_the_run_back_and_redo_resets_again() -> None:
     s.reset()
     assert len(s.history) == 0 and s.can_undo
     s.iterate()
-    s.undo()
-    s.undo()
-    s.undo()
+    s.undo()  # the whole iterate: one press
     assert s.position == -1 and s.can_undo
     s.undo()  # undoes the reset
     assert (_state(s), list(s.history), s.to_script()) == before
@@ -660,3 +668,57 @@ def test_goto_replays_a_random_backward_v_with_the_numbers_drawn() -> None:
     torch.randn(5)  # the global generator moves on
     s.goto(2)
     assert s.grad("w") == grad and s.value("w") == value
+
+
+def test_one_undo_takes_back_a_whole_iterate_and_redo_does_it_again() -> None:
+    """s6 item 10: one Ctrl+Z after Iterate undid only its step (w back, grads kept)."""
+    s = make_session()
+    s.set_auto_zero_grad(True)
+    s.forward()
+    s.backward()
+    s.step()
+    s.iterate()  # forward, backward, step, zero_grad: four records, one press
+    assert len(s.history) == 7
+    s.undo()
+    assert s.position == 2
+    t = Torch()
+    t.forward()
+    t.backward()
+    t.step()
+    assert_same_state(s, t)
+    s.undo()  # the single-phase presses go one at a time
+    assert s.position == 1
+    s.redo()
+    assert s.position == 2
+    s.redo()  # the whole iterate again
+    assert s.position == 6 and not s.can_redo
+    t.iterate()
+    t.zero_grad()
+    assert_same_state(s, t)
+    s.goto(4)  # the timeline still moves record by record: into the iterate
+    s.undo()  # from inside a press: back to before it
+    assert s.position == 2
+    s.goto(4)
+    s.redo()  # ...or on to its end
+    assert s.position == 6
+
+
+def test_undo_by_press_survives_a_branch_inside_an_iterate_and_a_reload(tmp_path) -> None:
+    s = make_session()
+    s.iterate()
+    s.iterate()
+    s.goto(4)  # after the second iterate's backward
+    s.zero_grad()  # branches: the step is gone, the forward + backward stay one press
+    s.save(tmp_path / "run.json")
+    loaded = Session.load(tmp_path / "run.json")
+    for run in (s, loaded):
+        assert run.position == 5
+        run.undo()
+        assert run.position == 4
+        run.undo()  # the cut iterate's forward and backward: still what one press did
+        assert run.position == 2
+        t = Torch()
+        t.iterate()
+        assert_same_state(run, t)
+        run.undo()
+        assert run.position == -1

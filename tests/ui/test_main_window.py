@@ -657,3 +657,32 @@ def test_phase_strip_follows_the_timeline_into_the_past(make_window: Any, qtbot:
     assert window.phase_strip.code_label.toolTip() == "\n".join(window.session.history[7].code)
     window.session.goto(8)
     qtbot.waitUntil(lambda: window.phase_strip.last_phase == "step")
+
+
+def test_phase_strip_suggests_forward_after_a_no_grad_forward(make_window: Any,
+                                                              qtbot: Any) -> None:
+    """s6 item 18a: after a no_grad forward the strip said "backward →", which fails."""
+    import torch
+
+    from playground import PlaygroundError
+
+    window = make_window(DEFAULT_MODEL)
+    session = window.session
+    session.forward(no_grad=True)
+    with torch.no_grad():  # plain torch agrees: no graph, so backward would raise
+        out = (torch.ones(3, requires_grad=True) * torch.tensor([1.0, 2.0, 3.0])).sum()
+    assert not out.requires_grad
+    with pytest.raises(PlaygroundError):
+        session.backward()
+    qtbot.waitUntil(lambda: window.phase_strip.last_phase == "forward")
+    assert window.phase_strip.next_phase == "forward"
+    assert window.phase_strip.boxes["backward"].text() == "backward"  # no arrow on it
+    assert "no_grad" in window.phase_strip.code_label.toolTip().splitlines()[0]
+    session.forward()  # with grad: backward is next again, no note
+    qtbot.waitUntil(lambda: window.phase_strip.next_phase == "backward")
+    assert window.phase_strip.no_graph_note is None
+    session.set_requires_grad("w", False)
+    session.forward()
+    qtbot.waitUntil(lambda: window.phase_strip.next_phase == "forward")
+    assert window.phase_strip.last_phase == "forward"
+    assert "no param requires grad" in window.phase_strip.no_graph_note

@@ -58,8 +58,7 @@ def last_plotted(window: Any, qtbot: Any, key: str, name: str) -> float:
 def test_undo_each_press_then_press_again_gives_torchs_numbers(window: Any, qtbot: Any) -> None:
     trigger(window, "actionIterate", "actionIterate", "actionIterate")
     assert window.action("actionUndo").isEnabled()
-    for _ in range(3):  # step, backward, forward of the third iteration
-        trigger(window, "actionUndo")
+    trigger(window, "actionUndo")  # one press: the whole third iteration (s6 item 10)
     assert window.session.position == 5
     assert_like_torch(window, *torch_after(2))
     assert last_plotted(window, qtbot, "weights", "w[2]") == torch_after(2)[0][2].item()
@@ -72,10 +71,12 @@ def test_undo_each_press_then_press_again_gives_torchs_numbers(window: Any, qtbo
 def test_redo_by_both_keys(window: Any, qtbot: Any) -> None:
     trigger(window, "actionIterate", "actionIterate")
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert_like_torch(window, *torch_after(1))  # one Ctrl+Z, one whole iteration
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert_like_torch(window, *torch_after(1, ("forward",)))
+    assert_like_torch(window, *torch_after(0))
     QTest.keyClick(window, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert_like_torch(window, *torch_after(1))
     QTest.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert_like_torch(window, *torch_after(2))
     qtbot.waitUntil(lambda: not window.action("actionRedo").isEnabled())
@@ -125,8 +126,8 @@ def test_apply_and_preset_are_undone_to_the_same_session_object(window: Any) -> 
     assert_like_torch(window, *torch_after(1))
     trigger(window, "actionRedo")
     assert window.session is applied
-    trigger(window, "actionUndo", "actionUndo")  # into first's own run: its iterate
-    assert window.session is first and window.session.position == 1
+    trigger(window, "actionUndo", "actionUndo")  # into first's own run: its whole iterate
+    assert window.session is first and window.session.position == -1
     trigger(window, "actionRedo")
     assert window.session is first and window.session.position == 2
     assert window.controller.can_redo  # next, Redo would bring `applied` back
@@ -168,7 +169,7 @@ def test_a_random_sequence_with_undos_replays_like_torch(window: Any) -> None:
     rng = np.random.default_rng(7)
     kept: list[str] = []  # the presses that survive, in order
     for _ in range(60):
-        choice = rng.choice(["forward", "backward", "step", "zero_grad", "undo"])
+        choice = rng.choice(["forward", "backward", "step", "zero_grad", "iterate", "undo"])
         if choice == "undo":
             if kept:
                 trigger(window, "actionUndo")
@@ -184,7 +185,9 @@ def test_a_random_sequence_with_undos_replays_like_torch(window: Any) -> None:
     opt = torch.optim.SGD([w], lr=0.1)
     out = None
     freed = True
-    for phase in kept:
+    presses = [[p] if p != "iterate" else ["forward", "backward", "step"] for p in kept]
+    assert any(len(press) == 3 for press in presses)
+    for phase in [phase for press in presses for phase in press]:
         if phase == "forward":
             out, freed = (w * X).sum(), False
         elif phase == "backward":
