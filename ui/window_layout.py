@@ -150,6 +150,8 @@ class LayoutKeeper(QObject):
             window.inspector.widget(index).setMinimumHeight(1)
         # Each tab's whole name in its tooltip: fit_tabs() may elide them on a narrow centre.
         tabs = window.inspector
+        self._tab_bar = tabs.tabBar()
+        self._tab_bar.installEventFilter(self)  # its font or style changed: fit the tabs again
         for index in range(tabs.count()):
             if not tabs.tabToolTip(index):
                 tabs.setTabToolTip(index, tabs.tabText(index).replace("&", ""))
@@ -165,6 +167,10 @@ class LayoutKeeper(QObject):
                 # rows it shows or hides would re-enter it, flip-flopping until the stack ends.
                 if not self._applying:
                     self.apply()
+        elif watched is getattr(self, "_tab_bar", None):
+            if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and not getattr(
+                    self, "_applying", True):
+                self.schedule()
         elif event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
             self.schedule()
         return False
