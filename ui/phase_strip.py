@@ -83,6 +83,10 @@ class PhaseStrip(QWidget, FollowsSession):
             lines.insert(0, self.no_graph_note)
         self.code_label.setToolTip("\n".join(lines))
         most = self.max_code_lines
+        # No line at all (a roomy tab at 200 %): the boxes' tooltip and the Code tab have it.
+        self.code_label.setVisible(most > 0)
+        self.setToolTip("" if most > 0 else "\n".join(lines))
+        most = max(1, most)
         if len(lines) > most:
             # The plots need the height more; the tooltip and the Code tab have it all.
             hidden = len(lines) - most + (1 if most > 1 else 0)
@@ -116,15 +120,17 @@ class PhaseStrip(QWidget, FollowsSession):
         return float(QFontMetrics(self.code_label.font()).lineSpacing())
 
     def height_for_lines(self, lines: int) -> float:
-        """The strip's height when its code shows ``lines`` lines."""
+        """The strip's height when its code shows ``lines`` lines (0: the boxes alone)."""
+        row = max(box.sizeHint().height() for box in self.boxes.values())
+        if lines <= 0:
+            return row
         shown = self.code_label.text().count("\n") + 1
         code = self.code_label.sizeHint().height() + (lines - shown) * self.code_line_height()
-        row = max(box.sizeHint().height() for box in self.boxes.values())
         return row + code + max(0, self.layout().spacing())
 
     def set_max_code_lines(self, lines: int) -> None:
-        """Show at most ``lines`` lines of the last action's code (at least one)."""
-        lines = max(1, lines)
+        """Show at most ``lines`` lines of the last action's code (0: none, the boxes alone)."""
+        lines = max(0, lines)
         if lines != self.max_code_lines:
             self.max_code_lines = lines
             self.refresh()

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ui.session_view import FollowsSession
 
@@ -61,6 +61,9 @@ class Timeline(QWidget, FollowsSession):
         self._drag_timer.setSingleShot(True)
         self._drag_timer.setInterval(DRAG_FRAME_MS)
         self._drag_timer.timeout.connect(self._flush)
+        #: Whether the words under the bar show; the window drops them when its height is short
+        #: (window_layout.py: a roomy tab at 200 %), and the tooltip still says them.
+        self.show_label = True
         self._follow_init()
 
     # -- what the strip shows -------------------------------------------------
@@ -79,10 +82,32 @@ class Timeline(QWidget, FollowsSession):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(400, self._bar_height() + QFontMetrics(self.font()).height() + 8)
+        return QSize(400, self.height_with_label(self.show_label))
+
+    def height_with_label(self, show: bool) -> int:
+        """The strip's height with or without the words under the bar."""
+        return self._bar_height() + 2 + (self.label_height() if show else 4)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(120, self.sizeHint().height())
+
+    def label_height(self) -> int:
+        """Height of the line of words under the bar."""
+        return QFontMetrics(self.font()).height() + 6
+
+    def set_show_label(self, show: bool) -> None:
+        """Show or drop the words under the bar (the bar and its keys stay)."""
+        if show != self.show_label:
+            self.show_label = show
+            self.updateGeometry()
+            self.update()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            # Where the run is first: without the words under the bar it is said only here.
+            QToolTip.showText(event.globalPos(), f"{self.label()}\n\n{self.toolTip()}", self)
+            return True
+        return super().event(event)
 
     def _bar_height(self) -> int:
         return max(10, QFontMetrics(self.font()).height() // 2 + 4)
@@ -142,6 +167,8 @@ class Timeline(QWidget, FollowsSession):
         if self.hasFocus():
             painter.setPen(QPen(self.palette().highlight().color(), 2))
             painter.drawRect(track.adjusted(-1, -1, 1, 1))
+        if not self.show_label:
+            return
         painter.setPen(self.palette().windowText().color())
         text_rect = QRectF(track.left(), track.bottom() + 2, track.width(),
                            self.height() - track.bottom() - 2)

@@ -4,9 +4,12 @@ At 1280x720 and 200 % zoom everything cannot be shown at once, so the rows
 that repeat something else give way first, in this order: the status bar
 (its text is in the window title and the Tensors tab), the big buttons (the
 toolbar has the same actions), extra lines of the phase strip's code (the Code
-tab has them all; the first line stays, with the rest in its tooltip). The
-error banner scrolls past a third of the height instead of growing. What is
-left goes to the tabs under the plots, which scroll.
+tab has them all; the first line stays, with the rest in its tooltip). When
+that is still not enough (a roomy tab at 200 % on 720 px), the timeline's words
+go (its tooltip says them), then the code's first line (the strip's tooltip
+and the Code tab have it). The error banner scrolls past a share of the
+height instead of growing. What is left goes to the tabs under the plots, which
+scroll; their labels get tighter padding rather than be cut (fit_tabs).
 
 The rule it keeps (``tests/ui/test_layout.py`` checks it): each plot's data
 area, inside its axes, is at least ``window height / 5`` high.
@@ -20,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import (
-    QFrame, QScrollArea, QSizePolicy, QToolBar, QToolButton, QWidget,
+    QFrame, QScrollArea, QSizePolicy, QTabWidget, QToolBar, QToolButton, QWidget,
 )
 
 from ui import theme
@@ -41,6 +44,8 @@ PRESENTING_BANNER_SHARE = 0.15
 DOCK_MAX_SHARE = 0.45
 #: Below this centre width the big buttons would show "Fo…rd": the toolbar has them.
 BIG_BUTTONS_MIN_WIDTH = 760
+#: A tab's side padding (resources/style.qss), and the least when the tabs do not fit.
+TAB_PAD, TIGHT_TAB_PAD = 14, 4
 SETTINGS_KEYS = ("window/geometry", "window/state", "window/centre")
 
 
@@ -50,7 +55,8 @@ def plot_chrome(plot: Any) -> float:
 
     item = plot.getPlotItem()
     legend = plot_style.label_height(plot_style.legend_font()) + 2
-    title = item.titleLabel.itemRect().height()
+    # pyqtgraph fixes the title's row at 30 px: a taller label (200 %) takes no more height.
+    title = min(item.titleLabel.itemRect().height(), item.layout.rowMaximumHeight(0))
     axis = item.getAxis("bottom").height()
     _left, top, _right, bottom = item.layout.getContentsMargins()
     return title + legend + axis + top + bottom + 6
@@ -144,6 +150,13 @@ class LayoutKeeper(QObject):
         # or grow the window: the budget below gives the tabs their room instead.
         for index in range(window.inspector.count()):
             window.inspector.widget(index).setMinimumHeight(1)
+        # Each tab's whole name in its tooltip: fit_tabs() may elide them on a narrow centre.
+        tabs = window.inspector
+        self._tab_bar = tabs.tabBar()
+        self._tab_bar.installEventFilter(self)  # its font or style changed: fit the tabs again
+        for index in range(tabs.count()):
+            if not tabs.tabToolTip(index):
+                tabs.setTabToolTip(index, tabs.tabText(index).replace("&", ""))
         #: Rows the budget hid; presentation mode hides rows of its own and must not fight it.
         self.enabled = True
         self._applying = False  # apply() is running: its own show/hide must not re-enter it
@@ -156,6 +169,10 @@ class LayoutKeeper(QObject):
                 # rows it shows or hides would re-enter it, flip-flopping until the stack ends.
                 if not self._applying:
                     self.apply()
+        elif watched is getattr(self, "_tab_bar", None):
+            if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and not getattr(
+                    self, "_applying", True):
+                self.schedule()
         elif event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
             self.schedule()
         return False
@@ -193,6 +210,7 @@ class LayoutKeeper(QObject):
         height = w.height() if height is None else height
         if height <= 0:
             return
+        fit_tabs(w.inspector)
         for plot in w.plots.plots.values():
             plot.getPlotItem().legend.relayout()
             plot_style.fit_title(plot)
@@ -216,7 +234,8 @@ class LayoutKeeper(QObject):
         code_line = w.phase_strip.code_line_height()
         tabs_min = max(w.inspector.tabBar().sizeHint().height() + INSPECTOR_LINES * line + 12,
                        w.inspector.minimumSizeHint().height())
-        if w.inspector.tabText(w.inspector.currentIndex()) in ROOMY_TABS:
+        roomy = w.inspector.tabText(w.inspector.currentIndex()) in ROOMY_TABS
+        if roomy:
             # A lesson wants room to read; a graph, a landscape or a data plot to be seen.
             tabs_min = max(tabs_min, LESSON_SHARE * height)
         status = w.statusBar().sizeHint().height()
@@ -234,6 +253,18 @@ class LayoutKeeper(QObject):
         show_status = spare >= status
         spare -= status if show_status else 0
         code_lines += max(0, min(2, int(spare // code_line)))
+        # Still short (a roomy tab at 200 % on 720 px): the words under the timeline go, then
+        # the code line; the timeline's tooltip, the strip's tooltip and the Code tab keep them.
+        timeline = w.plots.timeline
+        words = timeline.height_with_label(True) - timeline.height_with_label(False)
+        show_words = spare >= 0
+        if not show_words:
+            spare += words
+            plots_min -= words
+            w.plots.setMinimumHeight(plots_min)
+            if spare < 0:
+                code_lines, spare = 0, spare + code_line + max(0, w.phase_strip.layout().spacing())
+        timeline.set_show_label(show_words)
         w.phase_strip.set_max_code_lines(code_lines)
         w.big_button_row.setVisible(show_buttons)
         w.statusBar().setVisible(show_status)
@@ -241,6 +272,11 @@ class LayoutKeeper(QObject):
         sizes = w.centre_splitter.sizes()
         if len(sizes) == 2 and sizes[0] < plots_min and sum(sizes) > 0:
             w.centre_splitter.setSizes([plots_min, max(0, sum(sizes) - plots_min)])
+        elif (len(sizes) == 2 and roomy and sizes[1] < tabs_min and sizes[0] > plots_min
+              and not getattr(w, "_splitter_user_sized", False)):
+            # What the rows gave way for goes to the roomy tab, not back to the plots.
+            plots = max(plots_min, sum(sizes) - math.ceil(tabs_min))
+            w.centre_splitter.setSizes([plots, sum(sizes) - plots])
 
 
     def _plots_extra(self) -> int:
@@ -252,7 +288,10 @@ class LayoutKeeper(QObject):
             if widget is None or widget.isHidden() or any(
                     widget.isAncestorOf(p) for p in self.window.plots.plots.values()):
                 continue
-            extra += max(widget.minimumHeight(), widget.sizeHint().height()) + layout.spacing()
+            hint = widget.sizeHint().height()
+            if widget is self.window.plots.timeline:  # counted whole: apply() may drop its words
+                hint = widget.height_with_label(True)
+            extra += max(widget.minimumHeight(), hint) + layout.spacing()
         return extra
 
     def _spacing(self) -> int:
@@ -281,12 +320,36 @@ class LayoutKeeper(QObject):
                 shown += 1 if room else 0
                 total += room
                 continue
-            if widget is None or widget.isHidden():
-                continue
+            if widget is None or widget.isHidden() or widget is w.big_button_row:
+                continue  # the big buttons' row and its spacing are budgeted by apply()
             shown += 1
             if widget not in skip:
                 total += max(widget.minimumHeight(), widget.minimumSizeHint().height())
         return total + self._spacing() * max(0, shown - 1)
+
+
+def fit_tabs(tabs: QTabWidget) -> None:
+    """Keep every tab label whole when the centre is narrow (200 %): tighter padding first.
+
+    Only when even the tightest tabs are wider than the bar are they elided (whole in
+    their tooltips): Qt shares a shortfall among all tabs, and a tab 2 px short loses
+    its word to "D…", so eliding is the last resort, not the first.
+    """
+    bar = tabs.tabBar()
+    pad = int(bar.property("tabPad") or TAB_PAD)
+    count = max(1, bar.count())
+    natural = sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + count * 2 * (TAB_PAD - pad)
+    room = tabs.width() - 8  # the selected tab is bold, a little wider than its hint
+    want = TAB_PAD - max(0, math.ceil((natural - room) / (2 * count)))
+    want = max(TIGHT_TAB_PAD, min(TAB_PAD, want))
+    if want != pad:
+        bar.setProperty("tabPad", want)
+        bar.setStyleSheet("" if want == TAB_PAD else (
+            f"QTabBar::tab {{ padding: 6px {want}px; }} QTabBar::tab:selected {{ font-weight: bold; }}"))
+    tightest = natural - count * 2 * (TAB_PAD - TIGHT_TAB_PAD)
+    elide = Qt.TextElideMode.ElideRight if tightest > room else Qt.TextElideMode.ElideNone
+    if tabs.elideMode() != elide:
+        tabs.setElideMode(elide)
 
 
 def layout_is_sound(window: Any) -> bool:

@@ -1,0 +1,142 @@
+"""At 200 % on a 1280x720 screen the roomy tabs (Lesson, Graph, Landscape, Data) stay usable.
+
+Measured in a child process whose offscreen screen *is* 1280x720 (this
+process's offscreen screen is 800x800), through the first run's sizing, with the
+logistic regression model (it has data points, so the Data tab draws its plot), after a few
+loop actions. With each roomy tab open:
+
+- the tab's main content has a usable height (stated in ``USABLE``): the
+  landscape's and the data plot's data areas (inside their axes), the lesson's
+  text viewport, the graph's view. Before the budget let more rows give way they
+  were 12, ~60, 36 and 50 px;
+- every tab label is whole: no tab reaches past the bar, no scroll arrows, no
+  elision (the tabs get tighter padding first);
+- the three main plots keep a data area of at least a fifth of the window's height;
+- what gave way is still reachable: the timeline's words in its tooltip, the
+  phase strip's code in its tooltip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Least height, in pixels, of each roomy tab's main content at 200 % on 1280x720.
+USABLE = {"Landscape": 85, "Data": 85, "Lesson": 100, "Graph": 70}
+
+PROBE = r"""
+import json, sys, tempfile
+from PySide6.QtCore import QSettings
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+from PySide6.QtWidgets import QApplication, QToolButton
+from ui.app import make_application
+from ui import theme
+from ui.main_window import MainWindow
+from ui.presets import presets
+
+def settle():
+    for _ in range(6):
+        QApplication.processEvents()
+
+def data_height(plot):
+    return plot.getPlotItem().getViewBox().sceneBoundingRect().height()
+
+app = make_application(["probe"])
+theme.apply_zoom(1.0)
+window = MainWindow()
+window.show()
+settle()
+window.load_default_session()
+window.model_panel.preset_chosen.emit(
+    next(p for p in presets() if p.name.startswith("Logistic regression")))
+for name in ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionForward"):
+    window.action(name).trigger()
+theme.apply_zoom(2.0)
+settle()
+panels = window.inspector_panels
+main = {
+    "Landscape": lambda: data_height(panels["Landscape"].plot),
+    "Data": lambda: data_height(panels["Data"].plot) if panels["Data"].plot.isVisible() else 0,
+    "Lesson": lambda: panels["Lesson"].body_scroll.viewport().height(),
+    "Graph": lambda: panels["Graph"].view.height() if panels["Graph"].view.isVisible() else 0,
+}
+rows = []
+bar = window.inspector.tabBar()
+for name in main:
+    window.inspector.setCurrentIndex(
+        [window.inspector.tabText(i) for i in range(window.inspector.count())].index(name))
+    settle()
+    rows.append({
+        "tab": name, "window": [window.width(), window.height()], "main": main[name](),
+        "plots": {k: data_height(p) for k, p in window.plots.plots.items()},
+        "bar": bar.width(), "inspector": window.inspector.width(),
+        "tabs": [[bar.tabText(i), bar.tabRect(i).left(), bar.tabRect(i).right(),
+                  bar.tabToolTip(i)] for i in range(bar.count())],
+        "arrows": any(b.isVisible() for b in bar.findChildren(QToolButton)),
+        "elide": window.inspector.elideMode().name,
+        "timeline_words": window.plots.timeline.show_label,
+        "timeline_tip": window.plots.timeline.label(),
+        "code_shown": window.phase_strip.code_label.isVisible(),
+        "strip_tip": window.phase_strip.toolTip(),
+        "code": "\n".join(window.session.history[-1].code),
+    })
+window.run_file.discard()
+window.close()
+print(json.dumps(rows))
+"""
+
+
+def test_roomy_tabs_keep_a_usable_height_at_200_percent_on_1280x720(tmp_path: Path) -> None:
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{
+        "name": "projector", "x": 0, "y": 0, "width": 1280, "height": 720,
+        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [row["tab"] for row in rows] == list(USABLE)
+    for row in rows:
+        what = f"200 %, 1280x720, {row['tab']} tab"
+        height = row["window"][1]
+        assert height >= 650, f"{what}: the window is only {height} px high"
+        assert row["main"] >= USABLE[row["tab"]], f"{what}: main content {row['main']:.0f} px"
+        for key, plot in row["plots"].items():
+            assert plot >= height / 5, f"{what}: {key} plot's data area {plot:.0f} px"
+        assert row["bar"] <= row["inspector"] and not row["arrows"], f"{what}: the tabs scroll"
+        assert row["elide"] == "ElideNone", f"{what}: tab labels elided"
+        for text, left, right, tip in row["tabs"]:
+            assert 0 <= left and right < row["bar"], f"{what}: tab {text!r} cut"
+            assert tip == text, f"{what}: tab {text!r} has tooltip {tip!r}"
+        # What gave way for the room is still there to read.
+        if not row["timeline_words"]:
+            assert row["timeline_tip"].startswith("action ")
+        if not row["code_shown"]:
+            assert row["strip_tip"] == row["code"] and row["code"]
+
+
+def test_the_timeline_and_the_phase_strip_give_way_and_say_it_in_their_tooltips(
+        make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    window.action("actionForward").trigger()
+    timeline, strip = window.plots.timeline, window.phase_strip
+    whole = timeline.sizeHint().height()
+    timeline.set_show_label(False)
+    assert timeline.sizeHint().height() == timeline.height_with_label(False) < whole
+    assert whole - timeline.sizeHint().height() >= timeline.fontMetrics().height()
+    timeline.set_show_label(True)
+    assert timeline.sizeHint().height() == whole
+    strip.set_max_code_lines(0)  # no event loop turn: the window's budget would undo it here
+    assert strip.code_label.isHidden()
+    assert strip.toolTip() == "\n".join(window.session.history[-1].code)
+    assert strip.height_for_lines(0) < strip.height_for_lines(1)
+    strip.set_max_code_lines(1)
+    assert not strip.code_label.isHidden() and strip.toolTip() == ""
