@@ -174,7 +174,11 @@ class CompactLegend(pg.GraphicsWidget):
         metrics = QFontMetricsF(font)
         height = metrics.height()
         gap = height * ENTRY_GAP
-        entries = self.entries()
+        # Curves (and the twin entry) first; a zero_grad mark is not a curve: it shows only
+        # when every curve does and it fits too, and "+N" never counts it.
+        every = self.entries()
+        marks = [(i, n) for i, n in every if n == ZERO_GRAD and (i, n) not in self.extra]
+        entries = [e for e in every if e not in marks]
         width = self.geometry().width() or self.plot_item.getViewBox().width()
         side = height * 0.8
         widths = [side * 1.6 + 4 + label_width(name, metrics) for _item, name in entries]
@@ -187,6 +191,14 @@ class CompactLegend(pg.GraphicsWidget):
                     break
                 used += w + gap
                 count += 1
+        else:
+            used = sum(widths) + gap * count
+            for mark in marks:
+                need = side * 1.6 + 4 + label_width(mark[1], metrics)
+                if used + need > width:
+                    break
+                entries.insert(count, mark)
+                used, count = used + need + gap, count + 1
         colour = theme.colours()["fg"]
         x = 0.0
         row_height = height
@@ -206,10 +218,10 @@ class CompactLegend(pg.GraphicsWidget):
             self.more_label.setParentItem(self)
             self.more_label.setPos(x, 0)
             row_height = max(row_height, self.more_label.itemRect().height())
-            self.more_label.setToolTip("\n".join(name for _i, name in entries))
+            self.more_label.setToolTip("\n".join(name for _i, name in every))
         for sample, _label in self.shown:
             sample.setPos(sample.pos().x(), (row_height - side) / 2)
-        self.setToolTip("\n".join(name for _i, name in entries))
+        self.setToolTip("\n".join(name for _i, name in every))
         # Always one row high, entries or not: the three data areas stay level, and the
         # height the window's budget reserves for it is the height it has.
         self.setFixedHeight(max(row_height, label_height(font)) + 2)
