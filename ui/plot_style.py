@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QSizePolicy
 import pyqtgraph as pg
 
 from ui import theme
+from ui.axes import SpacedAxis
 
 TWIN_SUFFIX = " (twin)"
 #: Legend names that are hints added by the data side ("… 13 more"): the legend counts itself.
@@ -266,7 +267,9 @@ def make_plot(object_name: str, titles: tuple[str, ...], y_label: str) -> pg.Plo
     widest that fits is shown. The y label is left off the axis (the title says
     what is plotted) and kept in the tooltip with the x meaning.
     """
-    widget = pg.PlotWidget()
+    # s8: the x axis counts actions: whole-number ticks, labels never touching.
+    widget = pg.PlotWidget(axisItems={"bottom": SpacedAxis("bottom", integer=True),
+                                      "left": SpacedAxis("left")})
     widget.setObjectName(object_name)
     widget.title_choices = titles  # type: ignore[attr-defined]
     widget.setToolTip(f"{titles[0]}: {y_label} against action # (one per press)")
@@ -513,7 +516,7 @@ def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "sc
     The legend (``plot.legend``) is a :class:`TabLegend`; ``legend_box`` is one of
     :data:`LEGEND_BOXES`.
     """
-    widget = pg.PlotWidget()
+    widget = pg.PlotWidget(axisItems={side: SpacedAxis(side) for side in ("left", "bottom")})
     widget.setObjectName(object_name)
     item = widget.getPlotItem()
     for side in ("left", "bottom"):
