@@ -60,6 +60,10 @@ class SpacedAxis(pg.AxisItem):
             if room >= need:
                 break
             major = nice_at_least(major * 1.0001 * max(1.0, need / room))
-        minor = [(m, 0.0) for m in (major / 5, major / 2)
-                 if m < major and (not self.integer or float(m).is_integer())][-1:]
-        return [(major, 0.0), *minor]
+        # The finer level must be a round step too (5 -> 1, not 2.5: its labels would
+        # round "2.5" to "2"); the integer axis has none finer than 1.
+        lead = round(major / 10.0 ** math.floor(math.log10(major)))
+        step = major / 5 if lead == 5 else major / 2
+        if self.integer and not float(step).is_integer():
+            return [(major, 0.0)]
+        return [(major, 0.0), (step, 0.0)]

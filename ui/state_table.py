@@ -29,7 +29,7 @@ TABLE_KEY_ROWS = (("Return", "Tensors: the whole tensor",
 HEADERS = {"requires_grad": "requires_\ngrad", "is_leaf": "is_\nleaf"}
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")
 #: The grad_fn column's most width, in average characters (it gives way to value and grad).
-GRAD_FN_CHARS = 15
+GRAD_FN_CHARS = 18
 #: "full": the cell shows ``torch.Size([5, 3])``; "list": ``[5, 3]``, the full text in its
 #: tooltip. Measured at 1280x720 (BCE preset, w 5x3, default zoom): the full text takes
 #: 134 px and leaves value and grad 154 px each, the list 64 px and 189 px each (b's

@@ -71,3 +71,23 @@ def test_tick_labels_keep_a_gap_at_200_percent(qtbot: Any, zoom_guard: None) -> 
         assert pixels >= widest + metrics.horizontalAdvance("0"), (
             f"{plot.objectName()}: labels {pixels:.0f} px apart, {widest:.0f} px wide")
     panel.set_session(None)
+
+
+def test_every_tick_label_reads_its_value(qtbot: Any) -> None:
+    """The finer tick level is a round step: no "2" printed at 2.5."""
+    panel = show_widget(qtbot, PlotsPanel(), 900, 400)
+    run = session()
+    panel.set_session(run)
+    for _ in range(4):
+        run.iterate()
+    panel.redraw()
+    QApplication.processEvents()
+    for plot in panel.plots.values():
+        for side in ("left", "bottom"):
+            axis = plot.getPlotItem().getAxis(side)
+            low, high = axis.range
+            size = axis.geometry().width() if side == "bottom" else axis.geometry().height()
+            for spacing, values in axis.tickValues(low, high, size):
+                for value, text in zip(values, axis.tickStrings(values, 1.0, spacing)):
+                    assert float(text) == pytest.approx(value, abs=1e-9), (side, spacing, value)
+    panel.set_session(None)
