@@ -33,8 +33,9 @@ CAPTION_POLL_MS = 250
 #: Most of the window's height the caption takes; longer, it scrolls (Alt+Down / Alt+Up).
 CAPTION_SHARE = 0.34
 #: The lesson panel's labels the caption shows, top to bottom (a hidden one is skipped).
+#: What PyTorch says comes before the narration, so it shows without scrolling.
 CAPTION_LABELS = ("counter_label", "question_label", "answer_label", "refused_label",
-                  "narration_label", "values_label")
+                  "values_label", "narration_label")
 
 
 @dataclass

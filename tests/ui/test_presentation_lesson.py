@@ -124,3 +124,13 @@ def test_alt_arrows_work_with_another_tab_in_front(make_window: Any, qtbot: Any)
     qtbot.keyClick(window, Qt.Key.Key_Right, ALT)  # reveal step 2
     qtbot.keyClick(window, Qt.Key.Key_Right, ALT)
     assert counter(panel) == 3
+
+
+def test_pytorch_says_comes_before_the_narration(presenting: tuple[Any, Any], qtbot: Any) -> None:
+    """A revealed step's tensors show without scrolling the caption (the narration is long)."""
+    window, panel = presenting
+    qtbot.keyClick(window, Qt.Key.Key_Right, ALT)
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    text = window.presentation.caption.text()
+    say = " ".join(panel.lesson.steps[1].say.split()[:4])
+    assert text.index("PyTorch says") < text.index(say)
