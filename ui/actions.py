@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ui import theme
+from ui.fitting_dialog import FittingDialog
 
 
 @dataclass(frozen=True)
@@ -220,15 +221,23 @@ def shortcuts_dialog(parent: QWidget, extra: Iterable[tuple[str, str, str]] = ()
     """
     rows = shortcut_table() + list(extra)
     table = QTableWidget(len(rows), 3)
+    table.setObjectName("shortcutsTable")
     table.setHorizontalHeaderLabels(["key", "command", "PyTorch"])
+    table.verticalHeader().hide()  # row numbers say nothing here; the keys need the room
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
-    dialog = QDialog(parent)
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
+    # Columns follow their text at every zoom (sized on show, after the zoomed font
+    # applies, not once at construction); the dialog grows to them within the screen.
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    dialog = FittingDialog(table, parent)
     dialog.setObjectName("shortcutsDialog")
     dialog.setWindowTitle("Keyboard shortcuts")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     QVBoxLayout(dialog).addWidget(table)
     dialog.resize(760, 420)
     return dialog
+

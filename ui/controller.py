@@ -30,6 +30,9 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 30, 60, None)
 FAST_BUDGET_S = 0.025
 
 
+#: The note compare shows when it restarts both runs (the window takes it down with compare).
+COMPARE_NOTE = "Compare on: both runs restart from the initial values so they line up."
+
 class FrameThrottle(QObject):
     """Coalesce many "something changed" calls into one callback per frame.
 
@@ -236,7 +239,7 @@ class Controller(QObject, ControllerUndo):
         self._compare = bool(on)
         if on and self._session is not None and self._session.history:
             self.run("reset")
-            self.info.emit("Compare on: both runs restart from the initial values so they line up.")
+            self.info.emit(COMPARE_NOTE)
         self._rebuild_twin()
 
     def set_compare_setting(self, setting: CompareSetting) -> None:

@@ -120,6 +120,8 @@ class LandscapeView(QWidget):
             combo.setObjectName(f"landscape{axis.upper()}Combo")
             combo.setToolTip(f"The element on the {axis} axis; the others stay at their values")
             combo.activated.connect(self._on_combo_activated)
+            # As wide as the longest element name ("W1[0,0]"), never cut to "W" (s8).
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status = QLabel()
         self.status.setObjectName("landscapeStatus")
         self.status.setWordWrap(True)

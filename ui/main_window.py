@@ -28,7 +28,7 @@ from ui.window_layout import (
 from ui.window_undo import UndoCommands
 from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
 from ui.compare import CompareBar, LabelWatch
-from ui.controller import SPEEDS, Controller
+from ui.controller import COMPARE_NOTE, SPEEDS, Controller
 from ui.export import ExportCommands
 from ui.messages import MessageBanner
 from ui.model_panel import FieldError, ModelPanel
@@ -363,6 +363,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     def _on_controller_session_changed(self, session: Any) -> None:
         self.run_file.follow(session)  # H5: a new run, nothing unsaved yet
         self.banner.clear_error()  # H5: an error about the previous model no longer holds
+        self.banner.clear_note(COMPARE_NOTE)  # s8: a new run, not the restart it told of
         loaded = session is not None
         for spec in LOOP_ACTIONS:
             self.action(spec.id).setEnabled(loaded)
@@ -465,6 +466,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
     def _on_controller_twin_changed(self, twin: Any) -> None:
         """Every view with a ``set_twin(twin, label)`` shows the twin; the bar says what differs."""
         label = self._twin_label_shown = self.controller.twin_label()
+        if twin is None:
+            self.banner.clear_note(COMPARE_NOTE)  # s8: the note goes with compare
         for view in (self.plots, self.state_table, *self.inspector_panels.values()):
             setter = getattr(view, "set_twin", None)
             if setter is not None:

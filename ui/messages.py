@@ -53,6 +53,7 @@ class MessageBanner(QFrame):
         layout.addWidget(self._label, 1)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.kind = ""
+        self._note = ""  # the plain text of the note shown (see clear_note)
         self.hide()
 
     @property
@@ -73,6 +74,12 @@ class MessageBanner(QFrame):
     def show_info(self, text: str) -> None:
         """Show a note (not an error), e.g. a step that did nothing."""
         self._show("info", f"ℹ {html.escape(text)}")
+        self._note = text
+
+    def clear_note(self, text: str) -> None:
+        """Hide the banner if it shows the note ``text`` (a note that no longer holds)."""
+        if self.kind == "info" and self._note == text:
+            self.clear()
 
     def clear(self) -> None:
         """Hide the banner."""
@@ -86,7 +93,7 @@ class MessageBanner(QFrame):
             self.clear()
 
     def _show(self, kind: str, rich_text: str) -> None:
-        self.kind = kind
+        self.kind, self._note = kind, ""
         # A dynamic property drives the colours in style.qss; re-polish to apply it.
         self.setProperty("kind", kind)
         self.style().unpolish(self)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QSizePolicy
 import pyqtgraph as pg
 
 from ui import theme
+from ui.axes import SpacedAxis
 from ui.pace import pace
 
 TWIN_SUFFIX = " (twin)"
@@ -175,7 +176,11 @@ class CompactLegend(pg.GraphicsWidget):
         metrics = QFontMetricsF(font)
         height = metrics.height()
         gap = height * ENTRY_GAP
-        entries = self.entries()
+        # Curves (and the twin entry) first; a zero_grad mark is not a curve: it shows only
+        # when every curve does and it fits too, and "+N" never counts it.
+        every = self.entries()
+        marks = [(i, n) for i, n in every if n == ZERO_GRAD and (i, n) not in self.extra]
+        entries = [e for e in every if e not in marks]
         width = self.geometry().width() or self.plot_item.getViewBox().width()
         side = height * 0.8
         widths = [side * 1.6 + 4 + label_width(name, metrics) for _item, name in entries]
@@ -188,6 +193,14 @@ class CompactLegend(pg.GraphicsWidget):
                     break
                 used += w + gap
                 count += 1
+        else:
+            used = sum(widths) + gap * count
+            for mark in marks:
+                need = side * 1.6 + 4 + label_width(mark[1], metrics)
+                if used + need > width:
+                    break
+                entries.insert(count, mark)
+                used, count = used + need + gap, count + 1
         colour = theme.colours()["fg"]
         x = 0.0
         row_height = height
@@ -207,10 +220,10 @@ class CompactLegend(pg.GraphicsWidget):
             self.more_label.setParentItem(self)
             self.more_label.setPos(x, 0)
             row_height = max(row_height, self.more_label.itemRect().height())
-            self.more_label.setToolTip("\n".join(name for _i, name in entries))
+            self.more_label.setToolTip("\n".join(name for _i, name in every))
         for sample, _label in self.shown:
             sample.setPos(sample.pos().x(), (row_height - side) / 2)
-        self.setToolTip("\n".join(name for _i, name in entries))
+        self.setToolTip("\n".join(name for _i, name in every))
         # Always one row high, entries or not: the three data areas stay level, and the
         # height the window's budget reserves for it is the height it has.
         self.setFixedHeight(max(row_height, label_height(font)) + 2)
@@ -255,7 +268,9 @@ def make_plot(object_name: str, titles: tuple[str, ...], y_label: str) -> pg.Plo
     widest that fits is shown. The y label is left off the axis (the title says
     what is plotted) and kept in the tooltip with the x meaning.
     """
-    widget = pg.PlotWidget()
+    # s8: the x axis counts actions: whole-number ticks, labels never touching.
+    widget = pg.PlotWidget(axisItems={"bottom": SpacedAxis("bottom", integer=True),
+                                      "left": SpacedAxis("left")})
     widget.setObjectName(object_name)
     widget.title_choices = titles  # type: ignore[attr-defined]
     widget.setToolTip(f"{titles[0]}: {y_label} against action # (one per press)")
@@ -513,7 +528,7 @@ def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "sc
     The legend (``plot.legend``) is a :class:`TabLegend`; ``legend_box`` is one of
     :data:`LEGEND_BOXES`.
     """
-    widget = pg.PlotWidget()
+    widget = pg.PlotWidget(axisItems={side: SpacedAxis(side) for side in ("left", "bottom")})
     widget.setObjectName(object_name)
     item = widget.getPlotItem()
     for side in ("left", "bottom"):

@@ -4,7 +4,10 @@ Full screen; the model dock, menu bar, toolbar, big buttons and status bar
 hidden (every command keeps its key: the actions live on the window); text at
 least 24 px at 720 px of screen height, curves at least 4 px, a high-contrast
 palette with a marker per curve (``ui/theme.py``); the plots take most of the
-height; the running lesson's step shows as a large caption above them.
+height; the running lesson's step shows as a large caption above them (question,
+answer, narration and what PyTorch says, scrolling past a share of the height), and
+every lesson key works on the window (``ui/lesson_keys.py``): the Lesson tab gives
+way to the caption, and a hidden panel's own shortcuts never fire.
 Leaving restores the layout exactly as it was: geometry, window state, docks,
 toolbars, splitter sizes and the zoom.
 """
@@ -16,9 +19,10 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 from ui import theme
+from ui.lesson_keys import LessonKeys
 
 #: Text height in presentation mode at a 720 px high screen; it grows with taller screens.
 TEXT_PX_AT_720 = theme.PRESENTATION_TEXT_PX
@@ -26,6 +30,12 @@ TEXT_PX_AT_720 = theme.PRESENTATION_TEXT_PX
 PLOT_SHARE = 0.68
 #: How often the caption re-reads the lesson panel (only while presenting).
 CAPTION_POLL_MS = 250
+#: Most of the window's height the caption takes; longer, it scrolls (Alt+Down / Alt+Up).
+CAPTION_SHARE = 0.34
+#: The lesson panel's labels the caption shows, top to bottom (a hidden one is skipped).
+#: What PyTorch says comes before the narration, so it shows without scrolling.
+CAPTION_LABELS = ("counter_label", "question_label", "answer_label", "refused_label",
+                  "values_label", "narration_label")
 
 
 @dataclass
@@ -45,7 +55,8 @@ def caption_text(panel: Any) -> str:
     """The lesson panel's current step as caption text ("" when no lesson runs).
 
     Uses the panel's own ``caption_text()`` when it has one; otherwise reads
-    its step counter, question and narration labels.
+    its step counter, question, answer (after Reveal), PyTorch's refusal,
+    narration and "PyTorch says" labels.
     """
     if panel is None:
         return ""
@@ -55,7 +66,7 @@ def caption_text(panel: Any) -> str:
     if getattr(panel, "session", None) is None or getattr(panel, "lesson", None) is None:
         return ""
     parts = []
-    for name in ("counter_label", "question_label", "narration_label"):
+    for name in CAPTION_LABELS:
         label = getattr(panel, name, None)
         if isinstance(label, QLabel) and not label.isHidden() and label.text():
             parts.append(label.text())
@@ -75,9 +86,22 @@ class Presentation(QObject):
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A revealed step (answer, narration, tensors) is long at 24 px: it scrolls rather
+        # than squeeze the plots.
+        self.caption_area = QScrollArea()
+        self.caption_area.setObjectName("presentationCaptionArea")
+        self.caption_area.setWidgetResizable(True)
+        self.caption_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.caption_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.caption_area.setWidget(self.caption)  # (which shows it)
         self.caption.hide()
+        self.caption_area.hide()
         layout = window.centralWidget().layout()
-        layout.insertWidget(layout.indexOf(window.centre_splitter), self.caption)
+        layout.insertWidget(layout.indexOf(window.centre_splitter), self.caption_area)
+        panel = window.inspector_panels.get("Lesson")
+        self.lesson_keys = (LessonKeys(window, panel, self.scroll_caption, self.refresh_caption)
+                            if hasattr(panel, "next_step") else None)
         self.leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self.leave)
         self.leave_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.leave_shortcut.setEnabled(False)
@@ -119,6 +143,8 @@ class Presentation(QObject):
         if screen is not None:
             w.setGeometry(screen.geometry())  # also without a window manager (a bare X server)
         self.leave_shortcut.setEnabled(True)
+        if self.lesson_keys is not None:
+            self.lesson_keys.set_presenting(True)
         self._set_checked(True)
         self.refresh_caption()
         self._poll.start()
@@ -133,7 +159,10 @@ class Presentation(QObject):
         self.active = False
         self._poll.stop()
         self.caption.hide()
+        self.caption_area.hide()
         self.leave_shortcut.setEnabled(False)
+        if self.lesson_keys is not None:
+            self.lesson_keys.set_presenting(False)
         w.inspector.show()  # presentation hides the tabs when they do not fit
         theme.set_presentation(None)
         w.setWindowState(saved.window_state)
@@ -159,9 +188,29 @@ class Presentation(QObject):
         if text != self.caption.text():
             self.caption.setText(text)
             self.caption.setFont(theme.scaled_font(1.15))
-        if self.caption.isHidden() == bool(text):
+            self._fit_caption()
+        if self.caption_area.isHidden() == bool(text):
             self.caption.setVisible(bool(text))
+            self.caption_area.setVisible(bool(text))
+            self._fit_caption()
             self.window.layout_keeper.apply()  # now, before the layout makes room for it
+
+    def scroll_caption(self, pages: float) -> None:
+        """Scroll the caption by ``pages`` (negative: up) of its visible height."""
+        bar = self.caption_area.verticalScrollBar()
+        bar.setValue(bar.value() + round(pages * max(bar.pageStep(), 1) * 0.8))
+
+    def _fit_caption(self) -> None:
+        """The caption's whole text, up to CAPTION_SHARE of the window; more scrolls."""
+        if not self.caption.text():
+            return
+        bar = self.caption_area.verticalScrollBar()
+        width = max(1, self.window.centralWidget().contentsRect().width() - 16)
+        need = self.caption.heightForWidth(width)
+        cap = int(self.window.height() * CAPTION_SHARE)
+        if need > cap:  # the scroll bar takes some of the width: the text wraps longer
+            need = self.caption.heightForWidth(max(1, width - bar.sizeHint().width()))
+        self.caption_area.setFixedHeight(max(1, min(need, cap)))
 
     def _rows(self) -> dict[str, Any]:
         w = self.window

@@ -6,8 +6,10 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtCore import (
+    QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPlainTextEdit, QTableView,
     QVBoxLayout, QWidget,
@@ -26,6 +28,8 @@ TABLE_KEY_ROWS = (("Return", "Tensors: the whole tensor",
 #: Flag columns are narrow so the numbers get the room: their names wrap in the header.
 HEADERS = {"requires_grad": "requires_\ngrad", "is_leaf": "is_\nleaf"}
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")
+#: The grad_fn column's most width, in average characters (it gives way to value and grad).
+GRAD_FN_CHARS = 18
 #: "full": the cell shows ``torch.Size([5, 3])``; "list": ``[5, 3]``, the full text in its
 #: tooltip. Measured at 1280x720 (BCE preset, w 5x3, default zoom): the full text takes
 #: 134 px and leaves value and grad 154 px each, the list 64 px and 189 px each (b's
@@ -158,6 +162,8 @@ class TensorTableModel(QAbstractTableModel):
         name = info.name.split("  (")[0]  # a twin row's tensor, without its tag
         if column == "shape":
             return f"{name}.shape = {shape_text(info.shape)}"
+        if column == "grad_fn" and str(info.grad_fn) != "None":
+            return f"{name}.grad_fn: {info.grad_fn}"  # the cell may elide a long name
         if column == "requires_grad" and info.kind == "twin param":
             return TWIN_BOX_TIP.format(name=name)
         return None
@@ -201,12 +207,12 @@ class StateTable(QTableView, FollowsSession):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # see _fit_columns
-        for column in ("value", "grad"):
-            header.setSectionResizeMode(COLUMNS.index(column), QHeaderView.ResizeMode.Stretch)
+        for column in ("value", "grad"):  # sized by _share_numbers: by need, not halves
+            header.setSectionResizeMode(COLUMNS.index(column), QHeaderView.ResizeMode.Interactive)
         # Long names like BinaryCrossEntropyWithLogitsBackward0 must not starve value/grad.
         grad_fn = COLUMNS.index("grad_fn")
         header.setSectionResizeMode(grad_fn, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(grad_fn, 15 * self.fontMetrics().averageCharWidth())
+        header.resizeSection(grad_fn, GRAD_FN_CHARS * self.fontMetrics().averageCharWidth())
         # Adam's state is long ("step 3 · exp_avg [...] · exp_avg_sq [...]"): a fixed width,
         # elided, the full text in the tooltip, so it never starves value and grad.
         state = COLUMNS.index("optimizer state")
@@ -215,6 +221,10 @@ class StateTable(QTableView, FollowsSession):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # the first numbers matter most
         self.doubleClicked.connect(self._on_double_clicked)
         self._follow_init()
+        QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
+
+    def _on_app_font_changed(self, _font: object) -> None:
+        QTimer.singleShot(0, self, self._share_numbers)  # once the columns took the new font
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         """Enter on a row shows the whole tensor (a cell shows what fits)."""
@@ -260,6 +270,37 @@ class StateTable(QTableView, FollowsSession):
         wanted = min(fit, name_cap)  # the header "name" always fits; long names elide
         if header.sectionSize(0) != wanted:
             header.resizeSection(0, wanted)
+        self._share_numbers()
+
+    def _share_numbers(self) -> None:
+        """Value and grad share the room the other columns leave by what their text needs:
+        a short grad ("[3., 6., 9.]") leaves the value the rest, so a 3-4 element vector
+        shows whole; when both are long, each gets half and elides (tooltip: the whole)."""
+        header = self.horizontalHeader()
+        value, grad, grad_fn = (COLUMNS.index(c) for c in ("value", "grad", "grad_fn"))
+        others = sum(header.sectionSize(i) for i in range(len(COLUMNS))
+                     if i not in (value, grad, grad_fn) and not self.isColumnHidden(i))
+        floor = {i: header.sectionSizeHint(i) for i in (value, grad, grad_fn)}
+        need = {i: max(floor[i], self.sizeHintForColumn(i)) for i in (value, grad, grad_fn)}
+        need[grad_fn] = min(need[grad_fn], GRAD_FN_CHARS * self.fontMetrics().averageCharWidth())
+        room = self.viewport().width() - others
+        # grad_fn (a long name elides, whole in its tooltip) gives way to the numbers.
+        width = {grad_fn: max(floor[grad_fn], min(need[grad_fn], room - need[value] - need[grad]))}
+        room -= width[grad_fn]
+        if room >= need[value] + need[grad]:
+            spare = room - need[value] - need[grad]
+            width.update({value: need[value] + spare - spare // 2, grad: need[grad] + spare // 2})
+        else:
+            small, big = sorted((value, grad), key=lambda i: need[i])
+            first = min(need[small], max(room // 2, floor[small]))
+            width.update({small: first, big: max(floor[big], room - first)})
+        for column, size in width.items():
+            if header.sectionSize(column) != size:
+                header.resizeSection(column, size)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._share_numbers()
 
     def set_twin(self, twin: Any, label: str = "twin") -> None:
         """List the compare twin's params too, tagged with what differs ("w  (twin, lr 0.01)")."""

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 CTRL, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
 X = [0.0, 1.0, 2.0, 3.0]
@@ -225,3 +226,26 @@ def test_header_numbers_are_printed_as_torch_prints_them(make_window: Any, qtbot
     press(window, qtbot, Qt.Key.Key_S)
     drawn(view, qtbot)
     assert view.status.text().startswith(f"w = {_printed(w)},  b = {_printed(b)}")
+
+
+def test_the_pickers_show_their_longest_element_name(make_window: Any, qtbot: Any) -> None:
+    """s6 item 7: "W1[0,0]" was cut to "W" at 1280x720."""
+    from PySide6.QtGui import QFontMetrics
+
+    from playground.session import Session
+
+    window = make_window()  # w[0]..w[2] first: the pickers were sized for them once
+    window.resize(1280, 720)
+    view = landscape(window, qtbot)
+    window.set_session(Session(params={"W1": "ones(2, 2)", "b1": "zeros(2)"},
+                               inputs={"x": "[1.0, 2.0]"},
+                               forward="out = (W1 @ x + b1).sum()", lr=0.1))
+    qtbot.waitUntil(lambda: view.x_combo.findText("W1[0,0]") >= 0)
+    QApplication.processEvents()
+    for combo in (view.x_combo, view.y_combo):
+        names = [combo.itemText(i) for i in range(combo.count())]
+        assert "W1[0,0]" in names
+        metrics = QFontMetrics(combo.font())
+        widest = max(metrics.horizontalAdvance(name) for name in names)
+        # The text area is the combo less its arrow button and frame (~ 2 line heights).
+        assert combo.width() - 2 * metrics.height() >= widest, (combo.width(), widest)
