@@ -53,8 +53,13 @@ def _spec_text(spec: Any) -> str:
 def _set_flag(widget: QWidget, name: str, on: bool) -> None:
     # Dynamic properties drive the red frame in style.qss; re-polish to apply.
     widget.setProperty(name, on)
+    # Re-polishing under the app's style sheet resets a font set with setFont (the forward
+    # editor's zoomed monospace fell back to its start-up size after a preset): keep it.
+    font = widget.font() if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont) else None
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+    if font is not None:
+        widget.setFont(font)
 
 
 class SpecRows(QWidget):
