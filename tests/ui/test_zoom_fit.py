@@ -16,9 +16,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,35 +28,16 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QPlainTextEdit, QToolButton, QWidget,
 )
 
+from tests.ui._probe import run_probe
 from ui import theme
 from ui.narrow import ElidingCombo
 
-ROOT = Path(__file__).resolve().parents[2]
 ZOOMS = (1.0, 1.5, 2.0)
 SCREENS = ((1280, 720), (1024, 768))
 
-#: Run in a child process on an offscreen screen of the size given: the first run's window,
-#: zoomed to each of ZOOMS, every tab opened; prints the frame and the screen for each.
+#: After the first run's start (:mod:`tests.ui._probe`): zoomed to each of ZOOMS, every tab
+#: opened; a row with the frame and the screen for each.
 PROBE = r"""
-import json, sys, tempfile
-from PySide6.QtCore import QSettings
-QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-from PySide6.QtWidgets import QApplication
-from ui.app import make_application
-from ui import theme
-from ui.main_window import MainWindow
-
-def settle():
-    for _ in range(4):
-        QApplication.processEvents()
-
-app = make_application(["probe"])
-theme.apply_zoom(1.0)
-window = MainWindow()
-window.show()
-settle()
-window.load_default_session()
 window.action("actionForward").trigger()
 window.action("actionBackward").trigger()
 rows = []
@@ -74,9 +52,6 @@ for zoom in json.loads(sys.argv[1]):
                      "area": [area.x(), area.y(), area.width(), area.height()],
                      "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
                      "minimum": [hint.width(), hint.height()]})
-window.run_file.discard()
-window.close()
-print(json.dumps(rows))
 """
 
 
@@ -96,16 +71,7 @@ def settle(qtbot: Any) -> None:
 @pytest.mark.parametrize("screen", SCREENS, ids=["1280x720", "1024x768"])
 def test_the_window_stays_on_the_screen_at_every_zoom(tmp_path: Path, screen: tuple[int, int]) -> None:
     width, height = screen
-    config = tmp_path / "screen.json"
-    config.write_text(json.dumps({"screens": [{
-        "name": "projector", "x": 0, "y": 0, "width": width, "height": height,
-        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(ZOOMS)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    rows = run_probe(PROBE, screen, tmp_path, json.dumps(ZOOMS))
     assert {row["zoom"] for row in rows} == set(ZOOMS)
     for row in rows:
         x, y, w, h = row["frame"]
