@@ -462,11 +462,20 @@ class TabLegend(pg.LegendItem):
     """pyqtgraph's legend at the top left of the data area, in as many columns as the
     area's width holds (one row when it fits): a legend in a projector's font then
     covers as little of the data as it can. Replaces ``plot_item.legend`` (PlotItem
-    adds named items to it, as with ``addLegend``)."""
+    adds named items to it, as with ``addLegend``).
+
+    It is placed, not anchored: pyqtgraph's anchor re-reads the data area on every change
+    of the legend's size, even while Qt deletes the plot, when the data area is already
+    half gone (a closed window deleted after a zoom raised "ViewBox already deleted").
+    The top left corner is the data area's origin, so a position keeps it there."""
+
+    #: Where the legend's top left corner sits in the data area.
+    CORNER = (8.0, 8.0)
 
     def __init__(self, plot_item: pg.PlotItem, **options: Any) -> None:
-        super().__init__(offset=(8, 8), **options)
+        super().__init__(offset=None, **options)
         self.setParentItem(plot_item.getViewBox())
+        self.setPos(*self.CORNER)
         plot_item.legend = self
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -481,6 +490,15 @@ class TabLegend(pg.LegendItem):
     def removeItem(self, item: Any) -> None:  # noqa: N802 - pyqtgraph API
         super().removeItem(item)
         self.schedule()
+
+    def updateSize(self) -> None:  # noqa: N802 - pyqtgraph API
+        """pyqtgraph's, which moves the legend to (0, 0) for the anchor to move back."""
+        super().updateSize()
+        self.setPos(*self.CORNER)
+
+    def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph API
+        """Stays put: pyqtgraph would anchor a dragged legend to the data area again."""
+        ev.ignore()
 
     def schedule(self, *_args: Any) -> None:
         """Fit the columns once control returns to the event loop."""
@@ -500,7 +518,7 @@ class TabLegend(pg.LegendItem):
                 break
         # Sized from the layout's own hint: updateSize() sums the cells' current widths,
         # which keep any stretch an earlier, wider arrangement gave them.
-        self.setGeometry(0, 0, size.width(), size.height())
+        self.setGeometry(*self.CORNER, size.width(), size.height())
 
 
 class _TabPlotRestyler(QObject):
