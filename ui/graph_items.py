@@ -24,6 +24,9 @@ OUT_FILL, OUT_EDGE = QColor("#FBE3D6"), QColor("#D55E00")
 INK = QColor("#1A1A1A")
 ARROW = QColor("#333333")
 FREED_INK, FREED_FILL = QColor("#8C8C8C"), QColor("#F2F2F2")
+#: A freed graph's text: dark enough to read from the back of a room (7.6:1 on FREED_FILL);
+#: the dashed grey outlines and the caption say "freed".
+FREED_TEXT = QColor("#4D4D4D")
 CURRENT_EDGE = QColor("#CC0077")  # the node being replayed (node by node), and what it passes on
 NOT_YET_OPACITY = 0.3  # nodes the replayed backward has not reached yet
 
@@ -116,7 +119,7 @@ class NodeItem(QGraphicsRectItem):
         self.title = title
         self.details = list(details)
         self.kind = kind
-        ink = FREED_INK if freed else INK
+        ink = FREED_TEXT if freed else INK
         texts = [self._text(title, style.title, ink)]
         texts += [self._text(line, style.detail, ink) for line in self.details]
         pad = style.px(PAD)

@@ -173,6 +173,9 @@ class GraphView(QWidget):
                    else 0)
                 - max(self._stack.minimumSizeHint().height(), self.height() // 3, self._box_room()))
         height = max(0, min(need, cap, room))
+        line = QFontMetrics(text.font()).lineSpacing()
+        if line <= height < need:
+            height -= height % line  # whole lines, the rest scrolls; the graph takes the slack
         if self.step_scroll.height() != height or self.step_scroll.maximumHeight() != height:
             self.step_scroll.setFixedHeight(height)
 
@@ -469,7 +472,9 @@ class GraphView(QWidget):
             if shown.width() <= seen.width() - 16 and shown.height() <= seen.height():
                 self.view.centerOn(shown.center())
                 return
-        self.view.centerOn(node)
+        # Too wide for both: the node whole, as many of its labels beside it as fit.
+        self.view.centerOn(rect.center())
+        self.view.ensureVisible(node.sceneBoundingRect(), 8, 6)
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
         label = QGraphicsSimpleTextItem(text)
