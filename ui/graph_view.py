@@ -11,12 +11,11 @@ from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QGuiApplication, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QFontMetrics, QGuiApplication, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
-    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QLabel,
@@ -33,6 +32,7 @@ from ui.graph_items import (  # noqa: F401 - NODE_ITEMS, format_numbers: the gra
     OUT_EDGE, X_GAP, Y_GAP, GraphStyle, NodeItem, ZoomView, format_numbers,
 )
 from ui.graph_layout import place
+from ui.graph_marks import edge_label, graph_is_last_backwards, label_gap, show_in_view
 from ui.header_row import ElidedLabel, HeaderRow
 from ui.node_steps import NodeStepper
 
@@ -377,7 +377,7 @@ class GraphView(QWidget):
     def _sync_trace(self) -> None:
         """Give the stepper the last backward's nodes while the graph drawn is that backward's."""
         s = self._session
-        nodes = s.backward_trace() if s is not None and _graph_is_last_backwards(s) else []
+        nodes = s.backward_trace() if s is not None and graph_is_last_backwards(s) else []
         key = [(n.index, n.label, n.grad_in, n.old_grad) for n in nodes]
         if key != getattr(self, "_trace_key", None):
             self._trace_key = key
@@ -395,12 +395,7 @@ class GraphView(QWidget):
 
     def _label_gap(self) -> float:
         """Room between columns for the widest gradient label of the replayed backward."""
-        style = self._style
-        metrics = QFontMetrics(style.label)
-        widths = [metrics.horizontalAdvance(format_numbers(grad, NODE_ITEMS))
-                  for node in self.stepper.nodes
-                  for grad, target in zip(node.grads_out, node.targets) if target is not None]
-        return max([style.px(X_GAP), *(w + style.px(40.0) for w in widths)])  # arrowhead, air
+        return label_gap(self._style, self.stepper.nodes)
 
     def _on_stepper_moved(self, _index: int) -> None:
         self._fit_step_text()
@@ -456,60 +451,8 @@ class GraphView(QWidget):
         current = self.stepper.node
         if current is None or not 0 <= current.graph_index < len(getattr(self, "_nodes", [])):
             return
-        node = self._nodes[current.graph_index]
-        rect = node.sceneBoundingRect()
-        for mark in self._marks:
-            rect = rect.united(mark.sceneBoundingRect())
-        # Labels moved off the boxes may stand outside the rect the view was fitted to.
-        self.view.setSceneRect(self.view.sceneRect().united(rect.adjusted(-8, -6, 8, 6)))
-        seen = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        # Best: the node, its labels and the boxes they go to; else the node and its labels.
-        whole = rect
-        for i, j in self._edge_ends:
-            if i == current.graph_index:
-                whole = whole.united(self._nodes[j].sceneBoundingRect())
-        for shown in (whole, rect):
-            if shown.width() <= seen.width() - 16 and shown.height() <= seen.height():
-                self.view.centerOn(shown.center())
-                return
-        # Too wide for both: the node whole, as many of its labels beside it as fit.
-        self.view.centerOn(rect.center())
-        self.view.ensureVisible(node.sceneBoundingRect(), 8, 6)
+        targets = [self._nodes[j] for i, j in self._edge_ends if i == current.graph_index]
+        show_in_view(self.view, self._nodes[current.graph_index], self._marks, targets)
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
-        label = QGraphicsSimpleTextItem(text)
-        label.setFont(self._style.label)
-        label.setBrush(QBrush(CURRENT_EDGE))
-        point = edge.path().pointAtPercent(0.5)
-        rect = label.boundingRect()
-        y = point.y() + 4 if below else point.y() - rect.height() - 4
-        label.setPos(point.x() - rect.width() / 2, y)
-        # A label wider than the gap between two columns would cover a box's text: move it
-        # off the boxes, above (or below) them.
-        for _ in range(len(self._nodes)):
-            hit = [n.sceneBoundingRect() for n in self._nodes
-                   if n.sceneBoundingRect().intersects(label.sceneBoundingRect().adjusted(-3, -1, 3, 1))]
-            if not hit:
-                break
-            y = (max(r.bottom() for r in hit) + 3) if below else (min(r.top() for r in hit) - rect.height() - 3)
-            label.setY(y)
-        back = QGraphicsRectItem(label.boundingRect().adjusted(-3, -1, 3, 1), label)
-        back.setBrush(QBrush(QColor(255, 255, 255, 225)))
-        back.setPen(QPen(Qt.PenStyle.NoPen))
-        back.setFlag(QGraphicsRectItem.GraphicsItemFlag.ItemStacksBehindParent)
-        label.setZValue(3)
-        self.view.scene().addItem(label)
-        return label
-
-
-def _graph_is_last_backwards(session: Any) -> bool:
-    """Whether the graph on screen is the one the last backward ran through (no forward since)."""
-    history = session.history
-    position = getattr(session, "position", len(history) - 1)
-    for index in range(position, max(-1, position - 50), -1):
-        action = history[index].action
-        if action == "backward":
-            return True
-        if action in ("forward", "reset"):
-            return False
-    return False
+        return edge_label(self.view.scene(), self._nodes, edge, text, below, self._style)

@@ -142,3 +142,25 @@ def test_zooming_with_the_graph_open_redraws_its_text_at_the_new_size(
     assert after >= floor_px("200%") - 0.01 and after > before * 1.5, (before, after)
     assert_apart(graph, "zoomed in")
     assert_current_in_view(graph, "zoomed in")
+
+
+def test_presentation_entered_on_another_tab_then_ctrl_2_and_back(graph_in: Any, qtbot: Any) -> None:
+    """A teacher presents the plots first, then opens the graph by key, then leaves (Esc)."""
+    window, graph = graph_in(BCE, "normal")
+    window.show_inspector("Tensors")
+    window.action("actionPresentation").trigger()
+    settle(qtbot)
+    window.layout_keeper.resize_window(1280, 720)
+    settle(qtbot)
+    window.action("actionShowGraph").trigger()  # Ctrl+2
+    settle(qtbot)
+    assert graph.isVisible() and not graph.header.isVisible()  # keys only, as the rest of F11
+    window.action("actionNextNode").trigger()
+    settle(qtbot)
+    assert_readable(graph, "presentation", "Ctrl+2 in presentation")
+    assert_current_in_view(graph, "Ctrl+2 in presentation")
+    window.set_presentation(False)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: not graph._dirty)
+    assert graph.header.isVisible()
+    assert_readable(graph, "normal", "after presentation")
