@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QFontMetrics, QGuiApplication, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QGuiApplication, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsPathItem,
@@ -356,7 +356,8 @@ class GraphView(QWidget):
                 path.lineTo(start)  # straight along the lane through a column
             mid = (start.x() + end.x()) / 2
             path.cubicTo(QPointF(mid, start.y() + bow), QPointF(mid, end.y() + bow), end)
-        colour = FREED_INK if freed else ARROW
+        # On the dark scheme's background #333 arrows vanish: the text colour instead.
+        colour = FREED_INK if freed else ARROW if theme.scheme() == "light" else QColor(theme.colours()["fg"])
         pen = QPen(colour, 2.5 * max(1.0, unit))
         if freed:
             pen.setStyle(Qt.PenStyle.DashLine)

@@ -271,3 +271,28 @@ def test_zero_or_a_double_click_shows_the_whole_graph_and_back(qtbot: Any, view:
     assert CLIPPED_HINT not in view.legend.full_text()
     qtbot.mouseDClick(zoom.viewport(), Qt.MouseButton.LeftButton)
     assert zoom.transform().m11() == 1.0 and CLIPPED_HINT in view.legend.full_text()
+
+
+def _luminance(colour: Any) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_arrows_stand_out_from_the_background_in_both_schemes(
+        qtbot: Any, view: GraphView, scheme: str) -> None:
+    from ui import theme
+
+    theme.set_scheme(scheme)
+    try:
+        session, _ = _weights_times_inputs()
+        view.set_session(session)
+        _forward(qtbot, view, session)
+        background = view.view.viewport().palette().base().color()
+        for edge in view.edge_items():
+            ink = edge.pen().color()
+            light, dark = sorted((_luminance(ink), _luminance(background)), reverse=True)
+            assert (light + 0.05) / (dark + 0.05) >= 3.0, (scheme, ink.name(), background.name())
+    finally:
+        theme.set_scheme(None)
