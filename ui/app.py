@@ -122,7 +122,10 @@ class TorchLoader(QObject):
         except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
             error = exc
         startup_log("torch")
-        self.loaded.emit(error)
+        try:
+            self.loaded.emit(error)
+        except RuntimeError:  # the window (our parent) was closed and deleted meanwhile
+            pass
 
 
 class FirstPaint(QObject):
@@ -162,6 +165,8 @@ def load_in_background(window: MainWindow) -> TorchLoader:
 
     def loaded(error: BaseException | None) -> None:
         ticker.stop()
+        if window.build.abandoned:
+            return  # closed while it was still the loading shell: the app is quitting
         window.build.finish()  # PyTorch came first: the rest of the window is built now
         if error is not None:
             window.banner.show_error(error)
