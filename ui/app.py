@@ -5,7 +5,8 @@ PyTorch… n s", see ``ui/startup.py``) before pyqtgraph, numpy or torch are imp
 Once it has painted, PyTorch (seconds of imports) loads on a background thread
 while the GUI thread builds the plots and panels a step per event-loop turn. The
 GUI thread never imports torch before that thread is done, so the window keeps
-repainting and, once built, its menus open meanwhile. Importing torch off the
+repainting and its menus (there from the first paint) open meanwhile; Quit then
+exits at once, without waiting for the torch thread (a daemon). Importing torch off the
 main thread is safe: Python's import lock serialises imports, torch's import
 installs no signal handlers (those are main-thread only), and nothing on the
 GUI thread touches torch until the ``loaded`` signal arrives, queued, on the

@@ -30,7 +30,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
 from ui import theme
 from ui.actions import NEEDS_TORCH_NOTE, NEEDS_WINDOW_NOTE, SHELL_ACTIONS, WINDOW_ACTIONS
@@ -116,7 +116,14 @@ class LoadingGate(QObject):
                 self._grey(action, "torch", NEEDS_TORCH_NOTE)
         for menu in getattr(window, "recent_menus", {}).values():
             self._grey(menu.menuAction(), "torch", NEEDS_TORCH_NOTE)  # opening one needs torch
-        window.statusBar()  # hovered menu entries say why they are grey (and nothing jumps later)
+        window.statusBar()  # says why entries are grey (and is there already: nothing jumps later)
+        # A greyed entry is never hovered (no status tip); the note goes to the status bar
+        # while a menu is open, and to each entry's tooltip.
+        self._menus = window.menuBar().findChildren(QMenu)
+        for menu in self._menus:
+            menu.setToolTipsVisible(True)
+            menu.aboutToShow.connect(self._on_menu_about_to_show)
+            menu.aboutToHide.connect(self._on_menu_about_to_hide)
         window.build.finished.connect(self._on_build_finished)
         window.controller.session_changed.connect(self._on_session_changed)
 
@@ -133,6 +140,20 @@ class LoadingGate(QObject):
             action.setEnabled(True)
         self.waiting[kind] = {}
 
+    def note(self) -> str:
+        """What the status bar says while a menu is open ("" once everything works)."""
+        if self.waiting["torch"]:
+            return f"Greyed entries are {NEEDS_TORCH_NOTE}."
+        return f"Greyed entries are {NEEDS_WINDOW_NOTE}." if self.waiting["window"] else ""
+
+    def _on_menu_about_to_show(self) -> None:
+        if self.note():
+            self.window.statusBar().showMessage(self.note())
+
+    def _on_menu_about_to_hide(self) -> None:
+        if self.window.statusBar().currentMessage() == self.note():
+            self.window.statusBar().clearMessage()
+
     def _on_build_finished(self) -> None:
         self._open("window")
 
@@ -140,6 +161,10 @@ class LoadingGate(QObject):
         if session is not None and self.waiting["torch"]:
             self._open("window")  # (a session set before the build finished: both at once)
             self._open("torch")
+            for menu in self._menus:
+                menu.setToolTipsVisible(False)  # as in a window built at once
+                menu.aboutToShow.disconnect(self._on_menu_about_to_show)
+                menu.aboutToHide.disconnect(self._on_menu_about_to_hide)
 
 
 class StagedBuild(QObject):

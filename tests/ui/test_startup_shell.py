@@ -76,6 +76,9 @@ def test_a_menu_opens_while_loading_and_quit_closes_the_shell_at_once(shell: Any
     menu = file_action.menu()
     qtbot.waitUntil(menu.isVisible)
     assert not shell.build.done  # still the shell: the menu opened before the window was built
+    # Greyed entries are never hovered: the status bar and the entries' tooltips say why.
+    assert shell.statusBar().currentMessage() == "Greyed entries are available when PyTorch has loaded."
+    assert menu.toolTipsVisible()
     quit_action = next(a for a in menu.actions() if a.objectName() == "actionQuit")
     assert quit_action.isEnabled()
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(quit_action).center())
@@ -106,6 +109,8 @@ def test_what_cannot_work_yet_is_grey_and_says_until_when(shell: Any) -> None:
     assert NEEDS_TORCH_NOTE not in open_session.statusTip() + open_session.toolTip()
     assert not undo.isEnabled()  # the window's own state after that: nothing to undo yet
     assert shell.recent_menus["session"].menuAction().isEnabled()
+    assert not shell.recent_menus["session"].toolTipsVisible()  # as in a window built at once
+    assert shell.gate.note() == ""
 
 
 def test_help_and_zoom_work_in_the_shell(shell: Any, qtbot: Any) -> None:
