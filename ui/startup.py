@@ -116,9 +116,13 @@ class LoadingGate(QObject):
                 self._grey(action, "torch", NEEDS_TORCH_NOTE)
         for menu in getattr(window, "recent_menus", {}).values():
             self._grey(menu.menuAction(), "torch", NEEDS_TORCH_NOTE)  # opening one needs torch
-        window.statusBar()  # says why entries are grey (and is there already: nothing jumps later)
         # A greyed entry is never hovered (no status tip); the note goes to the status bar
-        # while a menu is open, and to each entry's tooltip.
+        # while a menu is open (as a widget: hovering other entries clears a message), and
+        # to each entry's tooltip. The status bar is there already: nothing jumps later.
+        self.label = QLabel()
+        self.label.setObjectName("loadingGateNote")
+        self.label.hide()
+        window.statusBar().addWidget(self.label, 1)
         self._menus = window.menuBar().findChildren(QMenu)
         for menu in self._menus:
             menu.setToolTipsVisible(True)
@@ -147,12 +151,11 @@ class LoadingGate(QObject):
         return f"Greyed entries are {NEEDS_WINDOW_NOTE}." if self.waiting["window"] else ""
 
     def _on_menu_about_to_show(self) -> None:
-        if self.note():
-            self.window.statusBar().showMessage(self.note())
+        self.label.setText(self.note())
+        self.label.setVisible(bool(self.note()))
 
     def _on_menu_about_to_hide(self) -> None:
-        if self.window.statusBar().currentMessage() == self.note():
-            self.window.statusBar().clearMessage()
+        self.label.hide()
 
     def _on_build_finished(self) -> None:
         self._open("window")
@@ -161,6 +164,7 @@ class LoadingGate(QObject):
         if session is not None and self.waiting["torch"]:
             self._open("window")  # (a session set before the build finished: both at once)
             self._open("torch")
+            self.label.hide()
             for menu in self._menus:
                 menu.setToolTipsVisible(False)  # as in a window built at once
                 menu.aboutToShow.disconnect(self._on_menu_about_to_show)
@@ -235,6 +239,7 @@ class StagedBuild(QObject):
         try:
             self._lay_out_new_parts()
             next(self._steps)
+            self._lay_out_new_parts()  # shown before the next paint, not blank until the next step
         except StopIteration:
             self._complete()
         except BaseException as exc:
