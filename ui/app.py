@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.excepthook = excepthook
     window.loader = load_in_background(window)  # type: ignore[attr-defined]
     code = app.exec()
+    startup_log("quit")  # the event loop is over (the process may take a moment more to end)
     # Destroy the window while the QApplication still exists: left to interpreter teardown,
     # the order is arbitrary and the process often ends in a segfault after a clean quit.
     window.deleteLater()
