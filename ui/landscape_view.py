@@ -4,8 +4,9 @@ The engine computes the grid (``Session.landscape``: one batched torch
 evaluation under no_grad); this view only draws it. It stays cheap while the
 run goes on: nothing is computed while the tab is hidden; redraws are
 coalesced to one per frame; the grid itself is recomputed only when it can
-have changed (another element moved, or the path left the middle of the
-view) and, during a fast run, at most every ``GRID_PAUSE`` times the last
+have changed (another element moved, the path left the middle of the view, or the
+view changed shape: the grid is asked for the data area's width / height, so the map
+fills it with both axes at one scale) and, during a fast run, at most every ``GRID_PAUSE`` times the last
 computation took, so the window keeps most of its time for painting.
 The arrows are the learner's questions made visible: after a backward the
 arrow is −lr·grad (what plain SGD would do; it grows 3, 6, 9 while grads
@@ -36,6 +37,9 @@ SETTLE_MS = 400
 GRID_PAUSE = 4.0
 #: The grid is recomputed when the point leaves this central share of it.
 KEEP_INSIDE = 0.8
+#: The grid is redone for the view's width / height when the two differ by more than this
+#: share (a resize, a zoom, the legend row growing): the map fills the data area then.
+ASPECT_SLACK = 0.02
 #: Elements offered in the x / y choosers (a huge tensor would make a useless list).
 MAX_CHOICES = 200
 PATH_COLOUR, TWIN_COLOUR = "#FFFFFF", "#FFD23F"
@@ -164,6 +168,7 @@ class LandscapeView(QWidget):
         self.step_arrow = _Arrow(item, STEP_COLOUR, "step")
         self._restyle()
         item.getViewBox().sigTransformChanged.connect(self._on_view_transform_changed)
+        item.getViewBox().sigResized.connect(self._on_view_resized)
         self.message = QLabel(EMPTY_NO_SESSION)
         self.message.setObjectName("landscapeMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -256,6 +261,27 @@ class LandscapeView(QWidget):
         super().showEvent(event)
         self._throttle.mark()
 
+    def _on_view_resized(self, *_: Any) -> None:
+        if self.landscape is not None and self._aspect_off():
+            self._throttle.mark()  # a grid shaped for the new data area, within the pacing
+
+    def view_aspect(self) -> float | None:
+        """The data area's width / height in pixels (None before it has a size): the grid is
+        asked for this shape, so the map fills the area with both axes at one scale."""
+        vb = self.plot.getPlotItem().getViewBox()
+        width, height = vb.width(), vb.height()
+        if width < 20 or height < 20:
+            return None
+        return min(1e3, max(1e-3, width / height))
+
+    def _aspect_off(self) -> bool:
+        """Whether the last grid's shape differs from the data area's (bands beside the map)."""
+        land, aspect = self.landscape, self.view_aspect()
+        if land is None or aspect is None:
+            return False
+        grid = (land.xs[-1] - land.xs[0]) / (land.ys[-1] - land.ys[0])
+        return abs(grid / aspect - 1) > ASPECT_SLACK
+
     def _on_view_transform_changed(self, *_: Any) -> None:
         self.grad_arrow.aim()
         self.step_arrow.aim()
@@ -294,7 +320,7 @@ class LandscapeView(QWidget):
 
     def _needs_grid(self) -> bool:
         land = self.landscape
-        if self._grid_dirty or land is None:
+        if self._grid_dirty or land is None or self._aspect_off():
             return True
         x, y = self._current_xy()
         # Everything but the two chosen elements must be where the grid was made.
@@ -320,7 +346,7 @@ class LandscapeView(QWidget):
         try:
             # Busy: several actions since a refresh a moment ago (not a tab just shown).
             busy = self._actions_since_refresh > 1 and time.perf_counter() - self._last_refresh < 0.25
-            land = s.landscape(x, y, n=GRID_N_BUSY if busy else GRID_N)
+            land = s.landscape(x, y, n=GRID_N_BUSY if busy else GRID_N, aspect=self.view_aspect())
             if busy:
                 self._settle.start()
         except Exception as exc:  # noqa: BLE001 - the tab says why, the run goes on
@@ -354,7 +380,8 @@ class LandscapeView(QWidget):
         dx = (xs[-1] - xs[0]) / (len(xs) - 1)
         dy = (ys[-1] - ys[0]) / (len(ys) - 1)
         self.image.setImage(loss, autoLevels=False)
-        low, high = float(loss.min()), float(np.percentile(loss, 95))
+        core = _square_core(loss, xs, ys)
+        low, high = float(loss.min()), float(np.percentile(core, 95))
         high = high if high > low else low + 1.0
         self.image.setRect(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
         self.colour_bar.setLevels((low, high))
@@ -371,8 +398,11 @@ class LandscapeView(QWidget):
         item.setLabel("left", land.y_name)
         item.getViewBox().setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
         self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
+        # The timing is for the curious (tooltip): the line keeps to the numbers, so it stays
+        # one line at 200 % and the map keeps its height.
         self.status.setToolTip("The loss at each grid point, the other elements held at their "
-                               "current values (one batched torch evaluation, no_grad)")
+                               f"current values (one batched torch evaluation, no_grad): "
+                               f"{self.grid_text}")
 
     def _path(self, session: Any) -> tuple[np.ndarray, np.ndarray]:
         land = self.landscape
@@ -444,8 +474,19 @@ class LandscapeView(QWidget):
             self.step_arrow.hide()
         grad_text = "" if grad is None else f"   ·   grad ({_num(grad[0])}, {_num(grad[1])})"
         land = self.landscape
-        self.status.setText(f"{land.x_name} = {_num(x)},  {land.y_name} = {_num(y)}{grad_text}"
-                            f"   ·   {self.grid_text}")
+        self.status.setText(f"{land.x_name} = {_num(x)},  {land.y_name} = {_num(y)}{grad_text}")
+
+
+def _square_core(loss: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The middle of the grid as wide as it is high (in data units): the colours are scaled
+    to it, so a map widened to fill the view keeps the bowl's shading; the far sides only
+    saturate."""
+    width, height = xs[-1] - xs[0], ys[-1] - ys[0]
+    if width > height:
+        keep = np.abs(xs - (xs[0] + xs[-1]) / 2) <= height / 2
+        return loss[:, keep] if keep.any() else loss
+    keep = np.abs(ys - (ys[0] + ys[-1]) / 2) <= width / 2
+    return loss[keep, :] if keep.any() else loss
 
 
 def _inside(value: float, axis: list[float]) -> bool:

@@ -458,21 +458,39 @@ LEGEND_BOXES = ("scheme", "dark")
 _DARK_BOX = {"brush": (30, 30, 30, 210), "text": "#ffffff"}
 
 
+class _LegendRow(pg.GraphicsWidget):
+    """The row between a tab plot's title and its data area that holds the plot's legend:
+    as high as the legend, as wide as the data area (it never asks the plot for width)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(0)
+        self.setPreferredWidth(0)
+        self.setFixedHeight(0)
+
+
 class TabLegend(pg.LegendItem):
-    """pyqtgraph's legend at the top left of the data area, in as many columns as the
-    area's width holds (one row when it fits): a legend in a projector's font then
-    covers as little of the data as it can. Replaces ``plot_item.legend`` (PlotItem
-    adds named items to it, as with ``addLegend``)."""
+    """pyqtgraph's legend in its own row above the data area (as the main plots' legends:
+    it never covers a point, a contour or the path), in as many columns as the area's
+    width holds (one row when it fits, more rows when it does not: nothing is cut).
+    Replaces ``plot_item.legend`` (PlotItem adds named items to it, as with ``addLegend``).
+    """
 
     def __init__(self, plot_item: pg.PlotItem, **options: Any) -> None:
-        super().__init__(offset=(8, 8), **options)
-        self.setParentItem(plot_item.getViewBox())
+        super().__init__(offset=None, **options)  # placed by the row, not anchored in the view
+        self.row = _LegendRow()
+        layout = plot_item.layout
+        layout.removeItem(plot_item.getAxis("top"))  # hidden anyway; its cell takes the legend
+        layout.addItem(self.row, 1, 1)  # over the data column only
+        self.setParentItem(self.row)
         plot_item.legend = self
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.fit_columns)
         plot_item.getViewBox().sigResized.connect(self.schedule)
+        self.row.geometryChanged.connect(self.schedule)
 
     def addItem(self, item: Any, name: str) -> None:  # noqa: N802 - pyqtgraph API
         super().addItem(item, name)
@@ -482,13 +500,19 @@ class TabLegend(pg.LegendItem):
         super().removeItem(item)
         self.schedule()
 
+    def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph API
+        """Stays in its row: a drag would carry it over the data again."""
+        ev.ignore()
+
     def schedule(self, *_args: Any) -> None:
         """Fit the columns once control returns to the event loop."""
         self._timer.start()
 
     def fit_columns(self) -> None:
-        """The most columns (entries fill a row, then the next) whose rows fit the width."""
-        room = self.parentItem().width() - 16
+        """The most columns (entries fill a row, then the next) whose rows fit the width;
+        the row above the data area takes the legend's height."""
+        self._timer.stop()
+        room = self.row.geometry().width()
         size = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
         gap = 0.6 * QFontMetricsF(legend_font()).height()  # between entries; a sample hugs its name
         for columns in range(max(1, len(self.items)), 0, -1):
@@ -500,7 +524,12 @@ class TabLegend(pg.LegendItem):
                 break
         # Sized from the layout's own hint: updateSize() sums the cells' current widths,
         # which keep any stretch an earlier, wider arrangement gave them.
-        self.setGeometry(0, 0, size.width(), size.height())
+        width = min(size.width(), room) if room > 0 else size.width()
+        self.setGeometry(0, 0, width, size.height())
+        height = size.height() + 4 if self.items else 0.0  # 4: air between the box and the data
+        if abs(self.row.geometry().height() - height) > 0.5:
+            self.row.setFixedHeight(height)
+            self.row.updateGeometry()
 
 
 class _TabPlotRestyler(QObject):

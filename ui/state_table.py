@@ -42,11 +42,42 @@ _BOXED = ("param", "twin param")
 TWIN_BOX_TIP = ("The twin's requires_grad follows the main run: tick or untick {name}'s box "
                 "above and both runs change together.")
 _Index = QModelIndex | QPersistentModelIndex
+#: A matrix cell shows at most this many of print's rows; past it the last line is "…"
+#: (the tooltip, Enter or a double-click show every row).
+MAX_CELL_LINES = 6
+CELL_MORE = " …"
+#: A matrix cell's column keeps its widest row whole up to this share of the table's width
+#: (a wider row elides at its end); past the table's width the table scrolls sideways.
+MATRIX_SHARE = 0.45
+#: Columns shown right after the name (the model's order is kept: code indexes it).
+NUMBERS_FIRST = ("value", "grad")
 
 
 def format_array(value: Any) -> str:
     """A tensor's numbers on one line, as ``print(tensor)`` shows them ("None" for None)."""
     return format_value(value, one_line=True)
+
+
+def format_cell(value: Any) -> str:
+    """A value or grad cell: a vector on one line; a matrix one row a line, as ``print``
+    shows it (torch's own text, its rows lined up), so a class sees the numbers without
+    pressing Enter. A row print wraps at 80 characters is joined back onto one line (the
+    cell elides at its end instead); more than :data:`MAX_CELL_LINES` rows end in "…"."""
+    text = format_value(value)
+    rows: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue  # the blank line between a 3-d tensor's matrices
+        head = line.lstrip()
+        if rows and not head.startswith(("[", "...")):
+            rows[-1] += " " + head.rstrip()  # a row print wrapped: one line in a cell
+        else:
+            rows.append(line.rstrip())
+    if len(rows) <= 1:
+        return format_array(value)
+    if len(rows) > MAX_CELL_LINES:
+        rows = rows[:MAX_CELL_LINES - 1] + [CELL_MORE]
+    return "\n".join(rows)
 
 
 def full_text(info: Any) -> str:
@@ -143,7 +174,7 @@ class TensorTableModel(QAbstractTableModel):
     @staticmethod
     def _text(info: Any, column: str) -> str:
         if column in ("value", "grad"):
-            return format_array(getattr(info, column))
+            return format_cell(getattr(info, column))
         if column == "requires_grad" and info.kind in _BOXED:
             return ""  # the checkbox says it
         if column == "optimizer state":
@@ -219,6 +250,12 @@ class StateTable(QTableView, FollowsSession):
         header.setSectionResizeMode(state, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(state, 22 * self.fontMetrics().averageCharWidth())
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # the first numbers matter most
+        # The numbers next to the name: at 200 % the flags scroll off to the right, never
+        # the numbers. Per pixel: a matrix row (several lines) scrolls smoothly into view.
+        for place, column in enumerate(NUMBERS_FIRST, start=1):
+            header.moveSection(header.visualIndex(COLUMNS.index(column)), place)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.doubleClicked.connect(self._on_double_clicked)
         self._follow_init()
         QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
@@ -294,9 +331,23 @@ class StateTable(QTableView, FollowsSession):
             small, big = sorted((value, grad), key=lambda i: need[i])
             first = min(need[small], max(room // 2, floor[small]))
             width.update({small: first, big: max(floor[big], room - first)})
+        # A matrix shows its rows whole (up to MATRIX_SHARE of the table), even if the
+        # table then scrolls sideways: eliding it would leave "[[ 1.…" and no number.
+        cap = int(MATRIX_SHARE * self.viewport().width())
+        for column in (value, grad):
+            width[column] = max(width[column], min(self._matrix_need(column), cap))
         for column, size in width.items():
             if header.sectionSize(column) != size:
                 header.resizeSection(column, size)
+
+    def _matrix_need(self, column: int) -> int:
+        """Width the widest matrix cell (several lines) of ``column`` needs, 0 if none."""
+        model, need = self.table_model, 0
+        for row in range(model.rowCount()):
+            index = model.index(row, column)
+            if "\n" in (index.data() or ""):
+                need = max(need, self.sizeHintForIndex(index).width() + int(self.showGrid()))
+        return need
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
