@@ -138,8 +138,10 @@ class LandscapeView(QWidget):
         top.addWidget(self.status, 1)
         # A dark legend in both schemes: the path is drawn white on the colour map, and must
         # show in the key too. Axes, ticks and fonts follow the scheme and zoom (plot_style).
+        # The legend in a column right of the map: the map takes any shape (the grid is asked
+        # for the data area's), so width is the cheaper room; the map keeps the height.
         self.plot = plot_style.make_tab_plot("landscapePlot", legend_box="dark",
-                                             restyle=self._restyle)
+                                             legend_side="right", restyle=self._restyle)
         item = self.plot.getPlotItem()
         item.setAspectLocked(True)  # −grad is drawn at right angles to the contours only then
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -262,8 +264,16 @@ class LandscapeView(QWidget):
         self._throttle.mark()
 
     def _on_view_resized(self, *_: Any) -> None:
-        if self.landscape is not None and self._aspect_off():
+        if self.landscape is None:
+            return
+        self._fit_range(self.landscape)
+        if self._aspect_off():
             self._throttle.mark()  # a grid shaped for the new data area, within the pacing
+
+    def _fit_range(self, land: Any) -> None:
+        """Show the grid's box, no more: with the grid shaped like the data area it fills it."""
+        self.plot.getPlotItem().getViewBox().setRange(
+            xRange=(land.xs[0], land.xs[-1]), yRange=(land.ys[0], land.ys[-1]), padding=0)
 
     def view_aspect(self) -> float | None:
         """The data area's width / height in pixels (None before it has a size): the grid is
@@ -396,7 +406,7 @@ class LandscapeView(QWidget):
         item = self.plot.getPlotItem()
         item.setLabel("bottom", land.x_name)
         item.setLabel("left", land.y_name)
-        item.getViewBox().setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
+        self._fit_range(land)
         self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
         # The timing is for the curious (tooltip): the line keeps to the numbers, so it stays
         # one line at 200 % and the map keeps its height.

@@ -458,39 +458,70 @@ LEGEND_BOXES = ("scheme", "dark")
 _DARK_BOX = {"brush": (30, 30, 30, 210), "text": "#ffffff"}
 
 
-class _LegendRow(pg.GraphicsWidget):
-    """The row between a tab plot's title and its data area that holds the plot's legend:
-    as high as the legend, as wide as the data area (it never asks the plot for width)."""
+#: Where a tab plot's legend sits, outside the data area: "top", a row above it (as the main
+#: plots'); "right", a column right of everything (the Landscape: its map takes any shape, so
+#: width is cheaper than height there, and the map keeps the plot's height at 200 %).
+LEGEND_SIDES = ("top", "right")
 
-    def __init__(self) -> None:
+
+class _LegendSlot(pg.GraphicsWidget):
+    """The row above (or column beside) a tab plot's data area that holds its legend: as
+    high (wide) as the legend; along the data area it never asks the plot for room."""
+
+    def __init__(self, side: str) -> None:
         super().__init__()
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(0)
-        self.setPreferredWidth(0)
-        self.setFixedHeight(0)
+        self.side = side
+        grow, fixed = QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed
+        if side == "top":
+            self.setSizePolicy(grow, fixed)
+            self.setMinimumWidth(0)
+            self.setPreferredWidth(0)
+            self.setFixedHeight(0)
+        else:
+            self.setSizePolicy(fixed, grow)
+            self.setMinimumHeight(0)
+            self.setPreferredHeight(0)
+            self.setFixedWidth(0)
+
+    def fit(self, legend_size: Any, has_items: bool) -> None:
+        """Take the legend's height (a row) or width (a column), plus a little air."""
+        if self.side == "top":
+            size, now, setter = legend_size.height(), self.geometry().height(), self.setFixedHeight
+        else:
+            size, now, setter = legend_size.width(), self.geometry().width(), self.setFixedWidth
+        size = size + 6 if has_items else 0.0  # air between the box and the data
+        if abs(now - size) > 0.5:
+            setter(size)
+            self.updateGeometry()
 
 
 class TabLegend(pg.LegendItem):
-    """pyqtgraph's legend in its own row above the data area (as the main plots' legends:
-    it never covers a point, a contour or the path), in as many columns as the area's
-    width holds (one row when it fits, more rows when it does not: nothing is cut).
-    Replaces ``plot_item.legend`` (PlotItem adds named items to it, as with ``addLegend``).
+    """pyqtgraph's legend outside the data area, in a row above it or a column beside it
+    (``side``, one of :data:`LEGEND_SIDES`), so it never covers a point, a contour or the
+    path: a row holds as many columns as its width allows (more rows when it must: nothing
+    is cut), a column as few as its height allows. Replaces ``plot_item.legend`` (PlotItem
+    adds named items to it, as with ``addLegend``).
     """
 
-    def __init__(self, plot_item: pg.PlotItem, **options: Any) -> None:
-        super().__init__(offset=None, **options)  # placed by the row, not anchored in the view
-        self.row = _LegendRow()
+    def __init__(self, plot_item: pg.PlotItem, side: str = "top", **options: Any) -> None:
+        super().__init__(offset=None, **options)  # placed by its slot, not anchored in the view
+        self.slot = _LegendSlot(side)
         layout = plot_item.layout
-        layout.removeItem(plot_item.getAxis("top"))  # hidden anyway; its cell takes the legend
-        layout.addItem(self.row, 1, 1)  # over the data column only
-        self.setParentItem(self.row)
+        if side == "top":
+            layout.removeItem(plot_item.getAxis("top"))  # hidden anyway; its cell takes the legend
+            layout.addItem(self.slot, 1, 1)  # over the data column only
+        else:
+            # Right of the right axis and any colour bar (pyqtgraph puts one in column 5),
+            # from the top axis's row to the bottom axis's: the legend may use that height.
+            layout.addItem(self.slot, 1, 6, 3, 1)
+        self.setParentItem(self.slot)
         plot_item.legend = self
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.fit_columns)
         plot_item.getViewBox().sigResized.connect(self.schedule)
-        self.row.geometryChanged.connect(self.schedule)
+        self.slot.geometryChanged.connect(self.schedule)
 
     def addItem(self, item: Any, name: str) -> None:  # noqa: N802 - pyqtgraph API
         super().addItem(item, name)
@@ -501,35 +532,41 @@ class TabLegend(pg.LegendItem):
         self.schedule()
 
     def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph API
-        """Stays in its row: a drag would carry it over the data again."""
+        """Stays in its slot: a drag would carry it over the data again."""
         ev.ignore()
 
     def schedule(self, *_args: Any) -> None:
         """Fit the columns once control returns to the event loop."""
         self._timer.start()
 
-    def fit_columns(self) -> None:
-        """The most columns (entries fill a row, then the next) whose rows fit the width;
-        the row above the data area takes the legend's height."""
-        self._timer.stop()
-        room = self.row.geometry().width()
-        size = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+    def _arrange(self, columns: int) -> Any:
+        self.setColumnCount(columns)
         gap = 0.6 * QFontMetricsF(legend_font()).height()  # between entries; a sample hugs its name
-        for columns in range(max(1, len(self.items)), 0, -1):
-            self.setColumnCount(columns)
-            for label_column in range(1, 2 * columns - 1, 2):
-                self.layout.setColumnSpacing(label_column, gap)
-            size = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
-            if size.width() <= room:
-                break
+        for label_column in range(1, 2 * columns - 1, 2):
+            self.layout.setColumnSpacing(label_column, gap)
+        return self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+
+    def fit_columns(self) -> None:
+        """A row: the most columns whose width fits the data area's; a column: the fewest
+        whose height fits the plot's. The slot then takes the legend's height (width)."""
+        self._timer.stop()
+        count = max(1, len(self.items))
+        if self.slot.side == "top":
+            room = self.slot.geometry().width()
+            for columns in range(count, 0, -1):
+                size = self._arrange(columns)
+                if size.width() <= room:
+                    break
+        else:
+            room = self.slot.geometry().height()
+            for columns in range(1, count + 1):
+                size = self._arrange(columns)
+                if size.height() <= room:
+                    break
         # Sized from the layout's own hint: updateSize() sums the cells' current widths,
         # which keep any stretch an earlier, wider arrangement gave them.
-        width = min(size.width(), room) if room > 0 else size.width()
-        self.setGeometry(0, 0, width, size.height())
-        height = size.height() + 4 if self.items else 0.0  # 4: air between the box and the data
-        if abs(self.row.geometry().height() - height) > 0.5:
-            self.row.setFixedHeight(height)
-            self.row.updateGeometry()
+        self.setGeometry(0, 0, size.width(), size.height())
+        self.slot.fit(size, bool(self.items))
 
 
 class _TabPlotRestyler(QObject):
@@ -548,14 +585,15 @@ class _TabPlotRestyler(QObject):
 
 
 def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "scheme",
+                  legend_side: str = "top",
                   restyle: Callable[[], None] | None = None) -> pg.PlotWidget:
     """A plot for a tab (Data, Landscape) that looks like the main plots and follows them:
     the scheme's background and axis colours, tick labels in :func:`tick_font`, axis pens,
     axis labels and legend text growing with the zoom, restyled on every theme change
     (``restyle``, if given, runs after, for the view's own items' colours).
 
-    The legend (``plot.legend``) is a :class:`TabLegend`; ``legend_box`` is one of
-    :data:`LEGEND_BOXES`.
+    The legend (``plot.legend``) is a :class:`TabLegend` outside the data area, on
+    ``legend_side`` (one of :data:`LEGEND_SIDES`); ``legend_box`` is one of :data:`LEGEND_BOXES`.
     """
     widget = pg.PlotWidget(axisItems={side: SpacedAxis(side) for side in ("left", "bottom")})
     widget.setObjectName(object_name)
@@ -564,7 +602,7 @@ def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "sc
         item.getAxis(side).enableAutoSIPrefix(False)  # "(x0.001)" beside a loss confuses students
     if grid:
         item.showGrid(x=True, y=True, alpha=0.2)
-    widget.legend = TabLegend(item, pen=pg.mkPen("#888"))  # type: ignore[attr-defined]
+    widget.legend = TabLegend(item, legend_side, pen=pg.mkPen("#888"))  # type: ignore[attr-defined]
     widget.legend_box = legend_box  # type: ignore[attr-defined]
     widget.restyler = _TabPlotRestyler(widget, restyle)  # type: ignore[attr-defined]
     style_tab_plot(widget)

@@ -46,9 +46,10 @@ _Index = QModelIndex | QPersistentModelIndex
 #: (the tooltip, Enter or a double-click show every row).
 MAX_CELL_LINES = 6
 CELL_MORE = " …"
-#: A matrix cell's column keeps its widest row whole up to this share of the table's width
-#: (a wider row elides at its end); past the table's width the table scrolls sideways.
-MATRIX_SHARE = 0.45
+#: A value or grad column keeps its widest line (a vector, a matrix row) whole up to this
+#: share of the table's width (a longer line elides at its end, whole in the tooltip); when
+#: the columns then pass the table's width, the table scrolls sideways (the flags go first).
+LINE_SHARE = 0.45
 #: Columns shown right after the name (the model's order is kept: code indexes it).
 NUMBERS_FIRST = ("value", "grad")
 
@@ -312,7 +313,9 @@ class StateTable(QTableView, FollowsSession):
     def _share_numbers(self) -> None:
         """Value and grad share the room the other columns leave by what their text needs:
         a short grad ("[3., 6., 9.]") leaves the value the rest, so a 3-4 element vector
-        shows whole; when both are long, each gets half and elides (tooltip: the whole)."""
+        shows whole; when both are long, each gets half and elides (tooltip: the whole).
+        Neither gets less than its widest line up to LINE_SHARE of the table (the table
+        scrolls sideways then, the flag columns going off to the right first)."""
         header = self.horizontalHeader()
         value, grad, grad_fn = (COLUMNS.index(c) for c in ("value", "grad", "grad_fn"))
         others = sum(header.sectionSize(i) for i in range(len(COLUMNS))
@@ -331,23 +334,14 @@ class StateTable(QTableView, FollowsSession):
             small, big = sorted((value, grad), key=lambda i: need[i])
             first = min(need[small], max(room // 2, floor[small]))
             width.update({small: first, big: max(floor[big], room - first)})
-        # A matrix shows its rows whole (up to MATRIX_SHARE of the table), even if the
-        # table then scrolls sideways: eliding it would leave "[[ 1.…" and no number.
-        cap = int(MATRIX_SHARE * self.viewport().width())
+        # Each shows its widest line whole (up to LINE_SHARE of the table), even if the
+        # table then scrolls sideways: at 200 % halving the room left "[[ 1.…", no number.
+        cap = int(LINE_SHARE * self.viewport().width())
         for column in (value, grad):
-            width[column] = max(width[column], min(self._matrix_need(column), cap))
+            width[column] = max(width[column], min(need[column], cap))
         for column, size in width.items():
             if header.sectionSize(column) != size:
                 header.resizeSection(column, size)
-
-    def _matrix_need(self, column: int) -> int:
-        """Width the widest matrix cell (several lines) of ``column`` needs, 0 if none."""
-        model, need = self.table_model, 0
-        for row in range(model.rowCount()):
-            index = model.index(row, column)
-            if "\n" in (index.data() or ""):
-                need = max(need, self.sizeHintForIndex(index).width() + int(self.showGrid()))
-        return need
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

@@ -1,0 +1,181 @@
+"""Issue 6 item 1 in the tabs, at 1280x720, 100 % and 200 %, Compare on and off: the Data and
+Landscape legends never cover the data area, the landscape's map fills the data area's width
+(both axes at one scale), and every tensor-table number cell shows its text whole, a matrix
+one row a line. Plain torch is the oracle for every number checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import torch
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QStyle
+
+from ui import theme
+from ui.presets import preset_named
+from ui.state_table import COLUMNS
+
+LINE_FIT = "Line fit: y = w·x + b (MSE, 20 points)"
+LOGISTIC = "Logistic regression: two classes (BCE)"
+BCE = "BCE with logits: z = x @ w + b"
+ZOOMS = (1.0, 2.0)
+#: Pixels of empty band allowed beside the map (rounding of the view's range to pixels).
+BAND = 3.0
+
+
+@pytest.fixture
+def zoom_guard() -> Iterator[None]:
+    """Whatever zoom a test leaves, the next test starts at the default."""
+    yield
+    theme.apply_zoom(theme.DEFAULT_ZOOM)
+
+
+def settle(qtbot: Any, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        QApplication.processEvents()
+        qtbot.wait(10)
+
+
+def classroom_window(make_window: Any, preset: str | None) -> Any:
+    window = make_window(preset_named(preset).config) if preset else make_window()
+    window.resize(1280, 720)
+    return window
+
+
+def set_compare(window: Any, on: bool) -> None:
+    action = window.action("actionCompare")
+    if action.isChecked() != on:
+        action.trigger()
+
+
+def scene_rect(item: Any) -> QRectF:
+    return item.mapRectToScene(item.boundingRect())
+
+
+def assert_legend_in_its_own_row(plot: Any, where: str) -> None:
+    legend, vb = plot.legend, plot.getPlotItem().getViewBox()
+    data, key = scene_rect(vb), scene_rect(legend)
+    assert legend.items and key.height() > 0, where
+    overlap = data.intersected(key)
+    assert overlap.width() * overlap.height() < 1.0, f"{where}: legend {key} covers data {data}"
+    # Nothing of the legend is cut: it lies inside the plot, above the data, its labels inside it.
+    assert QRectF(0, 0, plot.width(), plot.height()).contains(key), f"{where}: {key} cut"
+    for _sample, label in legend.items:
+        assert key.adjusted(-1, -1, 1, 1).contains(scene_rect(label)), f"{where}: {label.text}"
+
+
+@pytest.mark.parametrize("preset", [LOGISTIC, LINE_FIT])
+def test_the_data_legend_never_covers_the_points(
+        make_window: Any, qtbot: Any, zoom_guard: None, preset: str) -> None:
+    window = classroom_window(make_window, preset)
+    window.show_inspector("Data")
+    view = window.inspector_panels["Data"]
+    for compare in (False, True):
+        set_compare(window, compare)
+        for zoom in ZOOMS:
+            theme.apply_zoom(zoom)
+            view.refresh()
+            settle(qtbot)
+            assert view.stack.currentWidget() is view.plot
+            assert_legend_in_its_own_row(view.plot, f"{preset}, compare {compare}, {zoom:.0%}")
+
+
+def landscape_drawn(window: Any, qtbot: Any) -> Any:
+    view = window.inspector_panels["Landscape"]
+    for _ in range(2):  # the grid for the data area's shape now (the frame throttle would, later)
+        settle(qtbot)
+        view.refresh()
+    settle(qtbot)
+    assert view.landscape is not None
+    return view
+
+
+def test_the_landscape_map_fills_the_plot_and_its_legend_has_its_own_row(
+        make_window: Any, qtbot: Any, zoom_guard: None) -> None:
+    window = classroom_window(make_window, LINE_FIT)
+    for _ in range(4):
+        window.action("actionIterate").trigger()
+    window.show_inspector("Landscape")
+    for compare in (False, True):
+        set_compare(window, compare)
+        for zoom in ZOOMS:
+            theme.apply_zoom(zoom)
+            where = f"compare {compare}, {zoom:.0%}"
+            view = landscape_drawn(window, qtbot)
+            assert_legend_in_its_own_row(view.plot, where)
+            vb = view.plot.getPlotItem().getViewBox()
+            data, image = scene_rect(vb), scene_rect(view.image)
+            assert data.width() > 100 and data.height() > 20, where
+            # No empty band beside (or above, below) the map.
+            assert image.left() - data.left() <= BAND, f"{where}: left band {image} in {data}"
+            assert data.right() - image.right() <= BAND, f"{where}: right band {image} in {data}"
+            assert image.top() - data.top() <= BAND and data.bottom() - image.bottom() <= BAND, where
+            # Both axes at one scale, so −grad is drawn at right angles to the contours.
+            px, py = vb.viewPixelSize()
+            assert px == pytest.approx(py, rel=0.01), where
+            # The widened grid is still the loss plain torch computes at each point.
+            land = view.landscape
+            preset = preset_named(LINE_FIT).config
+            x, y = (torch.tensor(eval_list(preset["inputs"][k])) for k in ("x", "y"))
+            for i, j in ((0, 0), (len(land.ys) - 1, len(land.xs) - 1), (3, len(land.xs) // 2)):
+                w, b = torch.tensor(land.xs[j]), torch.tensor(land.ys[i])
+                expected = torch.nn.functional.mse_loss(w * x + b, y).item()
+                assert view.image.image[i, j] == pytest.approx(expected, rel=1e-5), where
+
+
+def eval_list(text: str) -> list[float]:
+    """A preset's "[-2.0, -1.79, …]" as floats (plain parsing, no eval)."""
+    return [float(v) for v in text.strip("[] ").split(",")]
+
+
+def torch_first_row(tensor: torch.Tensor) -> str:
+    """The first line print shows, less ``tensor(``: the oracle for a cell's first line."""
+    return str(tensor.detach())[len("tensor("):-1].splitlines()[0]
+
+
+@pytest.mark.parametrize("preset", [None, BCE])
+def test_every_number_cell_shows_its_text_whole_a_matrix_row_by_row(
+        make_window: Any, qtbot: Any, zoom_guard: None, preset: str | None) -> None:
+    window = classroom_window(make_window, preset)
+    window.show_inspector("Tensors")
+    table = window.state_table
+    model, header = table.model(), table.horizontalHeader()
+    for compare in (False, True):
+        set_compare(window, compare)
+        for action in ("actionForward", "actionBackward"):  # grads to show, in both runs
+            window.action(action).trigger()
+        params = window.session.params
+        for zoom in ZOOMS:
+            theme.apply_zoom(zoom)
+            table.refresh()
+            settle(qtbot)
+            metrics = QFontMetrics(table.font())
+            # What the style draws a cell's text in: its focus-frame margin + 1 each side (as
+            # QCommonStyle lays out an item view's text), and the grid line.
+            frame = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table)
+            margin = 2 * (frame + 1) + int(table.showGrid())
+            where = f"{preset}, compare {compare}, {zoom:.0%}"
+            rows = [model.index(r, 0).data() for r in range(model.rowCount())]
+            for column in ("value", "grad"):
+                c = COLUMNS.index(column)
+                # The column is on screen (the table may scroll sideways, not the numbers).
+                assert table.columnViewportPosition(c) + header.sectionSize(c) \
+                    <= table.viewport().width(), f"{where}: {column} off screen"
+                for r, name in enumerate(rows):
+                    text = model.index(r, c).data()
+                    lines = text.split("\n")
+                    for line in lines:
+                        need = metrics.horizontalAdvance(line) + margin
+                        assert need <= header.sectionSize(c), \
+                            f"{where}: {name}.{column} line {line!r} needs {need} px, " \
+                            f"has {header.sectionSize(c)}"
+                    assert table.rowHeight(r) >= len(lines) * metrics.height(), \
+                        f"{where}: {name}.{column}: {len(lines)} lines in {table.rowHeight(r)} px"
+                    if name in params:  # the first row's numbers, as print shows them
+                        tensor = params[name] if column == "value" else params[name].grad
+                        assert lines[0] == torch_first_row(tensor), f"{where}: {name}.{column}"
+                        if tensor.dim() == 2:
+                            assert len(lines) == tensor.shape[0], f"{where}: one line a row"
