@@ -108,7 +108,10 @@ class DataView(QWidget):
         self.caption.setWordWrap(True)
         self.points: list[pg.ScatterPlotItem] = []
         # Colours, fonts and pens of the main plots, following the scheme and the zoom.
-        self.plot = plot_style.make_tab_plot("dataPlot", grid=True, restyle=self._restyle)
+        # The legend in a column right of the data area: at 1280x720 and 200 % the tab's
+        # height is what is short, and a row over the plot took most of it.
+        self.plot = plot_style.make_tab_plot("dataPlot", grid=True, legend_side="right",
+                                             restyle=self._restyle)
         item = self.plot.getPlotItem()
         self.legend = self.plot.legend
         self.regions = pg.ImageItem(axisOrder="row-major")

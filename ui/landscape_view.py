@@ -390,8 +390,7 @@ class LandscapeView(QWidget):
         dx = (xs[-1] - xs[0]) / (len(xs) - 1)
         dy = (ys[-1] - ys[0]) / (len(ys) - 1)
         self.image.setImage(loss, autoLevels=False)
-        core = _square_core(loss, xs, ys)
-        low, high = float(loss.min()), float(np.percentile(core, 95))
+        low, high = float(loss.min()), float(np.percentile(loss, 95))
         high = high if high > low else low + 1.0
         self.image.setRect(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
         self.colour_bar.setLevels((low, high))
@@ -485,18 +484,6 @@ class LandscapeView(QWidget):
         grad_text = "" if grad is None else f"   ·   grad ({_num(grad[0])}, {_num(grad[1])})"
         land = self.landscape
         self.status.setText(f"{land.x_name} = {_num(x)},  {land.y_name} = {_num(y)}{grad_text}")
-
-
-def _square_core(loss: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """The middle of the grid as wide as it is high (in data units): the colours are scaled
-    to it, so a map widened to fill the view keeps the bowl's shading; the far sides only
-    saturate."""
-    width, height = xs[-1] - xs[0], ys[-1] - ys[0]
-    if width > height:
-        keep = np.abs(xs - (xs[0] + xs[-1]) / 2) <= height / 2
-        return loss[:, keep] if keep.any() else loss
-    keep = np.abs(ys - (ys[0] + ys[-1]) / 2) <= width / 2
-    return loss[keep, :] if keep.any() else loss
 
 
 def _inside(value: float, axis: list[float]) -> bool:

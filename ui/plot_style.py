@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy
 import pyqtgraph as pg
+from shiboken6 import isValid
 
 from ui import theme
 from ui.axes import SpacedAxis
@@ -462,6 +463,8 @@ _DARK_BOX = {"brush": (30, 30, 30, 210), "text": "#ffffff"}
 #: plots'); "right", a column right of everything (the Landscape: its map takes any shape, so
 #: width is cheaper than height there, and the map keeps the plot's height at 200 %).
 LEGEND_SIDES = ("top", "right")
+#: Pixels between the legend's box and the data area (below a row, left of a column).
+LEGEND_AIR = 6
 
 
 class _LegendSlot(pg.GraphicsWidget):
@@ -489,7 +492,7 @@ class _LegendSlot(pg.GraphicsWidget):
             size, now, setter = legend_size.height(), self.geometry().height(), self.setFixedHeight
         else:
             size, now, setter = legend_size.width(), self.geometry().width(), self.setFixedWidth
-        size = size + 6 if has_items else 0.0  # air between the box and the data
+        size = size + LEGEND_AIR if has_items else 0.0
         if abs(now - size) > 0.5:
             setter(size)
             self.updateGeometry()
@@ -565,7 +568,8 @@ class TabLegend(pg.LegendItem):
                     break
         # Sized from the layout's own hint: updateSize() sums the cells' current widths,
         # which keep any stretch an earlier, wider arrangement gave them.
-        self.setGeometry(0, 0, size.width(), size.height())
+        left = 0 if self.slot.side == "top" else LEGEND_AIR
+        self.setGeometry(left, 0, size.width(), size.height())
         self.slot.fit(size, bool(self.items))
 
 
@@ -579,6 +583,8 @@ class _TabPlotRestyler(QObject):
         theme.changes.theme_changed.connect(self.on_theme_changed)
 
     def on_theme_changed(self) -> None:
+        if not isValid(self.widget.legend):  # closed: pyqtgraph cleared its scene, items gone
+            return
         style_tab_plot(self.widget)
         if self.restyle is not None:
             self.restyle()

@@ -168,6 +168,9 @@ class TensorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == _REQUIRES_GRAD \
                 and info.kind in _BOXED:
             return Qt.CheckState.Checked if info.requires_grad else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # A matrix makes its row tall: every cell reads from the top, level with its first line.
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         if role == Qt.ItemDataRole.ForegroundRole and column == "kind" and info.kind in _KIND_COLOURS:
             return QColor(_KIND_COLOURS[info.kind])
         return None

@@ -14,7 +14,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QStyle
 
+from tests.ui.conftest import show_widget
 from ui import theme
+from ui.plot_style import LEGEND_SIDES, make_tab_plot
 from ui.presets import preset_named
 from ui.state_table import COLUMNS
 
@@ -67,6 +69,21 @@ def assert_legend_in_its_own_row(plot: Any, where: str) -> None:
         assert key.adjusted(-1, -1, 1, 1).contains(scene_rect(label)), f"{where}: {label.text}"
 
 
+@pytest.mark.parametrize("side", LEGEND_SIDES)
+def test_a_tab_legend_sits_outside_the_data_area_on_either_side(
+        qtbot: Any, zoom_guard: None, side: str) -> None:
+    plot = show_widget(qtbot, make_tab_plot("probe", legend_side=side), 700, 260)
+    for k in range(5):
+        plot.plot([0, 1, 2], [k, k + 1, k], name=f"curve number {k}")
+    for zoom in ZOOMS:
+        theme.apply_zoom(zoom)
+        settle(qtbot)
+        assert len(plot.legend.items) == 5
+        assert_legend_in_its_own_row(plot, f"{side}, {zoom:.0%}")
+        data = scene_rect(plot.getPlotItem().getViewBox())
+        assert data.width() > 100 and data.height() > 40, f"{side}, {zoom:.0%}: {data}"
+
+
 @pytest.mark.parametrize("preset", [LOGISTIC, LINE_FIT])
 def test_the_data_legend_never_covers_the_points(
         make_window: Any, qtbot: Any, zoom_guard: None, preset: str) -> None:
@@ -83,13 +100,23 @@ def test_the_data_legend_never_covers_the_points(
             assert_legend_in_its_own_row(view.plot, f"{preset}, compare {compare}, {zoom:.0%}")
 
 
+def bands(view: Any) -> float:
+    """The widest empty band (px) between the map and the data area's edges."""
+    data = scene_rect(view.plot.getPlotItem().getViewBox())
+    image = scene_rect(view.image)
+    return max(image.left() - data.left(), data.right() - image.right(),
+               image.top() - data.top(), data.bottom() - image.bottom())
+
+
 def landscape_drawn(window: Any, qtbot: Any) -> Any:
     view = window.inspector_panels["Landscape"]
-    for _ in range(2):  # the grid for the data area's shape now (the frame throttle would, later)
-        settle(qtbot)
-        view.refresh()
     settle(qtbot)
+    view.refresh()
     assert view.landscape is not None
+    try:  # a new grid for a new shape waits for the frame throttle and the grid pacing
+        qtbot.waitUntil(lambda: bands(view) <= BAND, timeout=3000)
+    except qtbot.TimeoutError:
+        pass  # the asserts that follow say which band is left
     return view
 
 
@@ -174,6 +201,9 @@ def test_every_number_cell_shows_its_text_whole_a_matrix_row_by_row(
                             f"has {header.sectionSize(c)}"
                     assert table.rowHeight(r) >= len(lines) * metrics.height(), \
                         f"{where}: {name}.{column}: {len(lines)} lines in {table.rowHeight(r)} px"
+                    # A tall (matrix) row reads from the top, its name level with the first line.
+                    assert model.index(r, c).data(Qt.ItemDataRole.TextAlignmentRole) & \
+                        Qt.AlignmentFlag.AlignTop.value, name
                     if name in params:  # the first row's numbers, as print shows them
                         tensor = params[name] if column == "value" else params[name].grad
                         assert lines[0] == torch_first_row(tensor), f"{where}: {name}.{column}"
