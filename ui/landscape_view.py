@@ -405,6 +405,7 @@ class LandscapeView(QWidget):
         item = self.plot.getPlotItem()
         item.setLabel("bottom", land.x_name)
         item.setLabel("left", land.y_name)
+        plot_style.fit_axis_labels(self.plot)  # a long name on a short axis: tooltip only
         self._fit_range(land)
         self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
         # The timing is for the curious (tooltip): the line keeps to the numbers, so it stays

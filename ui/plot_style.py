@@ -611,8 +611,27 @@ def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "sc
     widget.legend = TabLegend(item, legend_side, pen=pg.mkPen("#888"))  # type: ignore[attr-defined]
     widget.legend_box = legend_box  # type: ignore[attr-defined]
     widget.restyler = _TabPlotRestyler(widget, restyle)  # type: ignore[attr-defined]
+    item.getViewBox().sigResized.connect(lambda *_: fit_axis_labels(widget))
     style_tab_plot(widget)
     return widget
+
+
+def fit_axis_labels(widget: pg.PlotWidget) -> None:
+    """Show an axis title only when it fits along its axis: on a short plot (1280x720 at
+    200 %) a rotated "X[:, 1]" ran over the tick labels. Its axis's tooltip keeps it.
+    Call after ``setLabel`` (which shows the title again); resizes call it by themselves."""
+    item = widget.getPlotItem()
+    vb = item.getViewBox()
+    metrics = QFontMetricsF(legend_font())  # style_tab_plot gives the titles this size
+    for side, room in (("left", vb.height()), ("bottom", vb.width())):
+        axis = item.getAxis(side)
+        text = axis.labelText
+        axis.setToolTip(text)
+        # An empty title keeps its room too: the data area keeps its shape when the name
+        # arrives (the landscape's grid is shaped for the area before its names are known).
+        fits = label_width(text, metrics) <= room
+        if axis.label.isVisible() != fits:
+            axis.showLabel(fits)
 
 
 def style_tab_plot(widget: pg.PlotWidget) -> None:
@@ -639,3 +658,4 @@ def style_tab_plot(widget: pg.PlotWidget) -> None:
     for _sample, label in legend.items:
         label.setText(label.text)  # LegendItem keeps the old size until a label is set again
     legend.schedule()
+    fit_axis_labels(widget)

@@ -67,6 +67,15 @@ def assert_legend_in_its_own_row(plot: Any, where: str) -> None:
     assert QRectF(0, 0, plot.width(), plot.height()).contains(key), f"{where}: {key} cut"
     for _sample, label in legend.items:
         assert key.adjusted(-1, -1, 1, 1).contains(scene_rect(label)), f"{where}: {label.text}"
+    # An axis title is shown only where it fits along its axis (else it ran over the ticks).
+    item = plot.getPlotItem()
+    for side, room in (("left", data.height()), ("bottom", data.width())):
+        axis = item.getAxis(side)
+        if axis.label.isVisible():
+            title = scene_rect(axis.label)
+            along = title.height() if side == "left" else title.width()
+            assert along <= room + 1, f"{where}: {side} title {axis.labelText!r} {along} > {room}"
+        assert axis.toolTip() == axis.labelText, where
 
 
 @pytest.mark.parametrize("side", LEGEND_SIDES)
