@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
-from ui import plot_style, theme
+from ui import tab_plot, theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.formatting import format_value
 from ui.header_row import ElidedLabel
@@ -112,7 +112,7 @@ class DataView(QWidget):
         # Colours, fonts and pens of the main plots, following the scheme and the zoom.
         # The legend in a column right of the data area: at 1280x720 and 200 % the tab's
         # height is what is short, and a row over the plot took most of it.
-        self.plot = plot_style.make_tab_plot("dataPlot", grid=True, legend_side="right",
+        self.plot = tab_plot.make_tab_plot("dataPlot", grid=True, legend_side="right",
                                              restyle=self._restyle)
         item = self.plot.getPlotItem()
         self.legend = self.plot.legend
@@ -236,7 +236,7 @@ class DataView(QWidget):
             item.setLabel("bottom", f"{layout.x}[:, 0]")
             item.setLabel("left", f"{layout.x}[:, 1]")
             self.grid_x = _plane_grid(x)
-        plot_style.fit_axis_labels(self.plot)  # a long title on a short axis: tooltip only
+        tab_plot.fit_axis_labels(self.plot)  # a long title on a short axis: tooltip only
         self._restyle()  # the new points' outlines
         self.stack.setCurrentWidget(self.plot)
 

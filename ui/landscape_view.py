@@ -19,13 +19,14 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
-from ui import plot_style, theme
+from ui import tab_plot, theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.formatting import format_value
+from ui.landscape_arrow import Arrow
 from ui.plots import element_names
 
 GRID_N = 101
@@ -47,52 +48,6 @@ GRAD_COLOUR, STEP_COLOUR = "#D55E00", "#00A86B"
 ISOCURVES = 8
 EMPTY_NO_SESSION = "No session loaded"
 HIDDEN_TEXT = "The landscape is drawn while this tab is shown."
-
-
-class _Arrow:
-    """A line with a pixel-sized head, in data coordinates (pg.ArrowItem draws the head)."""
-
-    def __init__(self, plot: pg.PlotItem, colour: str, name: str) -> None:
-        self.colour = colour
-        self.line = pg.PlotDataItem(pen=pg.mkPen(colour, width=4), name=name)
-        self.head = pg.ArrowItem(pen=pg.mkPen(colour), brush=pg.mkBrush(colour),
-                                 headLen=18, tipAngle=35, tailLen=0)
-        self.plot = plot
-        plot.addItem(self.line)
-        plot.addItem(self.head)
-        self.ends: tuple[float, float, float, float] | None = None
-        self.hide()
-
-    def show(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        """From (x0, y0) to (x1, y1); hidden when it has no length."""
-        if not np.all(np.isfinite([x0, y0, x1, y1])) or (x0, y0) == (x1, y1):
-            self.hide()
-            return
-        self.ends = (x0, y0, x1, y1)
-        self.line.setData([x0, x1], [y0, y1])
-        self.head.setPos(x1, y1)
-        self.aim()
-        self.head.show()
-
-    def aim(self) -> None:
-        """Point the head along the line as it appears on screen (axes may be scaled)."""
-        if self.ends is None:
-            return
-        x0, y0, x1, y1 = self.ends
-        vb = self.plot.getViewBox()
-        a, b = vb.mapViewToScene(QPointF(x0, y0)), vb.mapViewToScene(QPointF(x1, y1))
-        # ArrowItem's angle 0 points left; the angle turns clockwise on screen (y down).
-        angle = np.degrees(np.arctan2(a.y() - b.y(), a.x() - b.x()))
-        self.head.setStyle(angle=float(angle))
-
-    def hide(self) -> None:
-        self.ends = None
-        self.line.setData([], [])  # kept shown, so its legend entry stays a plain line
-        self.head.hide()
-
-    @property
-    def visible(self) -> bool:
-        return self.ends is not None
 
 
 class LandscapeView(QWidget):
@@ -137,10 +92,10 @@ class LandscapeView(QWidget):
             top.addWidget(combo)
         top.addWidget(self.status, 1)
         # A dark legend in both schemes: the path is drawn white on the colour map, and must
-        # show in the key too. Axes, ticks and fonts follow the scheme and zoom (plot_style).
+        # show in the key too. Axes, ticks and fonts follow the scheme and zoom (tab_plot).
         # The legend in a column right of the map: the map takes any shape (the grid is asked
         # for the data area's), so width is the cheaper room; the map keeps the height.
-        self.plot = plot_style.make_tab_plot("landscapePlot", legend_box="dark",
+        self.plot = tab_plot.make_tab_plot("landscapePlot", legend_box="dark",
                                              legend_side="right", restyle=self._restyle)
         item = self.plot.getPlotItem()
         item.setAspectLocked(True)  # −grad is drawn at right angles to the contours only then
@@ -151,7 +106,7 @@ class LandscapeView(QWidget):
         self.colour_bar = pg.ColorBarItem(colorMap=self.colour_map, interactive=False, width=14,
                                           label="loss")
         self.colour_bar.setImageItem(self.image, insert_in=item)
-        plot_style.style_tab_plot(self.plot)  # the colour bar's axis too
+        tab_plot.style_tab_plot(self.plot)  # the colour bar's axis too
         self.isocurves: list[pg.IsocurveItem] = []
         for _ in range(ISOCURVES):
             curve = pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 110), width=1))
@@ -166,8 +121,8 @@ class LandscapeView(QWidget):
         for it in (self.path, self.twin_path, self.point):
             item.addItem(it)
         legend.removeItem(self.twin_path)
-        self.grad_arrow = _Arrow(item, GRAD_COLOUR, "−lr·grad")
-        self.step_arrow = _Arrow(item, STEP_COLOUR, "step")
+        self.grad_arrow = Arrow(item, GRAD_COLOUR, "−lr·grad")
+        self.step_arrow = Arrow(item, STEP_COLOUR, "step")
         self._restyle()
         item.getViewBox().sigTransformChanged.connect(self._on_view_transform_changed)
         item.getViewBox().sigResized.connect(self._on_view_resized)
@@ -278,6 +233,7 @@ class LandscapeView(QWidget):
     def view_aspect(self) -> float | None:
         """The data area's width / height in pixels (None before it has a size): the grid is
         asked for this shape, so the map fills the area with both axes at one scale."""
+        self.legend.flush()  # the legend's column first: it takes its width from the area
         vb = self.plot.getPlotItem().getViewBox()
         width, height = vb.width(), vb.height()
         if width < 20 or height < 20:
@@ -405,7 +361,7 @@ class LandscapeView(QWidget):
         item = self.plot.getPlotItem()
         item.setLabel("bottom", land.x_name)
         item.setLabel("left", land.y_name)
-        plot_style.fit_axis_labels(self.plot)  # a long name on a short axis: tooltip only
+        tab_plot.fit_axis_labels(self.plot)  # a long name on a short axis: tooltip only
         self._fit_range(land)
         self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
         # The timing is for the curious (tooltip): the line keeps to the numbers, so it stays

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from tests.ui.conftest import show_widget
 from ui import theme
-from ui.plot_style import LEGEND_SIDES, make_tab_plot
+from ui.tab_plot import LEGEND_SIDES, make_tab_plot
 from ui.presets import preset_named
 from ui.state_table import COLUMNS
 
