@@ -93,6 +93,12 @@ def tab_room(window: object, share: float) -> None:
 #: those tabs get ~150 px under the plots (see the report in the commit). The Graph shots
 #: are taken at the default zoom: the Graph tab holds there (tests/ui/test_graph_tab.py).
 ZOOM_OUT = 2
+#: The shots of a tab with a plot: (shot name, preset, Iterate presses before it, action
+#: that shows the tab). Taken after the ZOOM_OUT presses.
+TAB_SHOTS = (
+    ("landscape", LINE_FIT, 15, "actionShowLandscape"),
+    ("data", LOGISTIC, 25, "actionShowData"),
+)
 
 
 def main() -> None:
@@ -150,19 +156,13 @@ def main() -> None:
 
     press(window, "actionZoomOut", ZOOM_OUT, pause=1500)  # Ctrl+-, as a teacher would
 
-    if wanted("landscape"):
-        preset(window, LINE_FIT)
-        press(window, "actionIterate", 15, pause=250)
-        press(window, "actionShowLandscape")
-        tab_room(window, 0.6)
-        shoot(out / "landscape.png")
-
-    if wanted("data"):
-        preset(window, LOGISTIC)
-        press(window, "actionIterate", 25, pause=250)
-        press(window, "actionShowData")
-        tab_room(window, 0.6)
-        shoot(out / "data.png")
+    for name, model, iterations, show in TAB_SHOTS:
+        if wanted(name):
+            preset(window, model)
+            press(window, "actionIterate", iterations, pause=250)
+            press(window, show)
+            tab_room(window, 0.6)
+            shoot(out / f"{name}.png")
 
     press(window, "actionZoomReset", pause=1500)
 

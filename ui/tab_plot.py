@@ -110,6 +110,15 @@ class TabLegend(pg.LegendItem):
         """Stays in its slot: a drag would carry it over the data again."""
         ev.ignore()
 
+    def updateSize(self) -> None:  # noqa: N802 - pyqtgraph API
+        """pyqtgraph's, which moves the legend to (0, 0) for an anchor to move back: it is
+        placed, not anchored (an anchor re-reads the data area, even while Qt deletes it)."""
+        super().updateSize()
+        self.setPos(self._left(), 0)
+
+    def _left(self) -> float:
+        return 0.0 if self.slot.side == "top" else float(LEGEND_AIR)
+
     def schedule(self, *_args: Any) -> None:
         """Fit the columns once control returns to the event loop."""
         self._timer.start()
@@ -150,8 +159,7 @@ class TabLegend(pg.LegendItem):
                     break
         # Sized from the layout's own hint: updateSize() sums the cells' current widths,
         # which keep any stretch an earlier, wider arrangement gave them.
-        left = 0 if self.slot.side == "top" else LEGEND_AIR
-        self.setGeometry(left, 0, size.width(), size.height())
+        self.setGeometry(self._left(), 0, size.width(), size.height())
         self.slot.fit(size, bool(self.items))
 
 

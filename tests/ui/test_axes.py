@@ -52,33 +52,17 @@ def test_a_short_run_has_whole_number_action_ticks(qtbot: Any, actions: int) -> 
     panel.set_session(None)
 
 
-def test_tick_labels_keep_a_gap_at_200_percent(qtbot: Any, zoom_guard: None) -> None:
-    theme.apply_zoom(2.0)
-    panel = show_widget(qtbot, PlotsPanel(), 700, 400)
+@pytest.mark.parametrize(("zoom", "width", "iterations"), [(1.0, 900, 4), (2.0, 700, 12)],
+                         ids=["100%", "200%"])
+def test_tick_labels_read_their_value_and_keep_a_gap(
+        qtbot: Any, zoom_guard: None, zoom: float, width: int, iterations: int) -> None:
+    """Every label reads its value (the finer tick level is a round step: no "2" printed at
+    2.5), and two labels of the bottom axis never run together, at 100 % and at 200 %."""
+    theme.apply_zoom(zoom)
+    panel = show_widget(qtbot, PlotsPanel(), width, 400)
     run = session()
     panel.set_session(run)
-    for _ in range(12):
-        run.iterate()
-    panel.redraw()
-    QApplication.processEvents()
-    for plot in panel.plots.values():
-        axis = plot.getPlotItem().getAxis("bottom")
-        metrics = QFontMetricsF(axis.style["tickFont"])
-        low, high = axis.range
-        spacing, values = drawn_ticks(axis)[0]
-        pixels = spacing * axis.geometry().width() / (high - low)
-        widest = max(metrics.horizontalAdvance(s) for s in axis.tickStrings(values, 1.0, spacing))
-        assert pixels >= widest + metrics.horizontalAdvance("0"), (
-            f"{plot.objectName()}: labels {pixels:.0f} px apart, {widest:.0f} px wide")
-    panel.set_session(None)
-
-
-def test_every_tick_label_reads_its_value(qtbot: Any) -> None:
-    """The finer tick level is a round step: no "2" printed at 2.5."""
-    panel = show_widget(qtbot, PlotsPanel(), 900, 400)
-    run = session()
-    panel.set_session(run)
-    for _ in range(4):
+    for _ in range(iterations):
         run.iterate()
     panel.redraw()
     QApplication.processEvents()
@@ -90,4 +74,12 @@ def test_every_tick_label_reads_its_value(qtbot: Any) -> None:
             for spacing, values in axis.tickValues(low, high, size):
                 for value, text in zip(values, axis.tickStrings(values, 1.0, spacing)):
                     assert float(text) == pytest.approx(value, abs=1e-9), (side, spacing, value)
+        axis = plot.getPlotItem().getAxis("bottom")
+        metrics = QFontMetricsF(axis.style["tickFont"])
+        low, high = axis.range
+        spacing, values = drawn_ticks(axis)[0]
+        pixels = spacing * axis.geometry().width() / (high - low)
+        widest = max(metrics.horizontalAdvance(s) for s in axis.tickStrings(values, 1.0, spacing))
+        assert pixels >= widest + metrics.horizontalAdvance("0"), (
+            f"{plot.objectName()}: labels {pixels:.0f} px apart, {widest:.0f} px wide")
     panel.set_session(None)

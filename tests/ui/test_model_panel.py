@@ -116,3 +116,23 @@ def test_choosing_a_preset_emits_it(panel: Any, qtbot: Any) -> None:
         combo.activated.emit(combo.findText(target.name))
     assert blocker.args == [target]
 
+
+def test_the_forward_editor_keeps_its_zoomed_font_after_a_preset(window: Any, qtbot: Any) -> None:
+    """A preset re-polishes the panel's fields (their error frames): the zoom must survive it."""
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.presets import preset_named
+
+    editor = window.model_panel.forward_edit
+    before = editor.fontInfo().pixelSize()
+    try:
+        for _ in range(3):
+            window.action("actionZoomIn").trigger()
+        zoomed = editor.fontInfo().pixelSize()
+        assert zoomed > before * 1.3
+        window._apply_preset(preset_named("BCE with logits: z = x @ w + b"))
+        qtbot.wait(50)
+        assert editor.fontInfo().pixelSize() == zoomed
+        assert editor.font().pointSizeF() == QGuiApplication.font().pointSizeF()
+    finally:
+        window.action("actionZoomReset").trigger()

@@ -18,47 +18,30 @@ loop actions. With each roomy tab open:
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ui._probe import run_probe
+
 #: Least height, in pixels, of each roomy tab's main content at 200 % on 1280x720.
 USABLE = {"Landscape": 85, "Data": 85, "Lesson": 100, "Graph": 70}
 
+#: After the first run's start (:mod:`tests.ui._probe`): the logistic regression model, a few
+#: loop actions, 200 %, then each roomy tab opened in turn and measured.
 PROBE = r"""
-import json, sys, tempfile
-from PySide6.QtCore import QSettings
-QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-from PySide6.QtWidgets import QApplication, QToolButton
-from ui.app import make_application
-from ui import theme
-from ui.main_window import MainWindow
+from PySide6.QtWidgets import QToolButton
 from ui.presets import presets
-
-def settle():
-    for _ in range(6):
-        QApplication.processEvents()
 
 def data_height(plot):
     return plot.getPlotItem().getViewBox().sceneBoundingRect().height()
 
-app = make_application(["probe"])
-theme.apply_zoom(1.0)
-window = MainWindow()
-window.show()
-settle()
-window.load_default_session()
+settle(6)
 window.model_panel.preset_chosen.emit(
     next(p for p in presets() if p.name.startswith("Logistic regression")))
 for name in ("actionForward", "actionBackward", "actionStep", "actionZeroGrad", "actionForward"):
     window.action(name).trigger()
 theme.apply_zoom(2.0)
-settle()
+settle(6)
 panels = window.inspector_panels
 main = {
     "Landscape": lambda: data_height(panels["Landscape"].plot),
@@ -71,7 +54,7 @@ bar = window.inspector.tabBar()
 for name in main:
     window.inspector.setCurrentIndex(
         [window.inspector.tabText(i) for i in range(window.inspector.count())].index(name))
-    settle()
+    settle(6)
     rows.append({
         "tab": name, "window": [window.width(), window.height()], "main": main[name](),
         "plots": {k: data_height(p) for k, p in window.plots.plots.items()},
@@ -86,23 +69,11 @@ for name in main:
         "strip_tip": window.phase_strip.toolTip(),
         "code": "\n".join(window.session.history[-1].code),
     })
-window.run_file.discard()
-window.close()
-print(json.dumps(rows))
 """
 
 
 def test_roomy_tabs_keep_a_usable_height_at_200_percent_on_1280x720(tmp_path: Path) -> None:
-    config = tmp_path / "screen.json"
-    config.write_text(json.dumps({"screens": [{
-        "name": "projector", "x": 0, "y": 0, "width": 1280, "height": 720,
-        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    rows = run_probe(PROBE, (1280, 720), tmp_path)
     assert [row["tab"] for row in rows] == list(USABLE)
     for row in rows:
         what = f"200 %, 1280x720, {row['tab']} tab"
