@@ -207,6 +207,10 @@ class TensorTableModel(QAbstractTableModel):
         """The TensorInfo shown in ``row``."""
         return self._rows[row]
 
+    def rows(self) -> list[Any]:
+        """Every TensorInfo shown, top to bottom."""
+        return list(self._rows)
+
     def setData(self, index: _Index, value: Any,  # noqa: N802 - Qt API
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or index.column() != _REQUIRES_GRAD \
@@ -265,7 +269,9 @@ class StateTable(QTableView, FollowsSession):
         QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
 
     def _on_app_font_changed(self, _font: object) -> None:
-        QTimer.singleShot(0, self, self._share_numbers)  # once the columns took the new font
+        # Once the columns took the new font: the name column too (at 200 % "model_output"
+        # kept its 100 % width and was cut).
+        QTimer.singleShot(0, self, lambda: self._fit_columns(self.table_model.rows()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         """Enter on a row shows the whole tensor (a cell shows what fits)."""

@@ -218,3 +218,21 @@ def test_every_number_cell_shows_its_text_whole_a_matrix_row_by_row(
                         assert lines[0] == torch_first_row(tensor), f"{where}: {name}.{column}"
                         if tensor.dim() == 2:
                             assert len(lines) == tensor.shape[0], f"{where}: one line a row"
+
+
+def test_the_name_column_follows_the_zoom(make_window: Any, qtbot: Any, zoom_guard: None) -> None:
+    """t5 #11: after Ctrl+= the name column kept its old width: "model_output" was cut."""
+    window = classroom_window(make_window, "Notebook: (weights * 3).sum()")
+    window.action("actionForward").trigger()
+    window.show_inspector("Tensors")
+    table = window.state_table
+    model, header = table.model(), table.horizontalHeader()
+    for zoom in ZOOMS:
+        theme.apply_zoom(zoom)
+        settle(qtbot)
+        metrics = QFontMetrics(table.font())
+        frame = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table)
+        names = [model.index(r, 0).data() for r in range(model.rowCount())]
+        assert "model_output" in names
+        need = max(metrics.horizontalAdvance(n) for n in names) + 2 * (frame + 1) + 1
+        assert header.sectionSize(0) >= need, f"{zoom:.0%}: name {header.sectionSize(0)} < {need}"
