@@ -106,6 +106,7 @@ class LandscapeView(QWidget):
         self.colour_bar = pg.ColorBarItem(colorMap=self.colour_map, interactive=False, width=14,
                                           label="loss")
         self.colour_bar.setImageItem(self.image, insert_in=item)
+        tab_plot.follow_bar(self.colour_bar)  # its scale as its length allows (no overlap)
         tab_plot.style_tab_plot(self.plot)  # the colour bar's axis too
         self.isocurves: list[pg.IsocurveItem] = []
         for _ in range(ISOCURVES):
@@ -138,7 +139,9 @@ class LandscapeView(QWidget):
         box.addWidget(self.stack, 1)
 
     def _restyle(self) -> None:
-        """Path, point and arrows as wide as the main plots' curves at this zoom."""
+        """Path, point and arrows as wide as the main plots' curves at this zoom; the colour
+        bar's scale for the new tick font."""
+        tab_plot.fit_bar_ticks(self.colour_bar)
         width = theme.curve_width()
         self.path.setPen(pg.mkPen(PATH_COLOUR, width=width))
         self.path.setSymbolSize(2 * width)
@@ -350,6 +353,7 @@ class LandscapeView(QWidget):
         high = high if high > low else low + 1.0
         self.image.setRect(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
         self.colour_bar.setLevels((low, high))
+        tab_plot.fit_bar_ticks(self.colour_bar)
         # Contours spaced geometrically above the minimum: rings near the bottom of the bowl too.
         levels = low + (high - low) * np.geomspace(0.01, 1.0, ISOCURVES)
         for curve, level in zip(self.isocurves, levels):

@@ -249,3 +249,29 @@ def style_tab_plot(widget: pg.PlotWidget) -> None:
         label.setText(label.text)  # LegendItem keeps the old size until a label is set again
     legend.schedule()
     fit_axis_labels(widget)
+
+
+def fit_bar_ticks(bar: pg.ColorBarItem) -> None:
+    """A vertical colour bar's scale as its length allows: pyqtgraph's ticks where four
+    labels' height fits, only its two ends where two do, none where not (the bar's colours
+    still read low to high). At 200 % on a short plot "30 20 10" were drawn over each other.
+    Call after ``setLevels``; a resize of the bar calls it by itself (:func:`follow_bar`)."""
+    axis = bar.axis
+    length = bar.geometry().height()
+    text = QFontMetricsF(tick_font()).height()
+    low, high = (float(v) for v in bar.levels())
+    if length >= 4 * text or not high > low:
+        axis.setTicks(None)
+        axis.setStyle(showValues=True)
+    elif length >= 2.2 * text:
+        # pyqtgraph's own text for the two ends, not a formatting of ours.
+        ends = axis.tickStrings([low, high], 1.0, high - low)
+        axis.setTicks([list(zip((low, high), ends, strict=True))])
+        axis.setStyle(showValues=True)
+    else:
+        axis.setStyle(showValues=False)
+
+
+def follow_bar(bar: pg.ColorBarItem) -> None:
+    """Refit ``bar``'s scale whenever its length changes."""
+    bar.geometryChanged.connect(lambda: fit_bar_ticks(bar))

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pyqtgraph as pg
 import pytest
 import torch
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QStyle
 
 from tests.ui.conftest import show_widget
@@ -149,6 +150,7 @@ def test_the_landscape_map_fills_the_plot_and_its_legend_has_its_own_row(
             assert image.left() - data.left() <= BAND, f"{where}: left band {image} in {data}"
             assert data.right() - image.right() <= BAND, f"{where}: right band {image} in {data}"
             assert image.top() - data.top() <= BAND and data.bottom() - image.bottom() <= BAND, where
+            assert_bar_labels_apart(view.colour_bar, where)
             # Both axes at one scale, so −grad is drawn at right angles to the contours.
             px, py = vb.viewPixelSize()
             assert px == pytest.approx(py, rel=0.01), where
@@ -160,6 +162,24 @@ def test_the_landscape_map_fills_the_plot_and_its_legend_has_its_own_row(
                 w, b = torch.tensor(land.xs[j]), torch.tensor(land.ys[i])
                 expected = torch.nn.functional.mse_loss(w * x + b, y).item()
                 assert view.image.image[i, j] == pytest.approx(expected, rel=1e-5), where
+
+
+def assert_bar_labels_apart(bar: Any, where: str) -> None:
+    """The colour bar's tick labels, as its axis would draw them now, do not overlap and stay
+    along the bar."""
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = bar.axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    rects = [rect for rect, _flags, _text in (specs[2] if specs else [])] \
+        if bar.axis.style["showValues"] else []
+    for a, b in zip(rects, rects[1:]):
+        assert not a.intersects(b), f"{where}: colour bar labels {a} and {b} overlap"
+    for rect in rects:  # an end's label is centred on the end: half of it may stick out
+        half = rect.height() / 2 + 1
+        assert -half <= rect.top() and rect.bottom() <= bar.axis.height() + half, f"{where}: {rect}"
 
 
 def eval_list(text: str) -> list[float]:
@@ -236,3 +256,25 @@ def test_the_name_column_follows_the_zoom(make_window: Any, qtbot: Any, zoom_gua
         assert "model_output" in names
         need = max(metrics.horizontalAdvance(n) for n in names) + 2 * (frame + 1) + 1
         assert header.sectionSize(0) >= need, f"{zoom:.0%}: name {header.sectionSize(0)} < {need}"
+
+
+@pytest.mark.parametrize("height", [90, 130, 400])
+def test_a_colour_bar_scale_never_overlaps_on_a_short_plot(
+        qtbot: Any, zoom_guard: None, height: int) -> None:
+    """At 200 % on Xvfb the landscape's bar drew "30 20 10" over each other (62 px tall)."""
+    import numpy as np
+
+    from ui.tab_plot import fit_bar_ticks, follow_bar
+
+    theme.apply_zoom(2.0)
+    plot = make_tab_plot("barProbe")
+    image = pg.ImageItem(np.linspace(0.0, 35.0, 100).reshape(10, 10))
+    plot.getPlotItem().addItem(image)
+    bar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, label="loss")
+    bar.setImageItem(image, insert_in=plot.getPlotItem())
+    follow_bar(bar)
+    show_widget(qtbot, plot, 500, height)
+    bar.setLevels((0.0, 35.0))
+    fit_bar_ticks(bar)
+    settle(qtbot)
+    assert_bar_labels_apart(bar, f"{height} px")
