@@ -272,7 +272,8 @@ class Inspection:
         return (torch.zeros_like(param) if grad is None else grad).tolist()
 
     def landscape(
-        self, x: str | None = None, y: str | None = None, n: int = 101, span: Any = None
+        self, x: str | None = None, y: str | None = None, n: int = 101, span: Any = None,
+        aspect: float | None = None,
     ) -> Landscape:
         """The output over an n × n grid of two param elements, the others held still.
 
@@ -282,6 +283,9 @@ class Inspection:
         path so far; a number for that half-width around the current point; or
         ``((x_low, x_high), (y_low, y_high))``. ``loss[i][j]`` is the output at
         ``(xs[j], ys[i])``; computed under no_grad in one batched evaluation.
+        ``aspect``: a width / height ratio (a view's, in pixels) the automatic or
+        half-width box is widened to along one axis, about the same centre, so a
+        view drawing both axes at the same scale is filled by the grid.
         """
         def path_of(param: str, flat: int) -> list[float]:
             # the run so far (rows up to the current position, not the redo tail); only
@@ -292,7 +296,8 @@ class Inspection:
             finite = column[np.isfinite(column)]
             return [float(finite.min()), float(finite.max())] if finite.size else []
 
-        return compute_landscape(self.program, self.params, self.inputs, x, y, n, span, path_of)
+        return compute_landscape(self.program, self.params, self.inputs, x, y, n, span, path_of,
+                                 aspect)
 
     def evaluate(self, name: str | None = None, inputs: Mapping[str, Any] | None = None) -> Any:
         """Program name ``name`` (default: the output) with some inputs replaced, as nested

@@ -136,17 +136,44 @@ def _first(items: Iterable[Element], count: int) -> Iterable[Element]:
         yield item
 
 
-def _axis(center: float, path: list[float], span: Any, n: int, which: int) -> torch.Tensor:
-    """The grid coordinates for one axis (float32)."""
+def _bounds(center: float, path: list[float], span: Any, which: int) -> tuple[float, float]:
+    """The grid's (low, high) on one axis, before any widening to an aspect."""
     if span is None:
         reach = max((abs(p - center) for p in path if math.isfinite(p)), default=0.0)
         half = max(1.0, 0.5 * abs(center), 1.25 * reach)
-        low, high = center - half, center + half
-    elif isinstance(span, (int, float)) and not isinstance(span, bool):
-        low, high = center - float(span), center + float(span)
-    else:
-        low, high = (float(v) for v in span[which])
-    return torch.linspace(low, high, n, dtype=torch.float32)
+        return center - half, center + half
+    if isinstance(span, (int, float)) and not isinstance(span, bool):
+        return center - float(span), center + float(span)
+    low, high = (float(v) for v in span[which])
+    return low, high
+
+
+def _widen(bx: tuple[float, float], by: tuple[float, float],
+           aspect: float | None) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Grow the narrower side of the box about its centre until width / height is ``aspect``
+    (the box only grows: it still holds the current point and the path)."""
+    if aspect is None:
+        return bx, by
+    width, height = bx[1] - bx[0], by[1] - by[0]
+    if width < aspect * height:
+        mid, half = (bx[0] + bx[1]) / 2, aspect * height / 2
+        return (mid - half, mid + half), by
+    mid, half = (by[0] + by[1]) / 2, width / aspect / 2
+    return bx, (mid - half, mid + half)
+
+
+def _check_aspect(aspect: Any, span: Any) -> None:
+    if aspect is None:
+        return
+    if isinstance(aspect, bool) or not isinstance(aspect, (int, float)) \
+            or not math.isfinite(aspect) or not 1e-3 <= aspect <= 1e3:
+        raise PlaygroundError(f"aspect must be a width / height ratio from 0.001 to 1000, "
+                              f"not {aspect!r}", field="aspect")
+    if isinstance(span, (list, tuple)):
+        raise PlaygroundError("aspect widens an automatic or half-width span; a box given as "
+                              "((x_low, x_high), (y_low, y_high)) is used exactly as given",
+                              field="aspect", hint="Leave aspect out, or give span as None or a "
+                              "half-width.")
 
 
 def _check_span(span: Any) -> None:
@@ -179,6 +206,7 @@ def compute_landscape(
     n: int,
     span: Any,
     path_of: Callable[[str, int], list[float]],
+    aspect: float | None = None,
 ) -> Landscape:
     """See :meth:`playground.session.Session.landscape`.
 
@@ -188,6 +216,7 @@ def compute_landscape(
         raise PlaygroundError(f"n must be a whole number from 2 to {MAX_N}, not {n!r}",
                               field="n")
     _check_span(span)
+    _check_aspect(aspect, span)
     if x is None and y is None:
         ex, ey = default_pair(params)
     elif x is None or y is None:
@@ -220,8 +249,8 @@ def compute_landscape(
                 )
         path_x = path_of(ex.param, ex.flat) if span is None else []
         path_y = path_of(ey.param, ey.flat) if span is None else []
-        xs = _axis(cx, path_x, span, n, 0)
-        ys = _axis(cy, path_y, span, n, 1)
+        box = _widen(_bounds(cx, path_x, span, 0), _bounds(cy, path_y, span, 1), aspect)
+        xs, ys = (torch.linspace(low, high, n, dtype=torch.float32) for low, high in box)
         grid = _evaluate(program, env, ex, ey, xs, ys)
     return Landscape(ex.label, ey.label, xs.tolist(), ys.tolist(), grid.tolist(), (cx, cy))
 

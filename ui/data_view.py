@@ -20,9 +20,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
-from ui import plot_style, theme
+from ui import tab_plot, theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.formatting import format_value
+from ui.header_row import ElidedLabel
 
 #: Points on the fitted line (1-D) and per side of the boundary grid (2-D).
 LINE_POINTS = 200
@@ -103,12 +104,16 @@ class DataView(QWidget):
         self.twin_label = "twin"
         self.layout_: DataLayout | None = None
         self._throttle = FrameThrottle(self._refresh_if_visible, self)
-        self.caption = QLabel()
+        # One line, elided (the whole in its tooltip): at 200 % a wrapped caption took a
+        # third of the plot's height.
+        self.caption = ElidedLabel()
         self.caption.setObjectName("dataCaption")
-        self.caption.setWordWrap(True)
         self.points: list[pg.ScatterPlotItem] = []
         # Colours, fonts and pens of the main plots, following the scheme and the zoom.
-        self.plot = plot_style.make_tab_plot("dataPlot", grid=True, restyle=self._restyle)
+        # The legend in a column right of the data area: at 1280x720 and 200 % the tab's
+        # height is what is short, and a row over the plot took most of it.
+        self.plot = tab_plot.make_tab_plot("dataPlot", grid=True, legend_side="right",
+                                             restyle=self._restyle)
         item = self.plot.getPlotItem()
         self.legend = self.plot.legend
         self.regions = pg.ImageItem(axisOrder="row-major")
@@ -203,7 +208,7 @@ class DataView(QWidget):
         if s is None or layout is None:
             self.message.setText(NO_DATA if s is not None else "No session loaded")
             self.stack.setCurrentWidget(self.message)
-            self.caption.setText("")
+            self.caption.set_full_text("")
             return
         x = np.asarray(s.value(layout.x), dtype=float)
         target = np.asarray(s.value(layout.target), dtype=float).reshape(len(x))
@@ -231,6 +236,7 @@ class DataView(QWidget):
             item.setLabel("bottom", f"{layout.x}[:, 0]")
             item.setLabel("left", f"{layout.x}[:, 1]")
             self.grid_x = _plane_grid(x)
+        tab_plot.fit_axis_labels(self.plot)  # a long title on a short axis: tooltip only
         self._restyle()  # the new points' outlines
         self.stack.setCurrentWidget(self.plot)
 
@@ -244,7 +250,7 @@ class DataView(QWidget):
             prediction = self._predict(s)
             twin = self._predict(self.twin) if self.twin is not None else None
         except Exception as exc:  # noqa: BLE001 - say why instead of a stale picture
-            self.caption.setText(f"Cannot evaluate {layout.prediction}: {getattr(exc, 'message', exc)}")
+            self.caption.set_full_text(f"Cannot evaluate {layout.prediction}: {getattr(exc, 'message', exc)}")
             return
         self.prediction = prediction
         if layout.dims == 1:
@@ -267,7 +273,7 @@ class DataView(QWidget):
         else:
             self.twin_fit.setData([], [])
         self.regions.clear()
-        self.caption.setText(f"points: ({layout.x}, {layout.target});  line: {layout.prediction} "
+        self.caption.set_full_text(f"points: ({layout.x}, {layout.target});  line: {layout.prediction} "
                              f"over {layout.x} with the current params (no_grad)")
 
     def _draw_plane(self, prediction: np.ndarray, twin: np.ndarray | None) -> None:
@@ -301,7 +307,7 @@ class DataView(QWidget):
                     + ("  (dashed: the twin's)" if twin is not None else ""))
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
         self.regions.setRect(xs[0] - dx / 2, ys[0] - dy / 2, dx * side, dy * side)
-        self.caption.setText(f"points: {layout.x} coloured by {layout.target};  {text}; "
+        self.caption.set_full_text(f"points: {layout.x} coloured by {layout.target};  {text}; "
                              "with the current params (no_grad)")
 
     @property

@@ -4,8 +4,9 @@ The engine computes the grid (``Session.landscape``: one batched torch
 evaluation under no_grad); this view only draws it. It stays cheap while the
 run goes on: nothing is computed while the tab is hidden; redraws are
 coalesced to one per frame; the grid itself is recomputed only when it can
-have changed (another element moved, or the path left the middle of the
-view) and, during a fast run, at most every ``GRID_PAUSE`` times the last
+have changed (another element moved, the path left the middle of the view, or the
+view changed shape: the grid is asked for the data area's width / height, so the map
+fills it with both axes at one scale) and, during a fast run, at most every ``GRID_PAUSE`` times the last
 computation took, so the window keeps most of its time for painting.
 The arrows are the learner's questions made visible: after a backward the
 arrow is −lr·grad (what plain SGD would do; it grows 3, 6, 9 while grads
@@ -18,13 +19,14 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
-from ui import plot_style, theme
+from ui import tab_plot, theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.formatting import format_value
+from ui.landscape_arrow import Arrow
 from ui.plots import element_names
 
 GRID_N = 101
@@ -36,6 +38,9 @@ SETTLE_MS = 400
 GRID_PAUSE = 4.0
 #: The grid is recomputed when the point leaves this central share of it.
 KEEP_INSIDE = 0.8
+#: The grid is redone for the view's width / height when the two differ by more than this
+#: share (a resize, a zoom, the legend row growing): the map fills the data area then.
+ASPECT_SLACK = 0.02
 #: Elements offered in the x / y choosers (a huge tensor would make a useless list).
 MAX_CHOICES = 200
 PATH_COLOUR, TWIN_COLOUR = "#FFFFFF", "#FFD23F"
@@ -43,52 +48,6 @@ GRAD_COLOUR, STEP_COLOUR = "#D55E00", "#00A86B"
 ISOCURVES = 8
 EMPTY_NO_SESSION = "No session loaded"
 HIDDEN_TEXT = "The landscape is drawn while this tab is shown."
-
-
-class _Arrow:
-    """A line with a pixel-sized head, in data coordinates (pg.ArrowItem draws the head)."""
-
-    def __init__(self, plot: pg.PlotItem, colour: str, name: str) -> None:
-        self.colour = colour
-        self.line = pg.PlotDataItem(pen=pg.mkPen(colour, width=4), name=name)
-        self.head = pg.ArrowItem(pen=pg.mkPen(colour), brush=pg.mkBrush(colour),
-                                 headLen=18, tipAngle=35, tailLen=0)
-        self.plot = plot
-        plot.addItem(self.line)
-        plot.addItem(self.head)
-        self.ends: tuple[float, float, float, float] | None = None
-        self.hide()
-
-    def show(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        """From (x0, y0) to (x1, y1); hidden when it has no length."""
-        if not np.all(np.isfinite([x0, y0, x1, y1])) or (x0, y0) == (x1, y1):
-            self.hide()
-            return
-        self.ends = (x0, y0, x1, y1)
-        self.line.setData([x0, x1], [y0, y1])
-        self.head.setPos(x1, y1)
-        self.aim()
-        self.head.show()
-
-    def aim(self) -> None:
-        """Point the head along the line as it appears on screen (axes may be scaled)."""
-        if self.ends is None:
-            return
-        x0, y0, x1, y1 = self.ends
-        vb = self.plot.getViewBox()
-        a, b = vb.mapViewToScene(QPointF(x0, y0)), vb.mapViewToScene(QPointF(x1, y1))
-        # ArrowItem's angle 0 points left; the angle turns clockwise on screen (y down).
-        angle = np.degrees(np.arctan2(a.y() - b.y(), a.x() - b.x()))
-        self.head.setStyle(angle=float(angle))
-
-    def hide(self) -> None:
-        self.ends = None
-        self.line.setData([], [])  # kept shown, so its legend entry stays a plain line
-        self.head.hide()
-
-    @property
-    def visible(self) -> bool:
-        return self.ends is not None
 
 
 class LandscapeView(QWidget):
@@ -133,9 +92,11 @@ class LandscapeView(QWidget):
             top.addWidget(combo)
         top.addWidget(self.status, 1)
         # A dark legend in both schemes: the path is drawn white on the colour map, and must
-        # show in the key too. Axes, ticks and fonts follow the scheme and zoom (plot_style).
-        self.plot = plot_style.make_tab_plot("landscapePlot", legend_box="dark",
-                                             restyle=self._restyle)
+        # show in the key too. Axes, ticks and fonts follow the scheme and zoom (tab_plot).
+        # The legend in a column right of the map: the map takes any shape (the grid is asked
+        # for the data area's), so width is the cheaper room; the map keeps the height.
+        self.plot = tab_plot.make_tab_plot("landscapePlot", legend_box="dark",
+                                             legend_side="right", restyle=self._restyle)
         item = self.plot.getPlotItem()
         item.setAspectLocked(True)  # −grad is drawn at right angles to the contours only then
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -145,7 +106,8 @@ class LandscapeView(QWidget):
         self.colour_bar = pg.ColorBarItem(colorMap=self.colour_map, interactive=False, width=14,
                                           label="loss")
         self.colour_bar.setImageItem(self.image, insert_in=item)
-        plot_style.style_tab_plot(self.plot)  # the colour bar's axis too
+        tab_plot.follow_bar(self.colour_bar)  # its scale as its length allows (no overlap)
+        tab_plot.style_tab_plot(self.plot)  # the colour bar's axis too
         self.isocurves: list[pg.IsocurveItem] = []
         for _ in range(ISOCURVES):
             curve = pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 110), width=1))
@@ -160,10 +122,11 @@ class LandscapeView(QWidget):
         for it in (self.path, self.twin_path, self.point):
             item.addItem(it)
         legend.removeItem(self.twin_path)
-        self.grad_arrow = _Arrow(item, GRAD_COLOUR, "−lr·grad")
-        self.step_arrow = _Arrow(item, STEP_COLOUR, "step")
+        self.grad_arrow = Arrow(item, GRAD_COLOUR, "−lr·grad")
+        self.step_arrow = Arrow(item, STEP_COLOUR, "step")
         self._restyle()
         item.getViewBox().sigTransformChanged.connect(self._on_view_transform_changed)
+        item.getViewBox().sigResized.connect(self._on_view_resized)
         self.message = QLabel(EMPTY_NO_SESSION)
         self.message.setObjectName("landscapeMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -176,7 +139,9 @@ class LandscapeView(QWidget):
         box.addWidget(self.stack, 1)
 
     def _restyle(self) -> None:
-        """Path, point and arrows as wide as the main plots' curves at this zoom."""
+        """Path, point and arrows as wide as the main plots' curves at this zoom; the colour
+        bar's scale for the new tick font."""
+        tab_plot.fit_bar_ticks(self.colour_bar)
         width = theme.curve_width()
         self.path.setPen(pg.mkPen(PATH_COLOUR, width=width))
         self.path.setSymbolSize(2 * width)
@@ -256,6 +221,36 @@ class LandscapeView(QWidget):
         super().showEvent(event)
         self._throttle.mark()
 
+    def _on_view_resized(self, *_: Any) -> None:
+        if self.landscape is None:
+            return
+        self._fit_range(self.landscape)
+        if self._aspect_off():
+            self._throttle.mark()  # a grid shaped for the new data area, within the pacing
+
+    def _fit_range(self, land: Any) -> None:
+        """Show the grid's box, no more: with the grid shaped like the data area it fills it."""
+        self.plot.getPlotItem().getViewBox().setRange(
+            xRange=(land.xs[0], land.xs[-1]), yRange=(land.ys[0], land.ys[-1]), padding=0)
+
+    def view_aspect(self) -> float | None:
+        """The data area's width / height in pixels (None before it has a size): the grid is
+        asked for this shape, so the map fills the area with both axes at one scale."""
+        self.legend.flush()  # the legend's column first: it takes its width from the area
+        vb = self.plot.getPlotItem().getViewBox()
+        width, height = vb.width(), vb.height()
+        if width < 20 or height < 20:
+            return None
+        return min(1e3, max(1e-3, width / height))
+
+    def _aspect_off(self) -> bool:
+        """Whether the last grid's shape differs from the data area's (bands beside the map)."""
+        land, aspect = self.landscape, self.view_aspect()
+        if land is None or aspect is None:
+            return False
+        grid = (land.xs[-1] - land.xs[0]) / (land.ys[-1] - land.ys[0])
+        return abs(grid / aspect - 1) > ASPECT_SLACK
+
     def _on_view_transform_changed(self, *_: Any) -> None:
         self.grad_arrow.aim()
         self.step_arrow.aim()
@@ -294,7 +289,7 @@ class LandscapeView(QWidget):
 
     def _needs_grid(self) -> bool:
         land = self.landscape
-        if self._grid_dirty or land is None:
+        if self._grid_dirty or land is None or self._aspect_off():
             return True
         x, y = self._current_xy()
         # Everything but the two chosen elements must be where the grid was made.
@@ -320,7 +315,7 @@ class LandscapeView(QWidget):
         try:
             # Busy: several actions since a refresh a moment ago (not a tab just shown).
             busy = self._actions_since_refresh > 1 and time.perf_counter() - self._last_refresh < 0.25
-            land = s.landscape(x, y, n=GRID_N_BUSY if busy else GRID_N)
+            land = s.landscape(x, y, n=GRID_N_BUSY if busy else GRID_N, aspect=self.view_aspect())
             if busy:
                 self._settle.start()
         except Exception as exc:  # noqa: BLE001 - the tab says why, the run goes on
@@ -358,6 +353,7 @@ class LandscapeView(QWidget):
         high = high if high > low else low + 1.0
         self.image.setRect(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
         self.colour_bar.setLevels((low, high))
+        tab_plot.fit_bar_ticks(self.colour_bar)
         # Contours spaced geometrically above the minimum: rings near the bottom of the bowl too.
         levels = low + (high - low) * np.geomspace(0.01, 1.0, ISOCURVES)
         for curve, level in zip(self.isocurves, levels):
@@ -369,10 +365,14 @@ class LandscapeView(QWidget):
         item = self.plot.getPlotItem()
         item.setLabel("bottom", land.x_name)
         item.setLabel("left", land.y_name)
-        item.getViewBox().setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
+        tab_plot.fit_axis_labels(self.plot)  # a long name on a short axis: tooltip only
+        self._fit_range(land)
         self.grid_text = f"grid {len(xs)}×{len(ys)}: {self.compute_seconds * 1000:.0f} ms"
+        # The timing is for the curious (tooltip): the line keeps to the numbers, so it stays
+        # one line at 200 % and the map keeps its height.
         self.status.setToolTip("The loss at each grid point, the other elements held at their "
-                               "current values (one batched torch evaluation, no_grad)")
+                               f"current values (one batched torch evaluation, no_grad): "
+                               f"{self.grid_text}")
 
     def _path(self, session: Any) -> tuple[np.ndarray, np.ndarray]:
         land = self.landscape
@@ -444,8 +444,7 @@ class LandscapeView(QWidget):
             self.step_arrow.hide()
         grad_text = "" if grad is None else f"   ·   grad ({_num(grad[0])}, {_num(grad[1])})"
         land = self.landscape
-        self.status.setText(f"{land.x_name} = {_num(x)},  {land.y_name} = {_num(y)}{grad_text}"
-                            f"   ·   {self.grid_text}")
+        self.status.setText(f"{land.x_name} = {_num(x)},  {land.y_name} = {_num(y)}{grad_text}")
 
 
 def _inside(value: float, axis: list[float]) -> bool:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from playground.errors import PlaygroundError  # torch-free
 from ui import theme
+from ui.name_edit import NameEdit
 from ui.narrow import ElidingCombo, ShortButton, fit_to_width, wrapped_check
 from ui.optimizer_panel import FieldValueError, OptimizerBlock
 from ui.presets import Preset, presets
@@ -95,11 +96,10 @@ class SpecRows(QWidget):
     def add_row(self, name: str, spec: str) -> None:
         """Append a row (before the + button)."""
         row = QWidget(self)
-        name_edit, value_edit = QLineEdit(name, row), QLineEdit(spec, row)
+        name_edit, value_edit = NameEdit(name, row), QLineEdit(spec, row)
         name_edit.setPlaceholderText("name")
-        name_edit.setMaximumWidth(110)
-        # Names are short, values longer: 2 : 5 of a narrow dock's row (200 % zoom), not 110 px.
-        name_edit.setMinimumWidth(0)
+        # Names are short, values longer: 2 : 5 of a narrow dock's row (200 % zoom), and never
+        # less than the name itself at the current zoom (NameEdit).
         value_edit.setPlaceholderText("e.g. ones(3) or [1, 2, 3]")
         remove = QToolButton(row)
         remove.setText("−")

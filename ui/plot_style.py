@@ -18,17 +18,16 @@ Rules it keeps (checked by ``tests/ui/test_layout.py``):
 
 The plots inside the tabs (Data, Landscape) draw their own items (a colour map,
 points, a boundary) but share the main plots' colours, tick fonts and pens
-through :func:`make_tab_plot`, so they follow the scheme and the zoom too.
+through ``ui/tab_plot.py``, so they follow the scheme and the zoom too.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy
 import pyqtgraph as pg
@@ -449,138 +448,3 @@ class HeadMarkers:
                           "pen": pg.mkPen(colour, width=max(2, theme.line_width() + 1)),
                           "brush": pg.mkBrush(bg if twin else colour)})
         self.scatter.setData(spots)
-
-
-# -- the plots inside the tabs (Data, Landscape) ---------------------------------------
-#: Legend boxes of the tab plots: "scheme" follows the light/dark scheme; "dark" stays dark
-#: in both (the landscape draws its path white over the colour map, and its key must show it).
-LEGEND_BOXES = ("scheme", "dark")
-_DARK_BOX = {"brush": (30, 30, 30, 210), "text": "#ffffff"}
-
-
-class TabLegend(pg.LegendItem):
-    """pyqtgraph's legend at the top left of the data area, in as many columns as the
-    area's width holds (one row when it fits): a legend in a projector's font then
-    covers as little of the data as it can. Replaces ``plot_item.legend`` (PlotItem
-    adds named items to it, as with ``addLegend``).
-
-    It is placed, not anchored: pyqtgraph's anchor re-reads the data area on every change
-    of the legend's size, even while Qt deletes the plot, when the data area is already
-    half gone (a closed window deleted after a zoom raised "ViewBox already deleted").
-    The top left corner is the data area's origin, so a position keeps it there."""
-
-    #: Where the legend's top left corner sits in the data area.
-    CORNER = (8.0, 8.0)
-
-    def __init__(self, plot_item: pg.PlotItem, **options: Any) -> None:
-        super().__init__(offset=None, **options)
-        self.setParentItem(plot_item.getViewBox())
-        self.setPos(*self.CORNER)
-        plot_item.legend = self
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.fit_columns)
-        plot_item.getViewBox().sigResized.connect(self.schedule)
-
-    def addItem(self, item: Any, name: str) -> None:  # noqa: N802 - pyqtgraph API
-        super().addItem(item, name)
-        self.schedule()
-
-    def removeItem(self, item: Any) -> None:  # noqa: N802 - pyqtgraph API
-        super().removeItem(item)
-        self.schedule()
-
-    def updateSize(self) -> None:  # noqa: N802 - pyqtgraph API
-        """pyqtgraph's, which moves the legend to (0, 0) for the anchor to move back."""
-        super().updateSize()
-        self.setPos(*self.CORNER)
-
-    def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph API
-        """Stays put: pyqtgraph would anchor a dragged legend to the data area again."""
-        ev.ignore()
-
-    def schedule(self, *_args: Any) -> None:
-        """Fit the columns once control returns to the event loop."""
-        self._timer.start()
-
-    def fit_columns(self) -> None:
-        """The most columns (entries fill a row, then the next) whose rows fit the width."""
-        room = self.parentItem().width() - 16
-        size = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
-        gap = 0.6 * QFontMetricsF(legend_font()).height()  # between entries; a sample hugs its name
-        for columns in range(max(1, len(self.items)), 0, -1):
-            self.setColumnCount(columns)
-            for label_column in range(1, 2 * columns - 1, 2):
-                self.layout.setColumnSpacing(label_column, gap)
-            size = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
-            if size.width() <= room:
-                break
-        # Sized from the layout's own hint: updateSize() sums the cells' current widths,
-        # which keep any stretch an earlier, wider arrangement gave them.
-        self.setGeometry(*self.CORNER, size.width(), size.height())
-
-
-class _TabPlotRestyler(QObject):
-    """Restyles one tab plot on every theme change; a child of the plot, so Qt drops the
-    connection when the plot goes (no slot ever runs on a deleted plot)."""
-
-    def __init__(self, widget: pg.PlotWidget, restyle: Callable[[], None] | None) -> None:
-        super().__init__(widget)
-        self.widget, self.restyle = widget, restyle
-        theme.changes.theme_changed.connect(self.on_theme_changed)
-
-    def on_theme_changed(self) -> None:
-        style_tab_plot(self.widget)
-        if self.restyle is not None:
-            self.restyle()
-
-
-def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "scheme",
-                  restyle: Callable[[], None] | None = None) -> pg.PlotWidget:
-    """A plot for a tab (Data, Landscape) that looks like the main plots and follows them:
-    the scheme's background and axis colours, tick labels in :func:`tick_font`, axis pens,
-    axis labels and legend text growing with the zoom, restyled on every theme change
-    (``restyle``, if given, runs after, for the view's own items' colours).
-
-    The legend (``plot.legend``) is a :class:`TabLegend`; ``legend_box`` is one of
-    :data:`LEGEND_BOXES`.
-    """
-    widget = pg.PlotWidget(axisItems={side: SpacedAxis(side) for side in ("left", "bottom")})
-    widget.setObjectName(object_name)
-    item = widget.getPlotItem()
-    for side in ("left", "bottom"):
-        item.getAxis(side).enableAutoSIPrefix(False)  # "(x0.001)" beside a loss confuses students
-    if grid:
-        item.showGrid(x=True, y=True, alpha=0.2)
-    widget.legend = TabLegend(item, pen=pg.mkPen("#888"))  # type: ignore[attr-defined]
-    widget.legend_box = legend_box  # type: ignore[attr-defined]
-    widget.restyler = _TabPlotRestyler(widget, restyle)  # type: ignore[attr-defined]
-    style_tab_plot(widget)
-    return widget
-
-
-def style_tab_plot(widget: pg.PlotWidget) -> None:
-    """Colours and fonts of a :func:`make_tab_plot` plot (and of every axis in its scene,
-    a colour bar's too) from the current theme and zoom."""
-    c = theme.colours()
-    widget.setBackground(c["bg"])
-    ticks, text = tick_font(), legend_font()
-    gap = QFontMetricsF(ticks).height()
-    pen = pg.mkPen(c["fg"], width=theme.line_width())
-    for axis in [i for i in widget.scene().items() if isinstance(i, pg.AxisItem)]:
-        axis.labelStyle["font-size"] = f"{text.pointSizeF():.2f}pt"
-        axis.setPen(pen)
-        axis.setTextPen(c["fg"])  # re-renders the label in the new colour and size
-        axis.setTickFont(ticks)
-        axis.setStyle(tickLength=-max(5, int(gap * 0.35)), tickTextOffset=max(3, int(gap * 0.2)))
-    legend = widget.legend  # type: ignore[attr-defined]
-    dark = widget.legend_box == "dark"  # type: ignore[attr-defined]
-    box = QColor(c["bg"])
-    box.setAlpha(220)  # the data shows faintly through, the text stays readable
-    legend.setBrush(_DARK_BOX["brush"] if dark else box)
-    legend.setLabelTextColor(_DARK_BOX["text"] if dark else c["fg"])
-    legend.setLabelTextSize(f"{text.pointSizeF():.2f}pt")
-    for _sample, label in legend.items:
-        label.setText(label.text)  # LegendItem keeps the old size until a label is set again
-    legend.schedule()

@@ -42,11 +42,43 @@ _BOXED = ("param", "twin param")
 TWIN_BOX_TIP = ("The twin's requires_grad follows the main run: tick or untick {name}'s box "
                 "above and both runs change together.")
 _Index = QModelIndex | QPersistentModelIndex
+#: A matrix cell shows at most this many of print's rows; past it the last line is "…"
+#: (the tooltip, Enter or a double-click show every row).
+MAX_CELL_LINES = 6
+CELL_MORE = " …"
+#: A value or grad column keeps its widest line (a vector, a matrix row) whole up to this
+#: share of the table's width (a longer line elides at its end, whole in the tooltip); when
+#: the columns then pass the table's width, the table scrolls sideways (the flags go first).
+LINE_SHARE = 0.45
+#: Columns shown right after the name (the model's order is kept: code indexes it).
+NUMBERS_FIRST = ("value", "grad")
 
 
 def format_array(value: Any) -> str:
     """A tensor's numbers on one line, as ``print(tensor)`` shows them ("None" for None)."""
     return format_value(value, one_line=True)
+
+
+def format_cell(value: Any) -> str:
+    """A value or grad cell: a vector on one line; a matrix one row a line, as ``print``
+    shows it (torch's own text, its rows lined up), so a class sees the numbers without
+    pressing Enter. A row print wraps at 80 characters is joined back onto one line (the
+    cell elides at its end instead); more than :data:`MAX_CELL_LINES` rows end in "…"."""
+    text = format_value(value)
+    rows: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue  # the blank line between a 3-d tensor's matrices
+        head = line.lstrip()
+        if rows and not head.startswith(("[", "...")):
+            rows[-1] += " " + head.rstrip()  # a row print wrapped: one line in a cell
+        else:
+            rows.append(line.rstrip())
+    if len(rows) <= 1:
+        return format_array(value)
+    if len(rows) > MAX_CELL_LINES:
+        rows = rows[:MAX_CELL_LINES - 1] + [CELL_MORE]
+    return "\n".join(rows)
 
 
 def full_text(info: Any) -> str:
@@ -136,6 +168,9 @@ class TensorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == _REQUIRES_GRAD \
                 and info.kind in _BOXED:
             return Qt.CheckState.Checked if info.requires_grad else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # A matrix makes its row tall: every cell reads from the top, level with its first line.
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         if role == Qt.ItemDataRole.ForegroundRole and column == "kind" and info.kind in _KIND_COLOURS:
             return QColor(_KIND_COLOURS[info.kind])
         return None
@@ -143,7 +178,7 @@ class TensorTableModel(QAbstractTableModel):
     @staticmethod
     def _text(info: Any, column: str) -> str:
         if column in ("value", "grad"):
-            return format_array(getattr(info, column))
+            return format_cell(getattr(info, column))
         if column == "requires_grad" and info.kind in _BOXED:
             return ""  # the checkbox says it
         if column == "optimizer state":
@@ -171,6 +206,10 @@ class TensorTableModel(QAbstractTableModel):
     def row_info(self, row: int) -> Any:
         """The TensorInfo shown in ``row``."""
         return self._rows[row]
+
+    def rows(self) -> list[Any]:
+        """Every TensorInfo shown, top to bottom."""
+        return list(self._rows)
 
     def setData(self, index: _Index, value: Any,  # noqa: N802 - Qt API
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -219,12 +258,20 @@ class StateTable(QTableView, FollowsSession):
         header.setSectionResizeMode(state, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(state, 22 * self.fontMetrics().averageCharWidth())
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # the first numbers matter most
+        # The numbers next to the name: at 200 % the flags scroll off to the right, never
+        # the numbers. Per pixel: a matrix row (several lines) scrolls smoothly into view.
+        for place, column in enumerate(NUMBERS_FIRST, start=1):
+            header.moveSection(header.visualIndex(COLUMNS.index(column)), place)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.doubleClicked.connect(self._on_double_clicked)
         self._follow_init()
         QGuiApplication.instance().fontChanged.connect(self._on_app_font_changed)
 
     def _on_app_font_changed(self, _font: object) -> None:
-        QTimer.singleShot(0, self, self._share_numbers)  # once the columns took the new font
+        # Once the columns took the new font: the name column too (at 200 % "model_output"
+        # kept its 100 % width and was cut).
+        QTimer.singleShot(0, self, lambda: self._fit_columns(self.table_model.rows()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         """Enter on a row shows the whole tensor (a cell shows what fits)."""
@@ -275,7 +322,9 @@ class StateTable(QTableView, FollowsSession):
     def _share_numbers(self) -> None:
         """Value and grad share the room the other columns leave by what their text needs:
         a short grad ("[3., 6., 9.]") leaves the value the rest, so a 3-4 element vector
-        shows whole; when both are long, each gets half and elides (tooltip: the whole)."""
+        shows whole; when both are long, each gets half and elides (tooltip: the whole).
+        Neither gets less than its widest line up to LINE_SHARE of the table (the table
+        scrolls sideways then, the flag columns going off to the right first)."""
         header = self.horizontalHeader()
         value, grad, grad_fn = (COLUMNS.index(c) for c in ("value", "grad", "grad_fn"))
         others = sum(header.sectionSize(i) for i in range(len(COLUMNS))
@@ -294,6 +343,11 @@ class StateTable(QTableView, FollowsSession):
             small, big = sorted((value, grad), key=lambda i: need[i])
             first = min(need[small], max(room // 2, floor[small]))
             width.update({small: first, big: max(floor[big], room - first)})
+        # Each shows its widest line whole (up to LINE_SHARE of the table), even if the
+        # table then scrolls sideways: at 200 % halving the room left "[[ 1.…", no number.
+        cap = int(LINE_SHARE * self.viewport().width())
+        for column in (value, grad):
+            width[column] = max(width[column], min(need[column], cap))
         for column, size in width.items():
             if header.sectionSize(column) != size:
                 header.resizeSection(column, size)

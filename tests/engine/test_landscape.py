@@ -184,3 +184,38 @@ def test_a_grid_too_large_for_the_budget_is_refused(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("playground.landscape.MAX_TOTAL_ELEMENTS", 10_000)
     with pytest.raises(PlaygroundError, match="too many"):
         Session(**MLP).landscape(n=101)
+
+
+@pytest.mark.parametrize("aspect", [2.5, 0.4])
+def test_an_aspect_widens_one_side_about_the_centre_and_the_values_stay_torchs(
+        aspect: float) -> None:
+    """A view drawing both axes at one scale asks for its own width / height: the narrower
+    side of the automatic box grows, the box still holds it (and so the path), and every
+    value is still plain torch at that point."""
+    s = Session(**LINE, lr=0.05)
+    for _ in range(6):
+        s.iterate()
+    plain = s.landscape(n=9)
+    land = s.landscape(n=9, aspect=aspect)
+    width, height = land.xs[-1] - land.xs[0], land.ys[-1] - land.ys[0]
+    assert width / height == pytest.approx(aspect, rel=1e-5)
+    for wide, narrow in ((land.xs, plain.xs), (land.ys, plain.ys)):
+        assert wide[0] <= narrow[0] and wide[-1] >= narrow[-1]
+        assert (wide[0] + wide[-1]) / 2 == pytest.approx((narrow[0] + narrow[-1]) / 2, abs=1e-6)
+    # One side is exactly the automatic one: only the narrower side grew.
+    assert land.ys == plain.ys if aspect > 1 else land.xs == plain.xs
+    expected = _plain_grid(s, land, (("w", 0), ("b", 0)), _line, range(9), range(9))
+    torch.testing.assert_close(torch.tensor(land.loss), expected, rtol=5e-7, atol=1e-7)
+    half = s.landscape(n=5, span=0.5, aspect=aspect)  # a half-width box widens the same way
+    assert (half.xs[-1] - half.xs[0]) / (half.ys[-1] - half.ys[0]) == pytest.approx(aspect, rel=1e-5)
+
+
+@pytest.mark.parametrize(("aspect", "span"), [(0.0, None), (-2.0, None), (float("nan"), None),
+                                              (True, None), ("2", None), (1e9, None),
+                                              (2.0, ((-1, 1), (0, 4)))])
+def test_a_bad_aspect_is_refused_and_changes_nothing(aspect: Any, span: Any) -> None:
+    s = Session(**LINE)
+    with pytest.raises(PlaygroundError) as info:
+        s.landscape(n=5, span=span, aspect=aspect)
+    assert info.value.field == "aspect"
+    assert s.landscape(n=5).xs == Session(**LINE).landscape(n=5).xs

@@ -7,6 +7,7 @@ from typing import Any
 
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
@@ -95,9 +96,11 @@ def test_zoom_scales_the_tab_plots_ticks_like_the_main_plots(
     big, thick = sizes(), pens()
     assert thick[0] > thin[0] and thick[1] > thin[1]  # the path and the points grow too
     for name in ("Data", "Landscape"):
-        # The bigger legend still fits the data area's width: it takes more columns or rows.
+        # The bigger legend still fits in the plot (beside the data area, never over it: see
+        # test_tab_geometry.py): it takes more columns when its column is too short.
         legend = plots[name].legend
-        assert 0 < legend.width() <= plots[name].getPlotItem().getViewBox().width()
+        key = legend.mapRectToScene(legend.boundingRect())
+        assert 0 < key.width() and QRectF(0, 0, plots[name].width(), plots[name].height()).contains(key)
         assert big[name][0] / small[name][0] == pytest.approx(2.0, abs=0.2), (name, small, big)
         assert big[name][0] == big["main"][0]  # the very tick font of the main plots
         assert big[name][1] == pytest.approx(2 * small[name][1], rel=0.1)  # axis titles

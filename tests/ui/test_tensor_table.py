@@ -33,7 +33,9 @@ def test_enter_on_a_row_shows_value_and_grad_in_full_as_print(make_window: Any, 
     live_w = session.params["w"]
     qtbot.waitUntil(lambda: table.model().index(0, 0).data() == "w")
     row_w = table.model().index(0, COLUMNS.index("value"))
-    assert row_w.data() == " ".join(r.strip() for r in str(live_w.detach())[7:-1].splitlines())
+    # A matrix shows one row a line, as print(w) shows them (less print's "tensor(" indent).
+    body = str(live_w.detach())[len("tensor("):-1].splitlines()
+    assert row_w.data() == "\n".join([body[0]] + [line[len("tensor("):] for line in body[1:]])
     table.setFocus()
     table.setCurrentIndex(row_w)
     qtbot.keyClick(table, Qt.Key.Key_Return)

@@ -246,7 +246,9 @@ class _LeftDrag:
         pass
 
 
-def test_a_tab_plot_deleted_right_after_a_zoom_goes_quietly(qtbot: Any, zoom_guard: None) -> None:
+@pytest.mark.parametrize("side", ["top", "right"])
+def test_a_tab_plot_deleted_right_after_a_zoom_goes_quietly(
+        qtbot: Any, zoom_guard: None, side: str) -> None:
     """A tab plot (Data, Landscape) deleted after a zoom but before its legend is laid out
     again, as a closed window's plots can be. While Qt takes the data area apart it
     grows the legend to its new, larger minimum; pyqtgraph's anchor answered that by
@@ -255,9 +257,9 @@ def test_a_tab_plot_deleted_right_after_a_zoom_goes_quietly(qtbot: Any, zoom_gua
     finished test's window in the next test's first event loop, after a zoom)."""
     import shiboken6
 
-    from ui.plot_style import make_tab_plot
+    from ui.tab_plot import make_tab_plot
 
-    plot = make_tab_plot("zoomedTabPlot")
+    plot = make_tab_plot("zoomedTabPlot", legend_side=side)
     plot.getPlotItem().plot([1.0, 2.0, 3.0], name="loss")
     plot.resize(400, 300)
     plot.show()
@@ -265,8 +267,9 @@ def test_a_tab_plot_deleted_right_after_a_zoom_goes_quietly(qtbot: Any, zoom_gua
     qtbot.wait(10)  # the legend laid out at 100 %
     legend = plot.legend
     home = legend.pos()
-    # Unanchored, it stays where the plot put it: straight after an entry comes (pyqtgraph
-    # resizes a legend at (0, 0) for its anchor to move back), after a resize, after a drag.
+    # Unanchored, it stays where its slot (outside the data area) put it: straight after an
+    # entry comes (pyqtgraph resizes a legend at (0, 0) for its anchor to move back), after a
+    # resize, after a drag.
     plot.getPlotItem().plot([3.0, 2.0, 1.0], name="twin loss")
     assert legend.pos() == home
     plot.resize(500, 300)
