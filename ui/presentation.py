@@ -32,6 +32,8 @@ PLOT_SHARE = 0.68
 CAPTION_POLL_MS = 250
 #: Most of the window's height the caption takes; longer, it scrolls (Alt+Down / Alt+Up).
 CAPTION_SHARE = 0.34
+#: The caption's text is this much larger than the (already large) application font.
+CAPTION_FONT_FACTOR = 1.15
 #: The lesson panel's labels the caption shows, top to bottom (a hidden one is skipped).
 #: What PyTorch says comes before the narration, so it shows without scrolling.
 CAPTION_LABELS = ("counter_label", "question_label", "answer_label", "refused_label",
@@ -108,6 +110,9 @@ class Presentation(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(CAPTION_POLL_MS)
         self._poll.timeout.connect(self.refresh_caption)
+        # A zoom re-polishes every widget and puts the plain application font back on the
+        # caption (t5 trial: Ctrl+= made it smaller): give it its own size again.
+        theme.changes.theme_changed.connect(self._restyle_caption)
 
     def set_active(self, on: bool) -> None:
         """Enter (True) or leave (False)."""
@@ -187,13 +192,18 @@ class Presentation(QObject):
         text = caption_text(self.window.inspector_panels.get("Lesson")) if self.active else ""
         if text != self.caption.text():
             self.caption.setText(text)
-            self.caption.setFont(theme.scaled_font(1.15))
-            self._fit_caption()
+            self._restyle_caption()
         if self.caption_area.isHidden() == bool(text):
             self.caption.setVisible(bool(text))
             self.caption_area.setVisible(bool(text))
             self._fit_caption()
             self.window.layout_keeper.apply()  # now, before the layout makes room for it
+
+    def _restyle_caption(self) -> None:
+        """The caption's font, CAPTION_FONT_FACTOR times the application's, and its height."""
+        if self.active:
+            self.caption.setFont(theme.scaled_font(CAPTION_FONT_FACTOR))
+            self._fit_caption()
 
     def scroll_caption(self, pages: float) -> None:
         """Scroll the caption by ``pages`` (negative: up) of its visible height."""
