@@ -50,6 +50,13 @@ def _spec_text(spec: Any) -> str:
     return spec if isinstance(spec, str) else repr(spec)
 
 
+def _model_key(config: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two configs the same model: the tensors' specs and the forward program."""
+    def specs(kind: str) -> tuple[tuple[str, str], ...]:
+        return tuple((name, _spec_text(spec).strip()) for name, spec in dict(config.get(kind) or {}).items())
+    return specs("params"), specs("inputs"), str(config.get("forward", "")).strip()
+
+
 def _set_flag(widget: QWidget, name: str, on: bool) -> None:
     # Dynamic properties drive the red frame in style.qss; re-polish to apply.
     widget.setProperty(name, on)
@@ -388,7 +395,18 @@ class ModelPanel(QWidget):
         self.optimizer_block.load_config(config)
         self.gradient_edit.setText(_spec_text(gradient) if gradient is not None else "")
         self.retain_graph_check.setChecked(retain_graph)
+        self._forget_stale_preset(config)
         self._fix_tab_order()
+
+    def _forget_stale_preset(self, config: Mapping[str, Any]) -> None:
+        """The presets box names the model shown, or goes back to "Presets…".
+
+        A lesson, an opened file or an undo loads another model: the last preset's name
+        would then sit above a model it does not describe (t5 trial).
+        """
+        preset = self.preset_combo.currentData()
+        if isinstance(preset, Preset) and _model_key(preset.config) != _model_key(config):
+            self.preset_combo.setCurrentIndex(0)
 
     def config(self) -> dict[str, Any]:
         """The pending Session keyword arguments; FieldError for an unreadable number."""
