@@ -38,7 +38,7 @@ NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
 SCROLL_DOWN_KEYS, SCROLL_UP_KEYS = ("Alt+Down", "Shift+PgDown"), ("Alt+Up", "Shift+PgUp")
 #: (key, command, what it does) rows for Help → Keyboard shortcuts.
 LESSON_KEY_ROWS = (
-    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step (anywhere)"),
+    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step; at the end, the next lesson (anywhere)"),
     ("PgDown", "Lesson: next step", "in the Lesson tab"),
     ("Alt+Left", "Lesson: back", "one step back (anywhere)"),
     ("PgUp", "Lesson: back", "in the Lesson tab"),
@@ -323,6 +323,13 @@ class LessonPanel(QWidget):
         if self.lesson is not None and self.lesson_combo.currentData() == Path(path):
             self.file_opened.emit(str(path))
 
+    def next_lesson_title(self) -> str:
+        """The built-in lesson Next starts once this one is done ("" when there is none)."""
+        if self.lesson is None or self.session is None:
+            return ""
+        index = self.lesson_combo.findData(self.lesson.name)
+        return self.lesson_combo.itemText(index + 1) if 0 <= index < self.lesson_combo.count() - 1 else ""
+
     def start_next_lesson(self) -> None:
         """Start the built-in lesson after the current one."""
         index = self.lesson_combo.findData(self.lesson.name) if self.lesson else -1
@@ -354,7 +361,8 @@ class LessonPanel(QWidget):
 
     # -- stepping ----------------------------------------------------------------
     def next_step(self) -> None:
-        """Reveal the current question if it is still open, else go to the next step.
+        """Reveal the current question if it is still open, else go to the next step;
+        after the last step, start the next built-in lesson (as "Lesson N ▶" does).
 
         With no lesson running, or another built-in lesson chosen in the list, Next
         starts the chosen one, so a teacher can pick and run lessons on the keyboard.
@@ -368,6 +376,8 @@ class LessonPanel(QWidget):
             self.reveal()
         elif self.step_index < len(self.lesson.steps) - 1:
             self._guarded(self._enter_step, self.step_index + 1)
+        else:  # done: a presenter's clicker goes on to the next lesson, as its button does
+            self.start_next_lesson()
 
     def back(self) -> None:
         """One step back: a new session replays the steps before it, then shows it done."""

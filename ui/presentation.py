@@ -14,6 +14,7 @@ toolbars, splitter sizes and the zoom.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +73,13 @@ def caption_text(panel: Any) -> str:
         label = getattr(panel, name, None)
         if isinstance(label, QLabel) and not label.isHidden() and label.text():
             parts.append(label.text())
+    done = getattr(panel, "complete_label", None)
+    if parts and isinstance(done, QLabel) and not done.isHidden():
+        # The end of a lesson: say so, and which key goes on (a clicker's PageDown).
+        parts[0] = f"{parts[0]}  {done.text()}"
+        following = panel.next_lesson_title() if hasattr(panel, "next_lesson_title") else ""
+        if following:
+            parts.append(f"<i>Next (PageDown or Alt+→): {html.escape(following)}</i>")
     return "<br>".join(parts[:1] and [f"<b>{parts[0]}</b>"] + parts[1:])
 
 
