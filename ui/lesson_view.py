@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
     QVBoxLayout, QWidget,
@@ -45,6 +45,7 @@ LESSON_KEY_ROWS = (
     ("Alt+Down", "Lesson: scroll down", "in the Lesson tab (also Shift+PgDown)"),
     ("Alt+Up", "Lesson: scroll up", "in the Lesson tab (also Shift+PgUp)"),
     ("Return", "Lesson: reveal", "in the prediction field"),
+    ("Return", "Lesson: start", "in the lesson list (Ctrl+5), the lesson chosen there"),
 )
 #: The question stays above the scrolling text (always in view) while the header and it
 #: take at most this share of the pane; taller (200 % zoom), it scrolls with the text.
@@ -83,6 +84,20 @@ def _button(text: str, name: str, slot: Any) -> QPushButton:
 
 
 # ------------------------------------------------------------------------- panel
+class LessonCombo(QComboBox):
+    """The lesson list: Enter on it (closed) emits ``return_pressed`` (start that lesson)."""
+
+    return_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self.return_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class LessonPanel(QWidget):
     """A lesson, step by step, for a teacher to project.
 
@@ -163,7 +178,8 @@ class LessonPanel(QWidget):
                           Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _build_picker(self) -> list[tuple[QWidget, int]]:
-        self.lesson_combo = QComboBox()
+        self.lesson_combo = LessonCombo()
+        self.lesson_combo.return_pressed.connect(self._on_combo_return)
         self.lesson_combo.setObjectName("lessonCombo")
         # Long titles must not widen the dock: the combo shrinks, the popup shows all.
         self.lesson_combo.setSizeAdjustPolicy(
@@ -310,6 +326,18 @@ class LessonPanel(QWidget):
     def start(self) -> None:
         """Start (or restart) the lesson chosen in the combo box."""
         self._guarded(self._start, self.lesson_combo.currentData())
+
+    def take_keyboard(self) -> None:
+        """Ctrl+5: the prediction field while a question is open (a typed guess must not
+        re-pick the lesson in the list, t5 trial), else the lesson list."""
+        asking = self.session is not None and not self.revealed and not self.guess_row.isHidden()
+        (self.guess_edit if asking else self.lesson_combo).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_combo_return(self) -> None:
+        """Enter in the list starts the chosen lesson; on the running one it changes nothing."""
+        chosen = self.lesson_combo.currentData()
+        if self.lesson is None or self.session is None or chosen != self.lesson.name:
+            self.start()
 
     def open_file(self) -> None:
         """Ask for a lesson file and start it; a refused file keeps the running lesson."""
