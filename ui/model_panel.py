@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QWheelEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget,
@@ -261,6 +261,10 @@ class ModelPanel(QWidget):
         # No sideways scrolling in a narrow dock at 200 %: headings wrap, combos elide.
         fit_to_width(self)
         self._fix_tab_order()
+        # Esc hands the keyboard back to the window, so F, B, S, Z work again without the
+        # mouse (t5 trial: after Ctrl+Return no key left the editor; F/B/S were typed in it).
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.release_keyboard,
+                  Qt.ShortcutContext.WidgetWithChildrenShortcut)
         # An error stays up only while it is true: edits re-check the model after a pause.
         self._showing_error = False
         self._recheck_timer = QTimer(self)
@@ -357,6 +361,10 @@ class ModelPanel(QWidget):
         return combo
 
     # -- keyboard -------------------------------------------------------------------
+    def release_keyboard(self) -> None:
+        """Esc: the keyboard leaves the panel for the window (its single-letter keys)."""
+        self.window().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def focus_first(self) -> None:
         """Put the keyboard in the first field (the presets list, which opens only on a key)."""
         self.preset_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
