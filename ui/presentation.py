@@ -78,8 +78,8 @@ def caption_text(panel: Any) -> str:
         # The end of a lesson: say so, and which key goes on (a clicker's PageDown).
         parts[0] = f"{parts[0]}  {done.text()}"
         following = panel.next_lesson_title() if hasattr(panel, "next_lesson_title") else ""
-        if following:
-            parts.append(f"<i>Next (PageDown or Alt+→): {html.escape(following)}</i>")
+        if following:  # right under the counter: the caption's end may be scrolled away
+            parts.insert(1, f"<i>Next (PageDown or Alt+→): {html.escape(following)}</i>")
     return "<br>".join(parts[:1] and [f"<b>{parts[0]}</b>"] + parts[1:])
 
 

@@ -64,6 +64,8 @@ def test_the_presentation_caption_says_done_and_the_clicker_goes_on(
     caption = window.presentation.caption.text()
     assert panel.complete_label.text() in caption
     assert following in caption and "PageDown" in caption
+    lines = caption.split("<br>")
+    assert following in lines[1], "said right under the counter, never scrolled away"
     qtbot.keyClick(window, Qt.Key.Key_PageDown)  # a presenter's clicker
     settle(qtbot)
     assert panel.lesson_combo.currentText() == following
