@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
     QVBoxLayout, QWidget,
@@ -508,11 +508,22 @@ class LessonPanel(QWidget):
         shown = (lesson, self.step_index, self.revealed)
         if shown != self._shown_step:
             # A new step, or its answer revealed: read from the top (the question if it
-            # scrolls, then the answer right under it and what PyTorch says).
+            # scrolls, then the answer right under it and what PyTorch says), unless that
+            # leaves the answer out of view (200 %, t5 trial): then as little lower as shows it.
             self._shown_step = shown
             bar = self.body_scroll.verticalScrollBar()
-            bar.setValue(0)
-            QTimer.singleShot(0, bar, lambda: bar.setValue(0))
+            bar.setValue(self._first_view())
+            QTimer.singleShot(0, bar, lambda: bar.setValue(self._first_view()))
+
+    def _first_view(self) -> int:
+        """Where the scrolling text is read from: 0, or after Reveal just enough that the
+        answer's first lines show under the end of a long question."""
+        body, answer = self.body_scroll.widget(), self.answer_label
+        if not (self.revealed and answer.isVisible() and body.isAncestorOf(answer)):
+            return 0
+        top = answer.mapTo(body, answer.rect().topLeft()).y()
+        lines = min(answer.height(), 2 * QFontMetrics(answer.font()).lineSpacing())
+        return max(0, top + lines - self.body_scroll.viewport().height())
 
     def _render_step(self, step: Any) -> None:
         asking = step is not None and step.ask is not None
