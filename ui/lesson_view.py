@@ -38,7 +38,7 @@ NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
 SCROLL_DOWN_KEYS, SCROLL_UP_KEYS = ("Alt+Down", "Shift+PgDown"), ("Alt+Up", "Shift+PgUp")
 #: (key, command, what it does) rows for Help → Keyboard shortcuts.
 LESSON_KEY_ROWS = (
-    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step; at the end, the next lesson (anywhere)"),
+    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step (anywhere; presenting, at the end: the next lesson)"),
     ("PgDown", "Lesson: next step", "in the Lesson tab"),
     ("Alt+Left", "Lesson: back", "one step back (anywhere)"),
     ("PgUp", "Lesson: back", "in the Lesson tab"),
@@ -351,6 +351,11 @@ class LessonPanel(QWidget):
         if self.lesson is not None and self.lesson_combo.currentData() == Path(path):
             self.file_opened.emit(str(path))
 
+    def is_done(self) -> bool:
+        """Whether the running lesson's last step has been revealed."""
+        return (self.session is not None and self.lesson is not None and self.revealed
+                and self.step_index == len(self.lesson.steps) - 1)
+
     def next_lesson_title(self) -> str:
         """The built-in lesson Next starts once this one is done ("" when there is none)."""
         if self.lesson is None or self.session is None:
@@ -389,8 +394,7 @@ class LessonPanel(QWidget):
 
     # -- stepping ----------------------------------------------------------------
     def next_step(self) -> None:
-        """Reveal the current question if it is still open, else go to the next step;
-        after the last step, start the next built-in lesson (as "Lesson N ▶" does).
+        """Reveal the current question if it is still open, else go to the next step.
 
         With no lesson running, or another built-in lesson chosen in the list, Next
         starts the chosen one, so a teacher can pick and run lessons on the keyboard.
@@ -404,8 +408,6 @@ class LessonPanel(QWidget):
             self.reveal()
         elif self.step_index < len(self.lesson.steps) - 1:
             self._guarded(self._enter_step, self.step_index + 1)
-        else:  # done: a presenter's clicker goes on to the next lesson, as its button does
-            self.start_next_lesson()
 
     def back(self) -> None:
         """One step back: a new session replays the steps before it, then shows it done."""

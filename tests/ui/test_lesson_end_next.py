@@ -1,4 +1,5 @@
-"""Next at the end of a lesson starts the next one, and the caption says so (t5 trial #2).
+"""In presentation mode, Next at the end of a lesson starts the next one, and the caption
+says so (t5 trial #2).
 
 On Xvfb in presentation mode, at "Step 6 of 6" of lesson 11 PageDown and Alt+→ did
 nothing and the caption showed neither "Done" nor the next lesson: a presenter with a
@@ -45,13 +46,13 @@ def done_lesson_10(make_window: Any, qtbot: Any) -> Iterator[tuple[Any, Any]]:
     theme.set_presentation(None)
 
 
-def test_next_after_the_last_step_starts_the_next_lesson(done_lesson_10: tuple[Any, Any]) -> None:
+def test_outside_presentation_an_extra_next_at_the_end_changes_nothing(
+        done_lesson_10: tuple[Any, Any]) -> None:
+    """The "Lesson 11 ▶" button is there; a key pressed once too often must not jump on."""
     window, panel = done_lesson_10
-    assert panel.lesson_combo.currentText().startswith("10.")
+    lesson, session = panel.lesson, window.session
     panel.next_step()
-    assert panel.lesson_combo.currentText().startswith("11.")
-    assert panel.step_index == 0 and panel.session is window.session
-    assert panel.counter_label.text() == f"Step 1 of {len(panel.lesson.steps)}"
+    assert panel.lesson is lesson and window.session is session and panel.is_done()
 
 
 def test_the_presentation_caption_says_done_and_the_clicker_goes_on(
@@ -72,12 +73,20 @@ def test_the_presentation_caption_says_done_and_the_clicker_goes_on(
     assert "Step 1 of" in window.presentation.caption.text()
 
 
-def test_the_last_lesson_stays_done(make_window: Any, qtbot: Any) -> None:
+def test_presenting_the_last_lesson_stays_done(make_window: Any, qtbot: Any) -> None:
     window = make_window()
     panel = window.inspector_panels["Lesson"]
-    last = panel.lesson_combo.count()
-    run_to_the_end(panel, last)
+    run_to_the_end(panel, panel.lesson_combo.count())
     lesson = panel.lesson
-    panel.next_step()
-    assert panel.lesson is lesson and panel.revealed
-    assert panel.next_lesson_title() == ""
+    window.set_presentation(True)
+    window.activateWindow()
+    settle(qtbot)
+    try:
+        assert panel.next_lesson_title() == ""
+        assert "PageDown" not in window.presentation.caption.text()
+        qtbot.keyClick(window, Qt.Key.Key_PageDown)
+        settle(qtbot)
+        assert panel.lesson is lesson and panel.is_done()
+    finally:
+        window.set_presentation(False)
+        theme.set_presentation(None)
