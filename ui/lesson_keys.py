@@ -75,6 +75,10 @@ class LessonKeys(QObject):
             return
         slot = {"next": self.panel.next_step, "back": self.panel.back,
                 "reveal": self.panel.reveal}[command]
+        if command == "next" and self.presenting and getattr(self.panel, "is_done", bool)():
+            # Full screen has no "Lesson N ▶" button: a presenter's clicker goes on to the
+            # next lesson (t5 trial). Elsewhere an extra Next at the end changes nothing.
+            slot = self.panel.start_next_lesson
         slot()
         self._release_hidden_focus()
         self._after()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
     QVBoxLayout, QWidget,
@@ -38,13 +38,14 @@ NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
 SCROLL_DOWN_KEYS, SCROLL_UP_KEYS = ("Alt+Down", "Shift+PgDown"), ("Alt+Up", "Shift+PgUp")
 #: (key, command, what it does) rows for Help → Keyboard shortcuts.
 LESSON_KEY_ROWS = (
-    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step (anywhere)"),
+    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step (anywhere; presenting, at the end: the next lesson)"),
     ("PgDown", "Lesson: next step", "in the Lesson tab"),
     ("Alt+Left", "Lesson: back", "one step back (anywhere)"),
     ("PgUp", "Lesson: back", "in the Lesson tab"),
     ("Alt+Down", "Lesson: scroll down", "in the Lesson tab (also Shift+PgDown)"),
     ("Alt+Up", "Lesson: scroll up", "in the Lesson tab (also Shift+PgUp)"),
     ("Return", "Lesson: reveal", "in the prediction field"),
+    ("Return", "Lesson: start", "in the lesson list (Ctrl+5), the lesson chosen there"),
 )
 #: The question stays above the scrolling text (always in view) while the header and it
 #: take at most this share of the pane; taller (200 % zoom), it scrolls with the text.
@@ -83,6 +84,20 @@ def _button(text: str, name: str, slot: Any) -> QPushButton:
 
 
 # ------------------------------------------------------------------------- panel
+class LessonCombo(QComboBox):
+    """The lesson list: Enter on it (closed) emits ``return_pressed`` (start that lesson)."""
+
+    return_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self.return_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class LessonPanel(QWidget):
     """A lesson, step by step, for a teacher to project.
 
@@ -163,7 +178,8 @@ class LessonPanel(QWidget):
                           Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _build_picker(self) -> list[tuple[QWidget, int]]:
-        self.lesson_combo = QComboBox()
+        self.lesson_combo = LessonCombo()
+        self.lesson_combo.return_pressed.connect(self._on_combo_return)
         self.lesson_combo.setObjectName("lessonCombo")
         # Long titles must not widen the dock: the combo shrinks, the popup shows all.
         self.lesson_combo.setSizeAdjustPolicy(
@@ -311,6 +327,18 @@ class LessonPanel(QWidget):
         """Start (or restart) the lesson chosen in the combo box."""
         self._guarded(self._start, self.lesson_combo.currentData())
 
+    def take_keyboard(self) -> None:
+        """Ctrl+5: the prediction field while a question is open (a typed guess must not
+        re-pick the lesson in the list, t5 trial), else the lesson list."""
+        asking = self.session is not None and not self.revealed and not self.guess_row.isHidden()
+        (self.guess_edit if asking else self.lesson_combo).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_combo_return(self) -> None:
+        """Enter in the list starts the chosen lesson; on the running one it changes nothing."""
+        chosen = self.lesson_combo.currentData()
+        if self.lesson is None or self.session is None or chosen != self.lesson.name:
+            self.start()
+
     def open_file(self) -> None:
         """Ask for a lesson file and start it; a refused file keeps the running lesson."""
         path = file_dialogs.ask_open_path(self, "lesson", "Open a lesson", file_dialogs.LESSON_FILTER)
@@ -322,6 +350,18 @@ class LessonPanel(QWidget):
         self._guarded(self._start, Path(path))
         if self.lesson is not None and self.lesson_combo.currentData() == Path(path):
             self.file_opened.emit(str(path))
+
+    def is_done(self) -> bool:
+        """Whether the running lesson's last step has been revealed."""
+        return (self.session is not None and self.lesson is not None and self.revealed
+                and self.step_index == len(self.lesson.steps) - 1)
+
+    def next_lesson_title(self) -> str:
+        """The built-in lesson Next starts once this one is done ("" when there is none)."""
+        if self.lesson is None or self.session is None:
+            return ""
+        index = self.lesson_combo.findData(self.lesson.name)
+        return self.lesson_combo.itemText(index + 1) if 0 <= index < self.lesson_combo.count() - 1 else ""
 
     def start_next_lesson(self) -> None:
         """Start the built-in lesson after the current one."""
@@ -470,11 +510,22 @@ class LessonPanel(QWidget):
         shown = (lesson, self.step_index, self.revealed)
         if shown != self._shown_step:
             # A new step, or its answer revealed: read from the top (the question if it
-            # scrolls, then the answer right under it and what PyTorch says).
+            # scrolls, then the answer right under it and what PyTorch says), unless that
+            # leaves the answer out of view (200 %, t5 trial): then as little lower as shows it.
             self._shown_step = shown
             bar = self.body_scroll.verticalScrollBar()
-            bar.setValue(0)
-            QTimer.singleShot(0, bar, lambda: bar.setValue(0))
+            bar.setValue(self._first_view())
+            QTimer.singleShot(0, bar, lambda: bar.setValue(self._first_view()))
+
+    def _first_view(self) -> int:
+        """Where the scrolling text is read from: 0, or after Reveal just enough that the
+        answer's first lines show under the end of a long question."""
+        body, answer = self.body_scroll.widget(), self.answer_label
+        if not (self.revealed and answer.isVisible() and body.isAncestorOf(answer)):
+            return 0
+        top = answer.mapTo(body, answer.rect().topLeft()).y()
+        lines = min(answer.height(), 2 * QFontMetrics(answer.font()).lineSpacing())
+        return max(0, top + lines - self.body_scroll.viewport().height())
 
     def _render_step(self, step: Any) -> None:
         asking = step is not None and step.ask is not None

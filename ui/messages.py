@@ -76,6 +76,11 @@ class MessageBanner(QFrame):
         self._show("info", f"ℹ {html.escape(text)}")
         self._note = text
 
+    @property
+    def note(self) -> str:
+        """The note shown now ("" when the banner shows no note)."""
+        return self._note if self.kind == "info" else ""
+
     def clear_note(self, text: str) -> None:
         """Hide the banner if it shows the note ``text`` (a note that no longer holds)."""
         if self.kind == "info" and self._note == text:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QWheelEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget,
@@ -49,6 +49,13 @@ def _error_label(key: str) -> QLabel:
 
 def _spec_text(spec: Any) -> str:
     return spec if isinstance(spec, str) else repr(spec)
+
+
+def _model_key(config: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two configs the same model: the tensors' specs and the forward program."""
+    def specs(kind: str) -> tuple[tuple[str, str], ...]:
+        return tuple((name, _spec_text(spec).strip()) for name, spec in dict(config.get(kind) or {}).items())
+    return specs("params"), specs("inputs"), str(config.get("forward", "")).strip()
 
 
 def _set_flag(widget: QWidget, name: str, on: bool) -> None:
@@ -254,6 +261,10 @@ class ModelPanel(QWidget):
         # No sideways scrolling in a narrow dock at 200 %: headings wrap, combos elide.
         fit_to_width(self)
         self._fix_tab_order()
+        # Esc hands the keyboard back to the window, so F, B, S, Z work again without the
+        # mouse (t5 trial: after Ctrl+Return no key left the editor; F/B/S were typed in it).
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.release_keyboard,
+                  Qt.ShortcutContext.WidgetWithChildrenShortcut)
         # An error stays up only while it is true: edits re-check the model after a pause.
         self._showing_error = False
         self._recheck_timer = QTimer(self)
@@ -350,6 +361,10 @@ class ModelPanel(QWidget):
         return combo
 
     # -- keyboard -------------------------------------------------------------------
+    def release_keyboard(self) -> None:
+        """Esc: the keyboard leaves the panel for the window (its single-letter keys)."""
+        self.window().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def focus_first(self) -> None:
         """Put the keyboard in the first field (the presets list, which opens only on a key)."""
         self.preset_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -388,7 +403,18 @@ class ModelPanel(QWidget):
         self.optimizer_block.load_config(config)
         self.gradient_edit.setText(_spec_text(gradient) if gradient is not None else "")
         self.retain_graph_check.setChecked(retain_graph)
+        self._forget_stale_preset(config)
         self._fix_tab_order()
+
+    def _forget_stale_preset(self, config: Mapping[str, Any]) -> None:
+        """The presets box names the model shown, or goes back to "Presets…".
+
+        A lesson, an opened file or an undo loads another model: the last preset's name
+        would then sit above a model it does not describe (t5 trial).
+        """
+        preset = self.preset_combo.currentData()
+        if isinstance(preset, Preset) and _model_key(preset.config) != _model_key(config):
+            self.preset_combo.setCurrentIndex(0)
 
     def config(self) -> dict[str, Any]:
         """The pending Session keyword arguments; FieldError for an unreadable number."""

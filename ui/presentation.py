@@ -14,6 +14,7 @@ toolbars, splitter sizes and the zoom.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,8 @@ TABS_BEFORE_PLOTS = ("Graph",)
 CAPTION_POLL_MS = 250
 #: Most of the window's height the caption takes; longer, it scrolls (Alt+Down / Alt+Up).
 CAPTION_SHARE = 0.34
+#: The caption's text is this much larger than the (already large) application font.
+CAPTION_FONT_FACTOR = 1.15
 #: The lesson panel's labels the caption shows, top to bottom (a hidden one is skipped).
 #: What PyTorch says comes before the narration, so it shows without scrolling.
 CAPTION_LABELS = ("counter_label", "question_label", "answer_label", "refused_label",
@@ -73,6 +76,13 @@ def caption_text(panel: Any) -> str:
         label = getattr(panel, name, None)
         if isinstance(label, QLabel) and not label.isHidden() and label.text():
             parts.append(label.text())
+    done = getattr(panel, "complete_label", None)
+    if parts and isinstance(done, QLabel) and not done.isHidden():
+        # The end of a lesson: say so, and which key goes on (a clicker's PageDown).
+        parts[0] = f"{parts[0]}  {done.text()}"
+        following = panel.next_lesson_title() if hasattr(panel, "next_lesson_title") else ""
+        if following:  # right under the counter: the caption's end may be scrolled away
+            parts.insert(1, f"<i>Next (PageDown or Alt+→): {html.escape(following)}</i>")
     return "<br>".join(parts[:1] and [f"<b>{parts[0]}</b>"] + parts[1:])
 
 
@@ -111,6 +121,9 @@ class Presentation(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(CAPTION_POLL_MS)
         self._poll.timeout.connect(self.refresh_caption)
+        # A zoom re-polishes every widget and puts the plain application font back on the
+        # caption (t5 trial: Ctrl+= made it smaller): give it its own size again.
+        theme.changes.theme_changed.connect(self._restyle_caption)
 
     def set_active(self, on: bool) -> None:
         """Enter (True) or leave (False)."""
@@ -190,13 +203,18 @@ class Presentation(QObject):
         text = caption_text(self.window.inspector_panels.get("Lesson")) if self.active else ""
         if text != self.caption.text():
             self.caption.setText(text)
-            self.caption.setFont(theme.scaled_font(1.15))
-            self._fit_caption()
+            self._restyle_caption()
         if self.caption_area.isHidden() == bool(text):
             self.caption.setVisible(bool(text))
             self.caption_area.setVisible(bool(text))
             self._fit_caption()
             self.window.layout_keeper.apply()  # now, before the layout makes room for it
+
+    def _restyle_caption(self) -> None:
+        """The caption's font, CAPTION_FONT_FACTOR times the application's, and its height."""
+        if self.active:
+            self.caption.setFont(theme.scaled_font(CAPTION_FONT_FACTOR))
+            self._fit_caption()
 
     def scroll_caption(self, pages: float) -> None:
         """Scroll the caption by ``pages`` (negative: up) of its visible height."""

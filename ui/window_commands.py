@@ -215,8 +215,9 @@ class WindowCommands:
         self.show_inspector("backward(v)")
 
     def show_lesson_tab(self) -> None:
-        """The Lesson tab, with the keyboard in its lesson list (Alt+→ then starts it)."""
+        """The Lesson tab, with the keyboard in its prediction field while a question is
+        open, else in its lesson list (Enter or Alt+→ then starts the chosen lesson)."""
         self.show_inspector("Lesson")
-        combo = getattr(self.inspector_panels.get("Lesson"), "lesson_combo", None)
-        if combo is not None:
-            combo.setFocus()
+        panel = self.inspector_panels.get("Lesson")
+        if hasattr(panel, "take_keyboard"):
+            panel.take_keyboard()

@@ -85,11 +85,21 @@ class UndoCommands:
     # -- handlers (named in ui/actions.py) ---------------------------------------
     def undo(self) -> None:
         """Edit → Undo: the run's last change, or back to the session it replaced."""
+        note = self.banner.note  # type: ignore[attr-defined]
         self._show_restored(self.controller.undo())
+        self._drop_note(note)
 
     def redo(self) -> None:
         """Edit → Redo."""
+        note = self.banner.note  # type: ignore[attr-defined]
         self._show_restored(self.controller.redo())
+        self._drop_note(note)
+
+    def _drop_note(self, note: str) -> None:
+        """A note about the press just undone ("step did nothing ...") no longer holds; one
+        the undo itself gave ("Compare is off ...") replaced it and stays (t5 trial)."""
+        if note:
+            self.banner.clear_note(note)  # type: ignore[attr-defined]
 
     def _show_restored(self, session: Any) -> None:
         if session is not None:

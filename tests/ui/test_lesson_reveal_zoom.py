@@ -1,0 +1,86 @@
+"""At 200 % a Reveal shows the answer, not only a long question (t5 trial #5).
+
+On Xvfb at 1280x720 and 200 %, lesson 6 step 5's question filled the whole pane: after
+Alt+→ revealed it the step ran (the plots moved) but the pane showed nothing new, the
+answer and "PyTorch says" sat below the fold.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from ui import theme
+
+ACCUMULATION = "06_accumulation_manual_sgd"
+
+
+def settle(qtbot: Any) -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+        qtbot.wait(5)
+
+
+def in_view(widget: Any) -> int:
+    """How many of ``widget``'s rows of pixels are on screen (not scrolled or clipped away)."""
+    return widget.visibleRegion().boundingRect().height() if widget.isVisible() else 0
+
+
+@pytest.fixture
+def zoomed(make_window: Any, qtbot: Any) -> Iterator[Any]:
+    theme.apply_zoom(2.0)
+    window = make_window()
+    window.show_inspector("Lesson")
+    window.layout_keeper.resize_window(1280, 720)
+    settle(qtbot)
+    yield window
+    theme.apply_zoom(theme.DEFAULT_ZOOM)
+
+
+def test_every_revealed_answer_of_lesson_6_is_in_view_at_200_percent(zoomed: Any, qtbot: Any) -> None:
+    panel = zoomed.inspector_panels["Lesson"]
+    panel.lesson_combo.setCurrentIndex(panel.lesson_combo.findData(ACCUMULATION))
+    panel.start()
+    for index in range(len(panel.lesson.steps)):
+        settle(qtbot)
+        if panel.question_label.text() and not panel.revealed:
+            panel.next_step()  # Reveal
+            settle(qtbot)
+            where = f"step {index + 1}"
+            assert in_view(panel.answer_label) > 0, where
+            assert in_view(panel.question_label) > 0, where  # the question's end stays above it
+        if index < len(panel.lesson.steps) - 1:
+            panel.next_step()
+
+
+def test_a_question_taller_than_the_pane_still_shows_the_answer_after_reveal(
+        zoomed: Any, qtbot: Any, tmp_path: Path) -> None:
+    """The trial's case, made certain: the question alone is taller than the text's view."""
+    ask = " ".join(["What will w.grad be after this backward, and why is it the same for each w?"] * 8)
+    path = tmp_path / "long.toml"
+    path.write_text(textwrap.dedent(f"""
+        [lesson]
+        title = "A long question"
+        [model]
+        forward = "y = (w * 2).sum()"
+        params = {{ w = "ones(3)" }}
+        [[step]]
+        do = ["forward", "backward"]
+        ask = "{ask}"
+        answer = "[2., 2., 2.]: d y / d w = 2 for every element."
+        say = "Each element contributes 2 w to y."
+        """), encoding="utf-8")
+    panel = zoomed.inspector_panels["Lesson"]
+    panel.open_path(path)
+    settle(qtbot)
+    assert panel.question_label.height() > panel.body_scroll.viewport().height()
+    panel.next_step()  # Reveal
+    settle(qtbot)
+    assert panel.revealed
+    assert in_view(panel.answer_label) > 0
+    assert in_view(panel.question_label) > 0
