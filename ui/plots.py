@@ -24,6 +24,7 @@ import pyqtgraph as pg
 
 from playground.pyramid import MinMaxPyramid
 from ui import plot_style, theme
+from ui.axes import keep_labels
 from ui.fast_curve import device_data_item
 from ui.pace import pace
 from ui.plot_style import make_plot
@@ -329,6 +330,7 @@ class PlotsPanel(QWidget):
             plot.addItem(line, ignoreBounds=True)
             self._cursors[key] = line
             plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
+            keep_labels(plot.getPlotItem())  # >= 3 y labels: "what will w.grad be?" reads 3, 6, 9
         self._on_theme_changed()
         theme.changes.theme_changed.connect(self._on_theme_changed)
         pace.changed.connect(self._on_pace_changed)
