@@ -338,11 +338,7 @@ class PlotsPanel(QWidget):
     # -- sessions ------------------------------------------------------------
     def set_session(self, session: Any) -> None:
         """Plot ``session`` (None: empty plots). Its curves are created here, once."""
-        for plot in self.plots.values():
-            # Forget the last model's scale (a diverged run's 1e38): auto-range keeps the
-            # old span while the data has no extent (one point), so set a small one first.
-            plot.setRange(xRange=(0, 10), yRange=(-1, 1), padding=0)
-            plot.enableAutoRange()
+        self._forget_ranges()
         self._attach("main", session)
         self.timeline.set_session(session)
 
@@ -355,7 +351,20 @@ class PlotsPanel(QWidget):
             plot.getPlotItem().legend.removeItem(self._twin_legend)
             if twin is not None:
                 plot.getPlotItem().legend.addItem(self._twin_legend, label)
+        if twin is not None:
+            self._forget_ranges()  # compare starts the runs afresh: fit what they draw now
         self._attach("twin", twin)
+
+    def _forget_ranges(self) -> None:
+        """Auto-range again from a small span: a new or reset run is not the last one's scale.
+
+        Auto-range keeps the old span while the plot has no data (after a reset) or no
+        extent (one point), so the old run's 2.5 … 12 stayed over an empty plot.
+        """
+        for plot in self.plots.values():
+            # Forget the last model's scale (a diverged run's 1e38) too.
+            plot.setRange(xRange=(0, 10), yRange=(-1, 1), padding=0)
+            plot.enableAutoRange()
 
     def set_twin_label(self, label: str) -> None:
         """Rename the dashed curves' legend entry, curves kept (a run's setting changed)."""
@@ -426,6 +435,7 @@ class PlotsPanel(QWidget):
             series.clear()
         if role == "main":
             self._last_main_action = None
+            self._forget_ranges()
         self._throttle.mark()
 
     # -- drawing -------------------------------------------------------------
