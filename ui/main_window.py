@@ -26,7 +26,9 @@ from ui.window_layout import (
     ROOMY_TABS, BannerArea, LayoutKeeper, forget_layout, keep_on_screen, layout_is_sound,
 )
 from ui.window_undo import UndoCommands
-from ui.actions import EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog
+from ui.actions import (
+    EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog, steady_width,
+)
 from ui.compare import CompareBar, LabelWatch
 from ui.controller import COMPARE_NOTE, SPEEDS, Controller
 from ui.export import ExportCommands
@@ -255,6 +257,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for spec in LOOP_ACTIONS:
             toolbar.addAction(self.action(spec.id))
+        # t5 #15: "Pause" is longer than "Play"; the buttons after it must not shift.
+        steady_width(toolbar.widgetForAction(self.action("actionPlay")), ("&Play", "&Pause"))
         toolbar.addSeparator()
         # s2: the label and its combo in one item, so they go to the overflow (») together.
         speed_box = QWidget()
