@@ -505,3 +505,7 @@ class PlotsPanel(QWidget):
                                           style=Qt.PenStyle.DashLine))
         for plot in self.plots.values():
             plot_style.style_plot(plot)
+            # The labels' room (ui.axes.keep_labels) follows the tick font: fit again.
+            box = plot.getPlotItem().getViewBox()
+            box.queueUpdateAutoRange()
+            box.update()
