@@ -320,6 +320,8 @@ class PlotsPanel(QWidget):
         self._sessions: dict[str, Any] = {"main": None, "twin": None}
         self._series: dict[str, SeriesSet | None] = {"main": None, "twin": None}
         self._last_main_action: str | None = None
+        #: Auto-range afresh at the next redraw (a reset, compare on): see _forget_ranges.
+        self._refit = False
         self._twin_legend = pg.PlotDataItem(name="twin")
         self._throttle = FrameThrottle(self.redraw, self, every_frame=True)
         self._cursors: dict[str, pg.InfiniteLine] = {}
@@ -352,7 +354,7 @@ class PlotsPanel(QWidget):
             if twin is not None:
                 plot.getPlotItem().legend.addItem(self._twin_legend, label)
         if twin is not None:
-            self._forget_ranges()  # compare starts the runs afresh: fit what they draw now
+            self._refit = True  # compare starts the runs afresh: fit what they draw now
         self._attach("twin", twin)
 
     def _forget_ranges(self) -> None:
@@ -435,7 +437,7 @@ class PlotsPanel(QWidget):
             series.clear()
         if role == "main":
             self._last_main_action = None
-            self._forget_ranges()
+            self._refit = True  # at the next frame, once the curves hold the new run
         self._throttle.mark()
 
     # -- drawing -------------------------------------------------------------
@@ -468,6 +470,10 @@ class PlotsPanel(QWidget):
         for series in present:
             s_lo, s_hi = series.redraw(spans)
             lo, hi = min(lo, s_lo), max(hi, s_hi)
+        if self._refit:
+            # After the curves took the new run: a paint in between would fit the old one.
+            self._refit = False
+            self._forget_ranges()
         if not (np.isfinite(lo) and np.isfinite(hi)):
             lo, hi = 0.0, 1.0
         for series in present:

@@ -23,6 +23,9 @@ def session(scale: str = "3.0") -> Any:
 
 
 def y_ranges(panel: PlotsPanel) -> dict[str, list[float]]:
+    for plot in panel.plots.values():
+        # What a paint before the next frame does: fit the curves as they still are.
+        plot.getPlotItem().getViewBox().prepareForPaint()
     panel.redraw()
     QApplication.processEvents()
     return {key: list(plot.getPlotItem().getViewBox().viewRange()[1])
