@@ -27,7 +27,7 @@ QT_XCB_DEBIAN_LIBS=(libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxc
 
 # What the tests add: a virtual X display, on which the start-up paint is checked
 # (tests/ui/test_startup_paint.py fails, not skips, without it).
-XVFB_DEBIAN_PACKAGES=(xvfb)
+XVFB_DEBIAN_PACKAGES=(xvfb xdotool)  # xdotool: keys on the display (test_startup_paint)
 
 say() { printf '%s\n' "$*" >&2; }
 

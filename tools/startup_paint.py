@@ -66,10 +66,25 @@ class _XImage(ctypes.Structure):
                 ("bytes_per_line", ctypes.c_int), ("bits_per_pixel", ctypes.c_int)]
 
 
+class _XWindowAttributes(ctypes.Structure):
+    """Xlib's XWindowAttributes (to tell a shown popup menu from the app's other windows)."""
+
+    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("width", ctypes.c_int),
+                ("height", ctypes.c_int), ("border_width", ctypes.c_int), ("depth", ctypes.c_int),
+                ("visual", ctypes.c_void_p), ("root", ctypes.c_ulong), ("class_", ctypes.c_int),
+                ("bit_gravity", ctypes.c_int), ("win_gravity", ctypes.c_int),
+                ("backing_store", ctypes.c_int), ("backing_planes", ctypes.c_ulong),
+                ("backing_pixel", ctypes.c_ulong), ("save_under", ctypes.c_int),
+                ("colormap", ctypes.c_ulong), ("map_installed", ctypes.c_int),
+                ("map_state", ctypes.c_int), ("all_event_masks", ctypes.c_long),
+                ("your_event_mask", ctypes.c_long), ("do_not_propagate_mask", ctypes.c_long),
+                ("override_redirect", ctypes.c_int), ("screen", ctypes.c_void_p)]
+
+
 class ScreenGrabber:
     """Reads an X screen's pixels through libX11 (no xwd or ImageMagick round trip)."""
 
-    Z_PIXMAP, ALL_PLANES = 2, 0xFFFFFFFF
+    Z_PIXMAP, ALL_PLANES, IS_VIEWABLE = 2, 0xFFFFFFFF, 2
 
     def __init__(self, display: str, width: int, height: int) -> None:
         x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
@@ -81,6 +96,13 @@ class ScreenGrabber:
         x11.XGetImage.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int,
                                   ctypes.c_uint, ctypes.c_uint, ctypes.c_ulong, ctypes.c_int]
         x11.XFree.argtypes = [ctypes.c_void_p]
+        x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        x11.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
+                                   ctypes.POINTER(ctypes.c_ulong),
+                                   ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
+                                   ctypes.POINTER(ctypes.c_uint)]
+        x11.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
+                                             ctypes.POINTER(_XWindowAttributes)]
         x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
         self._x11, self.width, self.height = x11, width, height
         self._display = x11.XOpenDisplay(display.encode())
@@ -90,17 +112,50 @@ class ScreenGrabber:
 
     def painted_share(self) -> float:
         """The share of the screen's pixel bytes that are not zero (0.0: all black)."""
-        image = self._x11.XGetImage(self._display, self._root, 0, 0, self.width, self.height,
+        data = self.pixels()
+        return (len(data) - data.count(0)) / max(1, len(data))
+
+    def pixels(self, x: int = 0, y: int = 0, width: int | None = None,
+               height: int | None = None) -> bytes:
+        """A region's pixels, 4 bytes each (B, G, R, unused), row after row."""
+        width = self.width - x if width is None else width
+        height = self.height - y if height is None else height
+        image = self._x11.XGetImage(self._display, self._root, x, y, width, height,
                                     self.ALL_PLANES, self.Z_PIXMAP)
         if not image:
-            return 0.0
+            return b""
         try:
-            size = image.contents.bytes_per_line * image.contents.height
-            data = ctypes.string_at(image.contents.data, size)
+            line = image.contents.bytes_per_line
+            data = ctypes.string_at(image.contents.data, line * image.contents.height)
         finally:
             self._x11.XFree(image.contents.data)
             self._x11.XFree(image)
-        return (len(data) - data.count(0)) / max(1, len(data))
+        return b"".join(data[row * line:row * line + 4 * width] for row in range(height))
+
+    def windows(self) -> list[tuple[int, int, int, int, bool]]:
+        """The shown top-level windows: (x, y, width, height, override-redirect).
+
+        Popup menus and tooltips are override-redirect windows of their own, so a
+        shown menu is seen here whatever it looks like.
+        """
+        root, parent = ctypes.c_ulong(), ctypes.c_ulong()
+        children, count = ctypes.POINTER(ctypes.c_ulong)(), ctypes.c_uint()
+        self._x11.XSync(self._display, 0)
+        if not self._x11.XQueryTree(self._display, self._root, ctypes.byref(root),
+                                    ctypes.byref(parent), ctypes.byref(children), ctypes.byref(count)):
+            return []
+        shown = []
+        try:
+            for i in range(count.value):
+                attributes = _XWindowAttributes()
+                if (self._x11.XGetWindowAttributes(self._display, children[i], ctypes.byref(attributes))
+                        and attributes.map_state == self.IS_VIEWABLE):
+                    shown.append((attributes.x, attributes.y, attributes.width, attributes.height,
+                                  bool(attributes.override_redirect)))
+        finally:
+            if children:
+                self._x11.XFree(children)
+        return shown
 
     def close(self) -> None:
         self._x11.XCloseDisplay(self._display)
@@ -167,40 +222,67 @@ def _read_log(path: Path) -> dict[str, list[float]]:
     return events
 
 
+class App:
+    """The app started on a screen (context manager): its process, start-up log and stderr."""
+
+    def __init__(self, screen: Xvfb, python: str = sys.executable,
+                 extra_env: dict[str, str] | None = None) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="startup_paint.")
+        tmp = self._tmp.name
+        self.log = Path(tmp) / "startup.log"
+        env = {**os.environ, "DISPLAY": screen.display, "QT_QPA_PLATFORM": "xcb",
+               "PLAYGROUND_STARTUP_LOG": str(self.log), "XDG_CONFIG_HOME": tmp, "HOME": tmp,
+               "PYTHONPATH": str(ROOT), **(extra_env or {})}
+        env.pop("WAYLAND_DISPLAY", None)
+        self._errors = (Path(tmp) / "stderr.txt").open("w+b")  # a file: a full pipe would stall it
+        self.start = time.time()
+        self.process = subprocess.Popen([python, "-m", "ui.app"], cwd=ROOT, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=self._errors)
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._errors.close()
+        self._tmp.cleanup()
+
+    def events(self) -> dict[str, list[float]]:
+        """The start-up log so far: event name -> unix times."""
+        return _read_log(self.log)
+
+    def stderr(self) -> str:
+        """What the app wrote to stderr so far."""
+        self._errors.flush()
+        self._errors.seek(0)
+        return self._errors.read().decode(errors="replace")
+
+    def check_running(self) -> None:
+        """Raise if the app has exited (with the end of its stderr)."""
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the app exited early: {self.stderr()[-2000:]}")
+
+
 def launch_once(screen: Xvfb, python: str = sys.executable, bare: bool = True) -> Run:
     """Launch the app on ``screen`` and time its first non-black paint."""
-    with tempfile.TemporaryDirectory(prefix="startup_paint.") as tmp:
-        log = Path(tmp) / "startup.log"
-        env = {**os.environ, "DISPLAY": screen.display, "QT_QPA_PLATFORM": "xcb",
-               "PLAYGROUND_STARTUP_LOG": str(log), "XDG_CONFIG_HOME": tmp, "HOME": tmp,
-               "PYTHONPATH": str(ROOT)}
-        env.pop("WAYLAND_DISPLAY", None)
-        errors = (Path(tmp) / "stderr.txt").open("w+b")  # a file: a full pipe would stall the app
-        start = time.time()
-        app = subprocess.Popen([python, "-m", "ui.app"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=errors)
-        try:
-            first_paint = None
-            while time.time() - start < TIMEOUT_S:
-                if app.poll() is not None:
-                    errors.seek(0)
-                    raise RuntimeError(f"the app exited early: {errors.read().decode()[-2000:]}")
-                if first_paint is None and screen.painted():
-                    first_paint = time.time() - start
-                if first_paint is not None and "session" in _read_log(log):
-                    break
-                time.sleep(POLL_S)
-            else:
-                raise RuntimeError("the app did not paint and load within the time limit")
-            events = _read_log(log)
-        finally:
-            app.terminate()
-            try:
-                app.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait()
-            errors.close()
+    with App(screen, python) as app:
+        start, first_paint = app.start, None
+        while time.time() - start < TIMEOUT_S:
+            app.check_running()
+            if first_paint is None and screen.painted():
+                first_paint = time.time() - start
+            if first_paint is not None and "session" in app.events():
+                break
+            time.sleep(POLL_S)
+        else:
+            raise RuntimeError("the app did not paint and load within the time limit")
+        events = app.events()
     torch_at = events["torch"][0]
     ticks = [t for t in events.get("tick", []) if start + first_paint <= t <= torch_at]
     return Run(first_paint_s=first_paint, built_s=events["built"][0] - start,

@@ -175,6 +175,20 @@ ALL_ACTIONS: tuple[ActionSpec, ...] = (
     LOOP_ACTIONS + OTHER_ACTIONS + EXPORT_ACTIONS + UNDO_ACTIONS + KEYBOARD_ACTIONS
 )
 
+# -- t4: what works while the app starts (ui/startup.py's LoadingGate) -------------------
+#: Work from the first paint of the start-up shell, while the window is built and torch loads.
+SHELL_ACTIONS = frozenset({"actionQuit", "actionShortcuts", "actionZoomIn", "actionZoomOut",
+                           "actionZoomReset"})
+#: Need the built window (its docks, tabs, layout) but not PyTorch.
+WINDOW_ACTIONS = frozenset({"actionPresentation", "actionResetLayout", "actionFocusModelPanel",
+                            "actionShowTensors", "actionShowGraph", "actionShowCode",
+                            "actionShowVjp", "actionShowLesson", "actionShowLandscape",
+                            "actionShowData"})
+#: Every other action needs a session, so PyTorch: greyed with this note until it has loaded.
+NEEDS_TORCH_NOTE = "available when PyTorch has loaded"
+NEEDS_WINDOW_NOTE = "available when the window has loaded"
+# -- end t4 --------------------------------------------------------------------------
+
 
 def build_actions(parent: QObject, target: object,
                   specs: Iterable[ActionSpec] = ALL_ACTIONS) -> dict[str, QAction]:

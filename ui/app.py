@@ -5,7 +5,8 @@ PyTorch… n s", see ``ui/startup.py``) before pyqtgraph, numpy or torch are imp
 Once it has painted, PyTorch (seconds of imports) loads on a background thread
 while the GUI thread builds the plots and panels a step per event-loop turn. The
 GUI thread never imports torch before that thread is done, so the window keeps
-repainting and, once built, its menus open meanwhile. Importing torch off the
+repainting and its menus (there from the first paint) open meanwhile; Quit then
+exits at once, without waiting for the torch thread (a daemon). Importing torch off the
 main thread is safe: Python's import lock serialises imports, torch's import
 installs no signal handlers (those are main-thread only), and nothing on the
 GUI thread touches torch until the ``loaded`` signal arrives, queued, on the
@@ -122,7 +123,10 @@ class TorchLoader(QObject):
         except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
             error = exc
         startup_log("torch")
-        self.loaded.emit(error)
+        try:
+            self.loaded.emit(error)
+        except RuntimeError:  # the window (our parent) was closed and deleted meanwhile
+            pass
 
 
 class FirstPaint(QObject):
@@ -162,6 +166,8 @@ def load_in_background(window: MainWindow) -> TorchLoader:
 
     def loaded(error: BaseException | None) -> None:
         ticker.stop()
+        if window.build.abandoned:
+            return  # closed while it was still the loading shell: the app is quitting
         window.build.finish()  # PyTorch came first: the rest of the window is built now
         if error is not None:
             window.banner.show_error(error)
@@ -208,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.excepthook = excepthook
     window.loader = load_in_background(window)  # type: ignore[attr-defined]
     code = app.exec()
+    startup_log("quit")  # the event loop is over (the process may take a moment more to end)
     # Destroy the window while the QApplication still exists: left to interpreter teardown,
     # the order is arbitrary and the process often ends in a segfault after a clean quit.
     window.deleteLater()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
-    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QLabel,
@@ -29,10 +28,11 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.controller import FrameThrottle, connect_session, disconnect_session
 from ui.graph_items import (  # noqa: F401 - NODE_ITEMS, format_numbers: the graph's API
-    ARROW, CURRENT_EDGE, DETAIL_PT, FREED_INK, LANE, NODE_ITEMS, NOT_YET_OPACITY,
-    OUT_EDGE, X_GAP, Y_GAP, NodeItem, ZoomView, font, format_numbers,
+    ARROW, CURRENT_EDGE, FREED_INK, LANE, NODE_ITEMS, NOT_YET_OPACITY,
+    OUT_EDGE, X_GAP, Y_GAP, GraphStyle, NodeItem, ZoomView, format_numbers,
 )
 from ui.graph_layout import place
+from ui.graph_marks import edge_label, graph_is_last_backwards, label_gap, show_in_view
 from ui.header_row import ElidedLabel, HeaderRow
 from ui.node_steps import NodeStepper
 
@@ -40,7 +40,10 @@ from ui.node_steps import NodeStepper
 #: default zoom), following View → Zoom.
 LABEL_SCALE = 1.25
 LEGEND = "gradient flows ←  (forward reads →)"
-CLIPPED_HINT = "  · more: scroll, Ctrl+wheel"
+CLIPPED_HINT = "  · more: drag, scroll or arrows; double-click: whole graph"
+WHOLE_HINT = "  · double-click: readable size"
+#: A leaf's box title ends with its grad_fn: "w (param) · AccumulateGrad".
+LEAF_FN = " · AccumulateGrad"
 RETAIN_TEXT = "retain_grad"
 RETAIN_TIP = ("retain_grad on intermediates: calls .retain_grad() on every intermediate "
               "from the next forward on, so their grads show after backward")
@@ -72,6 +75,7 @@ class GraphView(QWidget):
         self.setObjectName("graphView")
         self._session: Any = None
         self._dirty = False
+        self._style = GraphStyle.current()
         self._throttle = FrameThrottle(self._refresh_if_visible, self)
         # Whether intermediates were told to retain_grad at the last forward:
         # what decides if "grad: None" means "not retained" or "no backward yet".
@@ -104,6 +108,9 @@ class GraphView(QWidget):
         self.view = ZoomView()
         self.view.setScene(QGraphicsScene(self))
         self.view.fitted.connect(self._on_view_fitted)
+        self.view.setToolTip("Drag, scroll or use the arrow keys to move around the graph; "
+                             "double-click (or 0) for the whole graph, again for readable text; "
+                             "Ctrl+wheel zooms")
         self._stack = QStackedWidget()
         self._stack.addWidget(self.empty_label)
         self._stack.addWidget(self.view)
@@ -132,6 +139,12 @@ class GraphView(QWidget):
         self.legend.setFont(theme.scaled_font(LABEL_SCALE, bold=True))
         self.caption.setFont(theme.scaled_font(LABEL_SCALE, bold=True))
         self.empty_label.setFont(theme.scaled_font(1.8))
+        # Presentation mode runs on keys (N, Shift+N; its other rows are hidden too): the
+        # buttons' row gives its height to the explanation and the 24 px boxes.
+        self.header.setVisible(not theme.presenting())
+        # The boxes' text is the application font too (GraphStyle): draw them again.
+        if getattr(self, "_nodes", None):
+            self._mark_dirty()
 
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
         if watched is self.stepper.text and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
@@ -155,13 +168,26 @@ class GraphView(QWidget):
         box = self.layout()
         margins = box.contentsMargins()
         room = (self.height() - margins.top() - margins.bottom() - 3 * box.spacing()
-                - self.header.sizeHint().height()
+                - (self.header.sizeHint().height() if not self.header.isHidden() else 0)
                 - (self.caption.heightForWidth(self.caption.width()) if not self.caption.isHidden()
                    else 0)
-                - max(self._stack.minimumSizeHint().height(), self.height() // 3))
+                - max(self._stack.minimumSizeHint().height(), self.height() // 3, self._box_room()))
         height = max(0, min(need, cap, room))
+        line = QFontMetrics(text.font()).lineSpacing()
+        if line <= height < need:
+            height -= height % line  # whole lines, the rest scrolls; the graph takes the slack
         if self.step_scroll.height() != height or self.step_scroll.maximumHeight() != height:
             self.step_scroll.setFixedHeight(height)
+
+    def _box_room(self) -> int:
+        """Height the graph needs to show its tallest box whole at the size it is drawn:
+        the node being explained must fit, even when the explanation scrolls for it."""
+        nodes = getattr(self, "_nodes", None)
+        if not nodes or self._stack.currentWidget() is not self.view:
+            return 0
+        tallest = max(n.sceneBoundingRect().height() for n in nodes) * self.view.transform().m22()
+        bar = self.view.horizontalScrollBar().sizeHint().height()
+        return int(tallest + 2 * self.view.frameWidth() + bar + 2) + 1
 
     # -- session wiring -------------------------------------------------------
     def set_session(self, session: Any) -> None:
@@ -208,7 +234,8 @@ class GraphView(QWidget):
             self.refresh()
 
     def _on_view_fitted(self, clipped: bool) -> None:
-        self.legend.set_full_text(LEGEND + (CLIPPED_HINT if clipped else ""))
+        self.legend.set_full_text(LEGEND + (CLIPPED_HINT if clipped else WHOLE_HINT if self.view.whole
+                                            else ""))
         if clipped:
             self._show_current()  # a refit scrolls back to the params: not past the node shown
 
@@ -260,19 +287,21 @@ class GraphView(QWidget):
 
     def _draw(self, graph: Any, infos: dict[str, Any]) -> None:
         scene = self.view.scene()
+        # The application font now (zoom, presentation): text, gaps and pens follow it.
+        self._style = style = GraphStyle.current()
         roots = {i for i in range(len(graph.nodes))} - {j for _, j in graph.edges}
         for i, node in enumerate(graph.nodes):
             kind = "leaf" if node.label == "AccumulateGrad" else "output" if i in roots else "op"
             title, details = self._node_text(node, infos.get(node.tensor or ""), kind)
-            item = NodeItem(title, details, kind, graph.freed)
+            item = NodeItem(title, details, kind, graph.freed, style)
             scene.addItem(item)
             self._nodes.append(item)
         sizes = [(n.rect().width(), n.rect().height()) for n in self._nodes]
         # Node by node labels each edge with the gradient it carries: the columns stand
         # that far apart, so a label sits between two boxes, not above or over them.
         self._drawn_stepping = self.stepper.node is not None
-        gap = self._label_gap() if self._drawn_stepping else X_GAP
-        placed = place(len(sizes), graph.edges, gap, Y_GAP, sizes, lane=LANE)
+        gap = self._label_gap() if self._drawn_stepping else style.px(X_GAP)
+        placed = place(len(sizes), graph.edges, gap, style.px(Y_GAP), sizes, lane=style.px(LANE))
         for item, (x, y) in zip(self._nodes, placed.centres):
             item.setPos(x - item.rect().width() / 2, y - item.rect().height() / 2)
         # x * x gives two parallel edges: bow them apart symmetrically.
@@ -287,8 +316,10 @@ class GraphView(QWidget):
     def _node_text(self, node: Any, info: Any, kind: str) -> tuple[str, list[str]]:
         if kind == "leaf":
             what = f" ({info.kind})" if info is not None else ""
-            title = f"{node.tensor}{what}" if node.tensor else "leaf tensor"
-            details = ["AccumulateGrad"]
+            # grad_fn on the title's line: a line less per box, which a 24 px projector
+            # text at 1280x720 needs (the box must fit the Graph tab's height whole).
+            title = f"{node.tensor}{what}{LEAF_FN}" if node.tensor else f"leaf tensor{LEAF_FN}"
+            details = []
         else:
             title = f"{node.tensor} = {node.label}" if node.tensor else node.label
             details = [] if node.tensor else ["(unnamed)"]
@@ -315,8 +346,9 @@ class GraphView(QWidget):
         # side with the arrowhead pointing left.
         a = src.mapToScene(QPointF(0, src.rect().height() / 2))
         b = dst.mapToScene(QPointF(dst.rect().width(), dst.rect().height() / 2))
-        points = [a, *(QPointF(x, y) for x, y in route), b + QPointF(12, 0)]
-        bow = 36.0 * offset
+        unit = self._style.unit
+        points = [a, *(QPointF(x, y) for x, y in route), b + QPointF(12 * unit, 0)]
+        bow = 36.0 * unit * offset
         path = QPainterPath(a)
         for k in range(0, len(points) - 1, 2):
             start, end = points[k], points[k + 1]
@@ -324,13 +356,15 @@ class GraphView(QWidget):
                 path.lineTo(start)  # straight along the lane through a column
             mid = (start.x() + end.x()) / 2
             path.cubicTo(QPointF(mid, start.y() + bow), QPointF(mid, end.y() + bow), end)
-        colour = FREED_INK if freed else ARROW
-        pen = QPen(colour, 2.5)
+        # On the dark scheme's background #333 arrows vanish: the text colour instead.
+        colour = FREED_INK if freed else ARROW if theme.scheme() == "light" else QColor(theme.colours()["fg"])
+        pen = QPen(colour, 2.5 * max(1.0, unit))
         if freed:
             pen.setStyle(Qt.PenStyle.DashLine)
         edge = self.view.scene().addPath(path, pen)
         edge.setData(0, pen)  # its own pen, restored when node by node moves on
-        head = QGraphicsPolygonItem(QPolygonF([b, b + QPointF(14, -7), b + QPointF(14, 7)]))
+        head = QGraphicsPolygonItem(QPolygonF([b, b + QPointF(14 * unit, -7 * unit),
+                                               b + QPointF(14 * unit, 7 * unit)]))
         head.setBrush(QBrush(colour))
         head.setPen(QPen(colour))
         self.view.scene().addItem(head)
@@ -344,7 +378,7 @@ class GraphView(QWidget):
     def _sync_trace(self) -> None:
         """Give the stepper the last backward's nodes while the graph drawn is that backward's."""
         s = self._session
-        nodes = s.backward_trace() if s is not None and _graph_is_last_backwards(s) else []
+        nodes = s.backward_trace() if s is not None and graph_is_last_backwards(s) else []
         key = [(n.index, n.label, n.grad_in, n.old_grad) for n in nodes]
         if key != getattr(self, "_trace_key", None):
             self._trace_key = key
@@ -362,11 +396,7 @@ class GraphView(QWidget):
 
     def _label_gap(self) -> float:
         """Room between columns for the widest gradient label of the replayed backward."""
-        metrics = QFontMetrics(font(DETAIL_PT, bold=True))
-        widths = [metrics.horizontalAdvance(format_numbers(grad, NODE_ITEMS))
-                  for node in self.stepper.nodes
-                  for grad, target in zip(node.grads_out, node.targets) if target is not None]
-        return max([X_GAP, *(w + 40.0 for w in widths)])  # the arrowhead and some air
+        return label_gap(self._style, self.stepper.nodes)
 
     def _on_stepper_moved(self, _index: int) -> None:
         self._fit_step_text()
@@ -392,7 +422,7 @@ class GraphView(QWidget):
             done = current is None or reached.get(g, -1) <= current.index
             item.setOpacity(1.0 if done else NOT_YET_OPACITY)
             if current is not None and g == current.graph_index:
-                item.setPen(QPen(CURRENT_EDGE, 6))
+                item.setPen(QPen(CURRENT_EDGE, 6 * max(1.0, self._style.unit)))
                 item.setZValue(2)
             elif item.zValue() == 2:
                 item.setPen(item.base_pen)
@@ -408,7 +438,7 @@ class GraphView(QWidget):
         seen: Counter[int] = Counter()
         for k, grad in zip(outgoing, passed):
             edge = self._edges[k]
-            edge.setPen(QPen(CURRENT_EDGE, 4))
+            edge.setPen(QPen(CURRENT_EDGE, 4 * max(1.0, self._style.unit)))
             target = self._edge_ends[k][1]
             # Parallel edges (y * y) bow apart: first label above its edge, the next below.
             below = seen[target] % 2 == 1
@@ -422,58 +452,8 @@ class GraphView(QWidget):
         current = self.stepper.node
         if current is None or not 0 <= current.graph_index < len(getattr(self, "_nodes", [])):
             return
-        node = self._nodes[current.graph_index]
-        rect = node.sceneBoundingRect()
-        for mark in self._marks:
-            rect = rect.united(mark.sceneBoundingRect())
-        # Labels moved off the boxes may stand outside the rect the view was fitted to.
-        self.view.setSceneRect(self.view.sceneRect().united(rect.adjusted(-8, -6, 8, 6)))
-        seen = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        # Best: the node, its labels and the boxes they go to; else the node and its labels.
-        whole = rect
-        for i, j in self._edge_ends:
-            if i == current.graph_index:
-                whole = whole.united(self._nodes[j].sceneBoundingRect())
-        for shown in (whole, rect):
-            if shown.width() <= seen.width() - 16 and shown.height() <= seen.height():
-                self.view.centerOn(shown.center())
-                return
-        self.view.centerOn(node)
+        targets = [self._nodes[j] for i, j in self._edge_ends if i == current.graph_index]
+        show_in_view(self.view, self._nodes[current.graph_index], self._marks, targets)
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
-        label = QGraphicsSimpleTextItem(text)
-        label.setFont(font(DETAIL_PT, bold=True))
-        label.setBrush(QBrush(CURRENT_EDGE))
-        point = edge.path().pointAtPercent(0.5)
-        rect = label.boundingRect()
-        y = point.y() + 4 if below else point.y() - rect.height() - 4
-        label.setPos(point.x() - rect.width() / 2, y)
-        # A label wider than the gap between two columns would cover a box's text: move it
-        # off the boxes, above (or below) them.
-        for _ in range(len(self._nodes)):
-            hit = [n.sceneBoundingRect() for n in self._nodes
-                   if n.sceneBoundingRect().intersects(label.sceneBoundingRect().adjusted(-3, -1, 3, 1))]
-            if not hit:
-                break
-            y = (max(r.bottom() for r in hit) + 3) if below else (min(r.top() for r in hit) - rect.height() - 3)
-            label.setY(y)
-        back = QGraphicsRectItem(label.boundingRect().adjusted(-3, -1, 3, 1), label)
-        back.setBrush(QBrush(QColor(255, 255, 255, 225)))
-        back.setPen(QPen(Qt.PenStyle.NoPen))
-        back.setFlag(QGraphicsRectItem.GraphicsItemFlag.ItemStacksBehindParent)
-        label.setZValue(3)
-        self.view.scene().addItem(label)
-        return label
-
-
-def _graph_is_last_backwards(session: Any) -> bool:
-    """Whether the graph on screen is the one the last backward ran through (no forward since)."""
-    history = session.history
-    position = getattr(session, "position", len(history) - 1)
-    for index in range(position, max(-1, position - 50), -1):
-        action = history[index].action
-        if action == "backward":
-            return True
-        if action in ("forward", "reset"):
-            return False
-    return False
+        return edge_label(self.view.scene(), self._nodes, edge, text, below, self._style)

@@ -27,7 +27,8 @@ from ui.window_layout import (
 )
 from ui.window_undo import UndoCommands
 from ui.actions import (
-    EXPORT_ACTIONS, LOOP_ACTIONS, action_rows, build_actions, shortcuts_dialog, steady_width,
+    EXPORT_ACTIONS, LOOP_ACTIONS, TOGGLE_MODEL_PANEL_KEY, action_rows, build_actions,
+    shortcuts_dialog, steady_width,
 )
 from ui.compare import CompareBar, LabelWatch
 from ui.controller import COMPARE_NOTE, SPEEDS, Controller
@@ -119,10 +120,11 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Training Loop Playground")
         self.controller = Controller(parent=self)  # window.session is None from here on
-        yield  # -- the start-up shell paints from here (nothing below is on its path)
         self.actions_by_id: dict[str, QAction] = build_actions(self, self)
         for action in self.actions_by_id.values():
             self.addAction(action)  # window-wide shortcuts even with menus hidden
+        self._build_menus()  # t4: the start-up shell shows the real menus (ui/startup.py)
+        yield  # -- the start-up shell paints from here (nothing below is on its path)
         self.banner = MessageBanner()
         self.compare_bar = CompareBar()
         self.compare_bar.hide()  # shown while compare is on
@@ -143,7 +145,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self._build_central()
         self._build_docks()
         self._build_toolbar()
-        self._build_menus()
+        self.view_menu.insertAction(self.action("actionFocusModelPanel"), self._model_panel_toggle())
         self._connect_controller()
         self._build_undo()  # Edit menu, undo buttons, timeline (ui/window_undo.py)
         self.model_panel.preset_chosen.connect(self._on_model_panel_preset_chosen)
@@ -309,14 +311,13 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         loop_menu.addSeparator()  # H5: auto-run speed on keys
         for action_id in ("actionFaster", "actionSlower"):
             loop_menu.addAction(self.action(action_id))
-        view_menu = bar.addMenu("&View")
+        view_menu = self.view_menu = bar.addMenu("&View")
         for action_id in ("actionZoomIn", "actionZoomOut", "actionZoomReset"):
             view_menu.addAction(self.action(action_id))
         view_menu.addSeparator()
         view_menu.addAction(self.action("actionPresentation"))
         view_menu.addAction(self.action("actionResetLayout"))
-        view_menu.addSeparator()
-        view_menu.addAction(self._model_panel_toggle())  # H5: with a key
+        view_menu.addSeparator()  # H5: the model dock's toggle goes here once built (_build)
         view_menu.addAction(self.action("actionFocusModelPanel"))
         view_menu.addSeparator()
         for action_id in ("actionShowTensors", "actionShowGraph", "actionShowCode",
@@ -325,6 +326,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             view_menu.addAction(self.action(action_id))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.action("actionShortcuts"))
+        self._build_edit_menu()  # after File (ui/window_undo.py)
 
     def _connect_controller(self) -> None:
         c = self.controller
@@ -452,8 +454,10 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         from ui.lesson_view import LESSON_KEY_ROWS  # H5: keys beyond the action table
         from ui.state_table import TABLE_KEY_ROWS
 
-        extra = [*action_rows([self.model_dock.toggleViewAction()]), *TABLE_KEY_ROWS,
-                 *LESSON_KEY_ROWS]
+        # t4: from the start-up shell too (Help works while PyTorch loads): no dock yet.
+        toggle = (action_rows([self.model_dock.toggleViewAction()]) if hasattr(self, "model_dock")
+                  else [(TOGGLE_MODEL_PANEL_KEY, "Model panel", "show or hide the model panel")])
+        extra = [*toggle, *TABLE_KEY_ROWS, *LESSON_KEY_ROWS]
         shortcuts_dialog(self, extra).show()
 
     # -- slots ---------------------------------------------------------------

@@ -28,6 +28,9 @@ from ui.lesson_keys import LessonKeys
 TEXT_PX_AT_720 = theme.PRESENTATION_TEXT_PX
 #: Share of the centre's height the plots take (the tabs below get the rest).
 PLOT_SHARE = 0.68
+#: With these tabs open the plots keep only their floor (ui/window_layout.py): the graph's
+#: boxes, at 24 px, need the room (tests/ui/test_graph_text_size.py).
+TABS_BEFORE_PLOTS = ("Graph",)
 #: How often the caption re-reads the lesson panel (only while presenting).
 CAPTION_POLL_MS = 250
 #: Most of the window's height the caption takes; longer, it scrolls (Alt+Down / Alt+Up).
@@ -221,7 +224,9 @@ class Presentation(QObject):
         sizes = self.window.centre_splitter.sizes()
         total = sum(sizes)
         if self.active and total > 0:
-            plots = max(self.window.plots.minimumHeight(), int(total * PLOT_SHARE))
+            tabs = self.window.inspector
+            share = 0.0 if tabs.tabText(tabs.currentIndex()) in TABS_BEFORE_PLOTS else PLOT_SHARE
+            plots = max(self.window.plots.minimumHeight(), int(total * share))
             self.window.centre_splitter.setSizes([plots, max(0, total - plots)])
 
     def _set_checked(self, on: bool) -> None:

@@ -32,8 +32,8 @@ class UndoCommands:
     model_panel: Any
     toolbar: QToolBar
 
-    def _build_undo(self) -> None:
-        """Edit menu, toolbar buttons, Ctrl+Y, the timeline's handler; keep them in step."""
+    def _build_edit_menu(self) -> None:
+        """The Edit menu and Ctrl+Y (with the other menus: the start-up shell shows them)."""
         redo = self.action("actionRedo")  # type: ignore[attr-defined]
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         bar: QMenuBar = self.menuBar()  # type: ignore[attr-defined]
@@ -46,6 +46,9 @@ class UndoCommands:
                 edit.addSeparator()
             else:
                 edit.addAction(self.action(action_id))  # type: ignore[attr-defined]
+
+    def _build_undo(self) -> None:
+        """Toolbar buttons and the timeline's handler; keep them in step with the run."""
         self.toolbar.addSeparator()
         for action_id in ("actionUndo", "actionRedo"):
             self.toolbar.addAction(self.action(action_id))  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from playground.session import Session
-from ui.graph_view import EMPTY_NO_FORWARD, EMPTY_NO_GRAPH, EMPTY_NO_SESSION, GraphView
+from ui.graph_view import CLIPPED_HINT, EMPTY_NO_FORWARD, EMPTY_NO_GRAPH, EMPTY_NO_SESSION, GraphView
 from tests.ui.conftest import show_widget
 
 F = torch.nn.functional
@@ -38,9 +38,9 @@ def _torch_walk(out: torch.Tensor) -> tuple[Counter[str], int]:
 
 
 def _drawn_label(item: Any) -> str:
-    """The grad_fn name a node box shows: after "name = " for ops, first detail for leaves."""
+    """The grad_fn name a node box shows: after "name = " for ops, after " · " for leaves."""
     if item.kind == "leaf":
-        return item.details[0]
+        return item.title.split(" · ")[-1]
     return item.title.split(" = ")[-1]
 
 
@@ -218,8 +218,81 @@ def test_legend_says_when_part_of_the_graph_is_off_screen(qtbot: Any, view: Grap
     view.set_session(session)
     view.resize(2400, 700)
     _forward(qtbot, view, session)
-    qtbot.waitUntil(lambda: "Ctrl+wheel" not in view.legend.full_text())
+    qtbot.waitUntil(lambda: CLIPPED_HINT not in view.legend.full_text())
     view.resize(700, 500)
-    qtbot.waitUntil(lambda: "Ctrl+wheel" in view.legend.full_text())
+    qtbot.waitUntil(lambda: CLIPPED_HINT in view.legend.full_text())
     assert view.legend.toolTip() == view.legend.full_text()  # elided on screen, whole here
     qtbot.waitUntil(lambda: view.view.horizontalScrollBar().maximum() > 0)
+
+
+def test_a_graph_too_big_to_fit_keeps_its_text_size_and_pans_by_keys_and_drag(
+        qtbot: Any, view: GraphView) -> None:
+    from PySide6.QtGui import QFontInfo, QMouseEvent
+
+    session, _ = _notebook_004()
+    view.set_session(session)
+    view.resize(700, 500)
+    _forward(qtbot, view, session)
+    zoom = view.view
+    qtbot.waitUntil(lambda: zoom.horizontalScrollBar().maximum() > 0)
+    assert zoom.transform().m11() == 1.0  # not shrunk to fit: the text stays the app's size
+    body = QFontInfo(QApplication.font()).pixelSize()
+    assert all(QFontInfo(t.font()).pixelSize() >= body for n in view.node_items() for t in n.texts())
+    bar = zoom.horizontalScrollBar()
+    assert bar.value() == bar.minimum()  # starts at the params, where the forward reads from
+    zoom.setFocus()
+    qtbot.keyClick(zoom, Qt.Key.Key_Right)
+    assert bar.value() > bar.minimum()
+    qtbot.keyClick(zoom, Qt.Key.Key_Home)
+    qtbot.keyClick(zoom, Qt.Key.Key_Left)
+    assert bar.value() == bar.minimum()
+    # A drag to the left moves the drawing with the hand: further right in the graph.
+    port = zoom.viewport()
+    start, end = QPointF(400, 150), QPointF(200, 150)
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for kind, at, buttons in ((QMouseEvent.Type.MouseButtonPress, start, left),
+                              (QMouseEvent.Type.MouseMove, end, left),
+                              (QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)):
+        QApplication.sendEvent(port, QMouseEvent(kind, at, port.mapToGlobal(at), left, buttons, none))
+    assert bar.value() - bar.minimum() == pytest.approx(200, abs=2)
+
+
+def test_zero_or_a_double_click_shows_the_whole_graph_and_back(qtbot: Any, view: GraphView) -> None:
+    session, _ = _notebook_004()
+    view.set_session(session)
+    view.resize(700, 500)
+    _forward(qtbot, view, session)
+    zoom = view.view
+    qtbot.waitUntil(lambda: CLIPPED_HINT in view.legend.full_text())
+    zoom.setFocus()
+    qtbot.keyClick(zoom, Qt.Key.Key_0)
+    seen = zoom.mapToScene(zoom.viewport().rect()).boundingRect()
+    assert seen.contains(view.scene_rect()) and zoom.transform().m11() < 1.0
+    assert CLIPPED_HINT not in view.legend.full_text()
+    qtbot.mouseDClick(zoom.viewport(), Qt.MouseButton.LeftButton)
+    assert zoom.transform().m11() == 1.0 and CLIPPED_HINT in view.legend.full_text()
+
+
+def _luminance(colour: Any) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_arrows_stand_out_from_the_background_in_both_schemes(
+        qtbot: Any, view: GraphView, scheme: str) -> None:
+    from ui import theme
+
+    theme.set_scheme(scheme)
+    try:
+        session, _ = _weights_times_inputs()
+        view.set_session(session)
+        _forward(qtbot, view, session)
+        background = view.view.viewport().palette().base().color()
+        for edge in view.edge_items():
+            ink = edge.pen().color()
+            light, dark = sorted((_luminance(ink), _luminance(background)), reverse=True)
+            assert (light + 0.05) / (dark + 0.05) >= 3.0, (scheme, ink.name(), background.name())
+    finally:
+        theme.set_scheme(None)

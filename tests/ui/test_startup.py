@@ -35,13 +35,20 @@ def staged(qtbot: Any, qapp: QApplication) -> Iterator[Any]:
     qapp.setStyleSheet(theme.style_sheet())
     forget_layout()  # a first run's layout, not one an earlier test left in the settings
     window = open_window()
-    qtbot.addWidget(window, before_close_func=lambda w: (w.build.finish(), w.run_file.discard()))
+    qtbot.addWidget(window, before_close_func=_finish_or_abandoned)
     qtbot.waitExposed(window)
     yield window
-    window.build.finish()
-    window.controller.pause()
-    window.run_file.discard()
+    if not getattr(window.build, "abandoned", False):  # a test may have quit the shell
+        _finish_or_abandoned(window)
+        window.controller.pause()
     window.close()
+
+
+def _finish_or_abandoned(window: Any) -> None:
+    """Build the rest (unless the shell was closed) and never ask "save the run?"."""
+    window.build.finish()
+    if not getattr(window.build, "abandoned", False):
+        window.run_file.discard()
 
 
 def _action_names(window: Any) -> list[str]:
@@ -123,11 +130,18 @@ def test_finish_completes_a_staged_build_half_way(staged: Any, qtbot: Any) -> No
     staged.build.finish()  # a second call does nothing
 
 
-def test_closing_the_shell_builds_the_window_first_and_closes_it(staged: Any, qtbot: Any) -> None:
+def test_closing_the_shell_closes_it_at_once_without_building_the_rest(staged: Any) -> None:
+    from PySide6.QtCore import QSettings
+
     assert not staged.build.done
     staged.close()
-    assert staged.build.done  # closeEvent ran on a whole window: layout saved, no error
     assert not staged.isVisible()
+    # Not built for nothing (a second of imports and panels), the steps never run again ...
+    assert staged.build.abandoned and not hasattr(staged, "plots")
+    staged.build.finish()
+    assert not hasattr(staged, "plots")
+    # ... and the built window's closeEvent did not save a layout there was none of.
+    assert QSettings().value("window/state") is None
 
 
 def test_loading_text_goes_to_the_shell_then_to_the_banner(staged: Any) -> None:
@@ -163,7 +177,7 @@ def test_a_staged_window_restores_the_saved_layout_as_one_built_at_once(
     qtbot.wait(50)
     first.close()  # remembers geometry, dock and splitter in (the tests' own) QSettings
     staged = open_window()
-    qtbot.addWidget(staged, before_close_func=lambda w: (w.build.finish(), w.run_file.discard()))
+    qtbot.addWidget(staged, before_close_func=_finish_or_abandoned)
     qtbot.waitExposed(staged)
     staged.build.finish()
     at_once = MainWindow()
