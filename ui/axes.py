@@ -164,19 +164,23 @@ class _LabelRoom(pg.GraphicsObject):
                 highs.append(bounds[1])
         low, high = min(lows, default=math.nan), max(highs, default=math.nan)
         box = self._plot.getViewBox()
-        padding = box.suggestPadding(1)
-        # The pixels the data gets once auto-range pads it (and the dots' own padding).
-        size = float(box.height()) / (1 + 2 * padding) - 2 * dots
+        size, padding = float(box.height()), box.suggestPadding(1)
         if not (math.isfinite(low) and math.isfinite(high)) or size <= 0:
             return None
         if high > low:
-            out = padding * (high - low) + dots * (high - low) / size
+            # The range auto-range gives the data alone: padded, and the dots' own padding.
+            out = padding * (high - low) + dots * (high - low) / max(1.0, size - 2 * dots)
             view = (low - out, high + out)
-            levels = axis.tickSpacing(*view, float(box.height()))
-            if levels and axis.shown_labels(*view, float(box.height()), levels[0][0]) >= MIN_LABELS:
+            levels = axis.tickSpacing(*view, size)
+            if levels and axis.shown_labels(*view, size, levels[0][0]) >= MIN_LABELS:
                 return None  # the data's own range shows them
         room = nice_view(low, high, size, axis.label_pitch(), axis.label_height())
-        return None if room is None else (room[0], room[1])
+        if room is None:
+            return None
+        # Auto-range pads these bounds by ``padding`` of their span on each side: hand it
+        # bounds that come out as the room once padded.
+        span = (room[1] - room[0]) / (1 + 2 * padding)
+        return room[0] + padding * span, room[1] - padding * span
 
 
 def keep_labels(plot_item: Any) -> None:

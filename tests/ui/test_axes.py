@@ -117,6 +117,15 @@ for presentation in (False, True):
                          "labels": drawn(axis), "range": [low, high], "size": size,
                          "window": [window.width(), window.height()],
                          "grads": str(window.session.history[-1].grads)})
+window.action("actionPresentation").trigger()
+window.show_inspector("Code")  # a roomy tab at 200 %: the smallest plots of all
+settle(12)
+for key, plot in window.plots.plots.items():
+    axis = plot.getPlotItem().getAxis("left")
+    low, high = axis.range
+    rows.append({"where": f"200% normal, Code tab open, {key}", "labels": drawn(axis),
+                 "range": [low, high], "size": axis.geometry().height(),
+                 "window": [window.width(), window.height()], "grads": ""})
 """
 
 
@@ -127,7 +136,7 @@ def test_value_axes_keep_three_readable_labels_in_the_window(tmp_path: Any) -> N
     from tests.ui._probe import run_probe
 
     rows = run_probe(LABELS_PROBE, (1280, 720), tmp_path)
-    assert len(rows) == 12
+    assert len(rows) == 15
     for row in rows:
         where, labels = row["where"], row["labels"]
         assert row["window"][1] <= 720, where
