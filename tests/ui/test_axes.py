@@ -149,3 +149,29 @@ def test_value_axes_keep_three_readable_labels_in_the_window(tmp_path: Any) -> N
         tallest = max(h for _y, h, _t in labels) / 0.8  # pyqtgraph draws 0.8 of a line
         assert min(b - a for a, b in zip(ys, ys[1:])) >= 1.25 * tallest, (where, labels)
 
+
+
+@pytest.mark.parametrize(("low", "high", "size", "ticks"), [
+    (1.0, 9.0, 166.0, [0.0, 5.0, 10.0]),   # 200 %: 2 would crowd, 5 alone gave "5" only
+    (1.0, 9.0, 400.0, [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]),
+    (3.0, 3.0, 166.0, None),               # one value: still a span with 3 round ticks
+    (1.0, 9.0, 90.0, "none"),              # too short for 3 labels of 33 px at all
+])
+def test_nice_view_reaches_round_steps_with_three_whole_labels(
+        low: float, high: float, size: float, ticks: Any) -> None:
+    from ui.axes import nice_view
+
+    height, pitch = 33.0, 49.5  # a 200 % label and half a line's gap
+    view = nice_view(low, high, size, pitch, height)
+    if ticks == "none":
+        assert view is None
+        return
+    assert view is not None
+    bottom, top, step = view
+    per_px = (top - bottom) / size
+    inner = (bottom + 0.4 * height * per_px, top - 0.4 * height * per_px)  # whole labels
+    shown = [k * step for k in range(-1000, 1000) if inner[0] <= k * step <= inner[1]]
+    assert len(shown) >= 3 and step / per_px >= pitch
+    assert bottom <= low and top >= high
+    if ticks is not None:
+        assert shown == pytest.approx(ticks)
