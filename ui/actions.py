@@ -11,12 +11,15 @@ in the forward-program editor types an "f" and "r" over a list resets nothing
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QFontMetricsF, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog, QHeaderView, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
+)
 
 from ui import theme
 from ui.fitting_dialog import FittingDialog
@@ -255,3 +258,35 @@ def shortcuts_dialog(parent: QWidget, extra: Iterable[tuple[str, str, str]] = ()
     dialog.resize(760, 420)
     return dialog
 
+
+
+class _SteadyWidth(QObject):
+    """Keeps a tool button as wide as its widest text (font and style changes included)."""
+
+    def __init__(self, button: QToolButton, texts: Iterable[str]) -> None:
+        super().__init__(button)
+        self.button, self.texts = button, [t.replace("&", "") for t in texts]
+        button.installEventFilter(self)
+        self.fit()
+
+    def fit(self) -> None:
+        """Least width: the button's own hint with its widest text instead of its current one."""
+        metrics = QFontMetricsF(self.button.font())
+        shown = metrics.horizontalAdvance(self.button.text().replace("&", ""))
+        widest = max(metrics.horizontalAdvance(t) for t in self.texts)
+        # One pixel of slack: the hint rounds the text's width its own way.
+        self.button.setMinimumWidth(0)
+        self.button.setMinimumWidth(
+            self.button.sizeHint().width() + math.ceil(max(0.0, widest - shown)) + 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Polish):
+            self.fit()
+        return False
+
+
+def steady_width(button: QWidget | None, texts: Iterable[str]) -> None:
+    """Keep ``button`` (a toolbar's button for a toggling action) as wide as the widest of
+    ``texts`` ("&Play", "&Pause"), so its toolbar does not shift when the text changes."""
+    if isinstance(button, QToolButton):
+        _SteadyWidth(button, texts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtCore import QRegularExpression, QSize, Signal
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -59,6 +59,21 @@ class PythonHighlighter(QSyntaxHighlighter):
                 self.setFormat(match.capturedStart(), match.capturedLength(), fmt)
 
 
+class _CodeEditor(QPlainTextEdit):
+    """The script view; it asks for no more height than its minimum.
+
+    The Code tab sits in a scroll area that sizes the page by its preferred height
+    for the width (the caption wraps): a preferred 192 px editor made the page
+    taller than the tab at 200 %, so the latest press, scrolled into the editor's
+    view, sat in the part of the page cut off below. Any room there is still goes
+    to the editor (it stretches).
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumSizeHint().height())
+
+
 class CodePanel(SessionView):
     """Set-up lines, then one group of lines per action, as the user pressed them.
 
@@ -73,13 +88,15 @@ class CodePanel(SessionView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("codePanel")
-        self.editor = QPlainTextEdit()
+        self.editor = _CodeEditor()
         self.editor.setObjectName("codeEditor")
         self.editor.setReadOnly(True)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setFont(theme.monospace_font())
         self.highlighter = PythonHighlighter(self.editor.document())
-        self.caption = QLabel("The PyTorch code of every press; the latest is highlighted.")
+        # Short, so it stays one line at 200 % (two lines took a line of code from the tab).
+        self.caption = QLabel("Every press; the latest highlighted.")
+        self.caption.setToolTip("The PyTorch code of every press; the latest is highlighted.")
         self.caption.setWordWrap(True)
         copy = QPushButton("Copy")
         copy.setToolTip("Copy the whole script to the clipboard")

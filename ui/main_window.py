@@ -28,7 +28,7 @@ from ui.window_layout import (
 from ui.window_undo import UndoCommands
 from ui.actions import (
     EXPORT_ACTIONS, LOOP_ACTIONS, TOGGLE_MODEL_PANEL_KEY, action_rows, build_actions,
-    shortcuts_dialog,
+    shortcuts_dialog, steady_width,
 )
 from ui.compare import CompareBar, LabelWatch
 from ui.controller import COMPARE_NOTE, SPEEDS, Controller
@@ -259,6 +259,8 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for spec in LOOP_ACTIONS:
             toolbar.addAction(self.action(spec.id))
+        # t5 #15: "Pause" is longer than "Play"; the buttons after it must not shift.
+        steady_width(toolbar.widgetForAction(self.action("actionPlay")), ("&Play", "&Pause"))
         toolbar.addSeparator()
         # s2: the label and its combo in one item, so they go to the overflow (») together.
         speed_box = QWidget()

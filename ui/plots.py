@@ -24,6 +24,7 @@ import pyqtgraph as pg
 
 from playground.pyramid import MinMaxPyramid
 from ui import plot_style, theme
+from ui.axes import keep_labels
 from ui.fast_curve import device_data_item
 from ui.pace import pace
 from ui.plot_style import make_plot
@@ -319,6 +320,8 @@ class PlotsPanel(QWidget):
         self._sessions: dict[str, Any] = {"main": None, "twin": None}
         self._series: dict[str, SeriesSet | None] = {"main": None, "twin": None}
         self._last_main_action: str | None = None
+        #: Auto-range afresh at the next redraw (a reset, compare on): see _forget_ranges.
+        self._refit = False
         self._twin_legend = pg.PlotDataItem(name="twin")
         self._throttle = FrameThrottle(self.redraw, self, every_frame=True)
         self._cursors: dict[str, pg.InfiniteLine] = {}
@@ -329,6 +332,7 @@ class PlotsPanel(QWidget):
             plot.addItem(line, ignoreBounds=True)
             self._cursors[key] = line
             plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
+            keep_labels(plot.getPlotItem())  # >= 3 y labels: "what will w.grad be?" reads 3, 6, 9
         self._on_theme_changed()
         theme.changes.theme_changed.connect(self._on_theme_changed)
         pace.changed.connect(self._on_pace_changed)
@@ -336,11 +340,7 @@ class PlotsPanel(QWidget):
     # -- sessions ------------------------------------------------------------
     def set_session(self, session: Any) -> None:
         """Plot ``session`` (None: empty plots). Its curves are created here, once."""
-        for plot in self.plots.values():
-            # Forget the last model's scale (a diverged run's 1e38): auto-range keeps the
-            # old span while the data has no extent (one point), so set a small one first.
-            plot.setRange(xRange=(0, 10), yRange=(-1, 1), padding=0)
-            plot.enableAutoRange()
+        self._forget_ranges()
         self._attach("main", session)
         self.timeline.set_session(session)
 
@@ -353,7 +353,20 @@ class PlotsPanel(QWidget):
             plot.getPlotItem().legend.removeItem(self._twin_legend)
             if twin is not None:
                 plot.getPlotItem().legend.addItem(self._twin_legend, label)
+        if twin is not None:
+            self._refit = True  # compare starts the runs afresh: fit what they draw now
         self._attach("twin", twin)
+
+    def _forget_ranges(self) -> None:
+        """Auto-range again from a small span: a new or reset run is not the last one's scale.
+
+        Auto-range keeps the old span while the plot has no data (after a reset) or no
+        extent (one point), so the old run's 2.5 … 12 stayed over an empty plot.
+        """
+        for plot in self.plots.values():
+            # Forget the last model's scale (a diverged run's 1e38) too.
+            plot.setRange(xRange=(0, 10), yRange=(-1, 1), padding=0)
+            plot.enableAutoRange()
 
     def set_twin_label(self, label: str) -> None:
         """Rename the dashed curves' legend entry, curves kept (a run's setting changed)."""
@@ -424,6 +437,7 @@ class PlotsPanel(QWidget):
             series.clear()
         if role == "main":
             self._last_main_action = None
+            self._refit = True  # at the next frame, once the curves hold the new run
         self._throttle.mark()
 
     # -- drawing -------------------------------------------------------------
@@ -456,6 +470,10 @@ class PlotsPanel(QWidget):
         for series in present:
             s_lo, s_hi = series.redraw(spans)
             lo, hi = min(lo, s_lo), max(hi, s_hi)
+        if self._refit:
+            # After the curves took the new run: a paint in between would fit the old one.
+            self._refit = False
+            self._forget_ranges()
         if not (np.isfinite(lo) and np.isfinite(hi)):
             lo, hi = 0.0, 1.0
         for series in present:
@@ -493,3 +511,7 @@ class PlotsPanel(QWidget):
                                           style=Qt.PenStyle.DashLine))
         for plot in self.plots.values():
             plot_style.style_plot(plot)
+            # The labels' room (ui.axes.keep_labels) follows the tick font: fit again.
+            box = plot.getPlotItem().getViewBox()
+            box.queueUpdateAutoRange()
+            box.update()

@@ -35,7 +35,7 @@ INSPECTOR_LINES = 5
 #: With the Lesson tab open the optional rows give way until the tabs have this share.
 LESSON_SHARE = 0.4
 #: Tabs that get LESSON_SHARE of the height: the optional rows give way for them first.
-ROOMY_TABS = ("Lesson", "Graph", "Landscape", "Data")
+ROOMY_TABS = ("Lesson", "Graph", "Landscape", "Data", "Code")
 #: The banner scrolls beyond this share of the window's height.
 BANNER_SHARE = 0.22
 #: In presentation mode the banner scrolls sooner: the plots are the show.

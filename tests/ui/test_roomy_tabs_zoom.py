@@ -1,4 +1,4 @@
-"""At 200 % on a 1280x720 screen the roomy tabs (Lesson, Graph, Landscape, Data) stay usable.
+"""At 200 % on a 1280x720 screen the roomy tabs (Lesson, Graph, Landscape, Data, Code) stay usable.
 
 Measured in a child process whose offscreen screen *is* 1280x720 (this
 process's offscreen screen is 800x800), through the first run's sizing, with the
@@ -8,7 +8,8 @@ loop actions. With each roomy tab open:
 - the tab's main content has a usable height (stated in ``USABLE``): the
   landscape's and the data plot's data areas (inside their axes), the lesson's
   text viewport, the graph's view. Before the budget let more rows give way they
-  were 12, ~60, 36 and 50 px;
+  were 12, ~60, 36 and 50 px; the Code tab's whole lines of code (1½ before it was
+  roomy), the latest press's highlighted lines among them;
 - every tab label is whole: no tab reaches past the bar, no scroll arrows, no
   elision (the tabs get tighter padding first);
 - the three main plots keep a data area of at least a fifth of the window's height;
@@ -24,7 +25,8 @@ from typing import Any
 from tests.ui._probe import run_probe
 
 #: Least height, in pixels, of each roomy tab's main content at 200 % on 1280x720.
-USABLE = {"Landscape": 85, "Data": 85, "Lesson": 100, "Graph": 70}
+#: The Code tab's figure is whole lines of code, not pixels.
+USABLE = {"Landscape": 85, "Data": 85, "Lesson": 100, "Graph": 70, "Code": 5}
 
 #: After the first run's start (:mod:`tests.ui._probe`): the logistic regression model, a few
 #: loop actions, 200 %, then each roomy tab opened in turn and measured.
@@ -48,7 +50,20 @@ main = {
     "Data": lambda: data_height(panels["Data"].plot) if panels["Data"].plot.isVisible() else 0,
     "Lesson": lambda: panels["Lesson"].body_scroll.viewport().height(),
     "Graph": lambda: panels["Graph"].view.height() if panels["Graph"].view.isVisible() else 0,
+    "Code": lambda: code_lines(panels["Code"].editor),
 }
+
+def code_lines(editor):
+    # The part on screen: the tab's page scrolls, and a window too short cuts it.
+    seen = editor.viewport().visibleRegion().boundingRect().height()
+    return int(seen // editor.fontMetrics().lineSpacing())
+
+def latest_seen(editor):
+    # Every highlighted line (the latest press) lies whole inside the part on screen.
+    view = editor.viewport().visibleRegion().boundingRect()
+    rects = [editor.blockBoundingGeometry(s.cursor.block()).translated(
+        editor.contentOffset()).toRect() for s in editor.extraSelections()]
+    return bool(rects) and all(view.contains(r) for r in rects)
 rows = []
 bar = window.inspector.tabBar()
 for name in main:
@@ -68,6 +83,7 @@ for name in main:
         "code_shown": window.phase_strip.code_label.isVisible(),
         "strip_tip": window.phase_strip.toolTip(),
         "code": "\n".join(window.session.history[-1].code),
+        "latest_seen": latest_seen(panels["Code"].editor) if name == "Code" else None,
     })
 """
 
@@ -79,7 +95,9 @@ def test_roomy_tabs_keep_a_usable_height_at_200_percent_on_1280x720(tmp_path: Pa
         what = f"200 %, 1280x720, {row['tab']} tab"
         height = row["window"][1]
         assert height >= 650, f"{what}: the window is only {height} px high"
-        assert row["main"] >= USABLE[row["tab"]], f"{what}: main content {row['main']:.0f} px"
+        assert row["main"] >= USABLE[row["tab"]], f"{what}: main content {row['main']:.0f}"
+        if row["tab"] == "Code":
+            assert row["latest_seen"], f"{what}: the latest press's lines are not in view"
         for key, plot in row["plots"].items():
             assert plot >= height / 5, f"{what}: {key} plot's data area {plot:.0f} px"
         assert row["bar"] <= row["inspector"] and not row["arrows"], f"{what}: the tabs scroll"
