@@ -1,0 +1,50 @@
+""""PyTorch says" in the lesson pane shows only what torch prints; the app's own state
+(whether the graph was freed) is worded as the app's note, outside it (t5 report #12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from tests.ui.conftest import show_widget
+from ui.lesson_layout import VALUES_HEADING
+from ui.lesson_view import LessonPanel
+
+BCE = "10_bce_with_logits"
+
+
+def _start(qtbot: Any, name: str) -> LessonPanel:
+    panel = show_widget(qtbot, LessonPanel(), 520, 420)
+    panel.lesson_combo.setCurrentIndex(panel.lesson_combo.findData(name))
+    with qtbot.waitSignal(panel.session_created, timeout=30_000):
+        panel.start()
+    return panel
+
+
+def _says_and_after(panel: LessonPanel) -> tuple[str, str]:
+    """The "PyTorch says" table's text and what follows it, as plain text."""
+    text = panel.values_label.text().replace("&nbsp;", " ").replace("<br>", "\n")
+    said, _, after = text.rpartition("</table>")
+    return said, after
+
+
+def test_a_shape_reads_as_torch_prints_it(qtbot: Any) -> None:
+    panel = _start(qtbot, BCE)
+    panel.next_step()  # reveal step 1: z, loss and w.shape
+    said, _ = _says_and_after(panel)
+    assert VALUES_HEADING in said
+    printed = str(torch.zeros(5, 3).shape)  # what print(w.shape) shows in the notebook
+    assert f"w.shape = {printed}" in said, said
+    assert "w.shape = [5, 3]" not in said
+
+
+def test_graph_freed_is_the_apps_note_not_a_torch_print(qtbot: Any) -> None:
+    panel = _start(qtbot, BCE)
+    for _ in range(3):  # reveal step 1, go to step 2 (backward, a question), reveal it
+        panel.next_step()
+    text = panel.values_label.text()
+    said, after = _says_and_after(panel)
+    assert "graph.freed" not in text, text
+    assert "w.grad = " in said  # the grads are still what PyTorch says
+    assert "retain_graph=True" in after and "graph freed" in after, after
