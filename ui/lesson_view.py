@@ -151,6 +151,7 @@ class LessonPanel(QWidget):
         self.notice_label = _label("lessonNotice", rich=True)
         layout.addWidget(self.title_label)
         layout.addWidget(self.notice_label)
+        self.notice_label.hide()  # its frame shows only around a notice (t5 #18: empty box)
         # The question sits above the scrolling text (in view after Reveal) while it fits.
         self.question_label = _label("lessonQuestion", rich=True)
         self._pinned = QVBoxLayout()

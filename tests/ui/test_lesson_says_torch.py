@@ -48,3 +48,11 @@ def test_graph_freed_is_the_apps_note_not_a_torch_print(qtbot: Any) -> None:
     assert "graph.freed" not in text, text
     assert "w.grad = " in said  # the grads are still what PyTorch says
     assert "retain_graph=True" in after and "graph freed" in after, after
+
+
+def test_no_empty_framed_box_before_a_lesson_starts(qtbot: Any) -> None:
+    """t5 #18: the notice's frame stood empty under "Lessons" before any lesson ran."""
+    panel = show_widget(qtbot, LessonPanel(), 520, 420)
+    framed = (panel.notice_label, panel.question_label, panel.answer_label, panel.refused_label)
+    empty = [w.objectName() for w in framed if w.isVisible() and not w.text()]
+    assert not empty, empty
