@@ -101,6 +101,8 @@ def printed_value(key: str, value: Any) -> str:
         from playground.printing import shape_text  # torch: loaded once a lesson runs
 
         return shape_text(value)
+    if key.startswith("optimizer.") and isinstance(value, float):
+        return str(value)  # print(optimizer.param_groups[0]["momentum"]): a Python float
     return format_value(value)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import torch
@@ -56,3 +57,14 @@ def test_no_empty_framed_box_before_a_lesson_starts(qtbot: Any) -> None:
     framed = (panel.notice_label, panel.question_label, panel.answer_label, panel.refused_label)
     empty = [w.objectName() for w in framed if w.isVisible() and not w.text()]
     assert not empty, empty
+
+
+def test_an_optimizer_setting_reads_as_print_shows_the_param_group_entry(qtbot: Any) -> None:
+    panel = _start(qtbot, "13_momentum_vs_sgd")
+    while not (panel.step_index == 2 and panel.revealed):  # step 3 sets momentum = 0.9
+        panel.next_step()
+    said, _ = _says_and_after(panel)
+    optimizer = torch.optim.SGD([torch.zeros(2, requires_grad=True)], lr=0.05, momentum=0.9)
+    printed = str(optimizer.param_groups[0]["momentum"])  # print(...) in the notebook: 0.9
+    shown = re.search(r"optimizer\.momentum = (\S+?)(?:<|\s|$)", said)
+    assert shown is not None and shown.group(1) == printed, said
