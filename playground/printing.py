@@ -38,7 +38,7 @@ def as_tensor(value: Any) -> torch.Tensor:
 
 
 def tensor_text(value: Any, *, one_line: bool = False, threshold: float | None = None,
-                edgeitems: int | None = None, linewidth: int | None = None) -> str:
+                edgeitems: int | None = None) -> str:
     """What ``print(torch.tensor(value))`` shows between ``tensor(`` and ``)``.
 
     Parameters
@@ -53,9 +53,6 @@ def tensor_text(value: Any, *, one_line: bool = False, threshold: float | None =
         only, e.g. ``threshold=6`` shows ``[0., 1.,  ..., 8., 9.]``; the numbers
         themselves keep torch's default format. ``threshold=float("inf")`` prints
         every element.
-    linewidth:
-        torch's ``linewidth`` option (80 by default) for this call only: a narrow pane
-        gets torch's own line breaks, between elements, never inside a number.
 
     Returns
     -------
@@ -67,8 +64,7 @@ def tensor_text(value: Any, *, one_line: bool = False, threshold: float | None =
     if value is None or isinstance(value, bool | str):
         return str(value)
     tensor = as_tensor(value)
-    options = {k: v for k, v in (("threshold", threshold), ("edgeitems", edgeitems),
-                                 ("linewidth", linewidth)) if v is not None}
+    options = {k: v for k, v in (("threshold", threshold), ("edgeitems", edgeitems)) if v is not None}
     if options:
         with _tensor_str.printoptions(**options):
             text = _tensor_str._tensor_str(tensor, len(_PREFIX))

@@ -11,18 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 
-def format_value(value: Any, *, one_line: bool = False, max_items: int | None = None,
-                 linewidth: int | None = None) -> str:
+def format_value(value: Any, *, one_line: bool = False, max_items: int | None = None) -> str:
     """``value`` as ``print(torch.tensor(value))`` shows it, without ``tensor(`` and ``)``.
 
     ``one_line`` joins a matrix's rows (table cells, graph nodes); ``max_items``
-    summarises longer tensors with torch's own ``...`` (its ``threshold`` option);
-    ``linewidth`` is torch's option of that name (a narrow pane wraps where torch does).
+    summarises longer tensors with torch's own ``...`` (its ``threshold`` option).
     """
     from playground.printing import tensor_text
 
     if max_items is None:
-        return tensor_text(value, one_line=one_line, linewidth=linewidth)
+        return tensor_text(value, one_line=one_line)
     return tensor_text(value, one_line=one_line, threshold=max_items,
                        edgeitems=max(1, max_items // 2))
 

@@ -62,12 +62,6 @@ def _columns(blocks: Sequence[tuple[list[str], int]], room: float, gap: float,
     return [[lines for lines, _ in blocks]]
 
 
-def value_chars(width: int, mono: QFont, body: QFont) -> int:
-    """How many monospace characters a line of :func:`values_html` has room for."""
-    heading = QFontMetrics(body).horizontalAdvance(VALUES_HEADING + "  ") + 8
-    return max(1, int((width - heading - 4) // QFontMetrics(mono).horizontalAdvance("M")))
-
-
 def values_html(rows: Sequence[tuple[str, str]], width: int, mono: QFont, body: QFont) -> str:
     """The tensors of a step for the lesson pane, packed into ``width`` pixels.
 

@@ -94,28 +94,16 @@ def lesson_title(name: str) -> str:
 APP_NOTE_KEYS = frozenset({"graph.freed", "record.note", "record.action"})
 
 
-def printed_value(key: str, value: Any, chars: int | None = None) -> str:
+def printed_value(key: str, value: Any) -> str:
     """``value`` (read for ``key``) as the notebook's ``print`` shows it: a shape as
-    torch's own ``torch.Size([5, 3])``, a tensor or number as ``print(tensor)``.
-
-    ``chars``: the pane's width in characters; a tensor whose ``key = ...`` line would
-    not fit is broken where torch breaks it for that width (its ``linewidth``; never
-    wider than torch's default 80), not mid-list by the pane's word wrap."""
+    torch's own ``torch.Size([5, 3])``, a tensor or number as ``print(tensor)``."""
     if key.endswith(".shape") and isinstance(value, list):
         from playground.printing import shape_text  # torch: loaded once a lesson runs
 
         return shape_text(value)
     if key.startswith("optimizer.") and isinstance(value, float):
         return str(value)  # print(optimizer.param_groups[0]["momentum"]): a Python float
-    if chars is None:
-        return format_value(value)
-    # print's rows start after "tensor(" (7 chars); the pane's after "key = ".
-    room = chars - len(f"{key} = ") + len("tensor(")
-    return format_value(value, linewidth=max(1, min(TORCH_LINEWIDTH, room)))
-
-
-#: torch's default ``linewidth``: what a notebook's print wraps at.
-TORCH_LINEWIDTH = 80
+    return format_value(value)
 
 
 def app_note(key: str, value: Any) -> str:

@@ -25,7 +25,7 @@ from playground.lessons import actual_value, list_lessons, load_lesson  # torch-
 from ui import files as file_dialogs
 from ui import theme
 from ui.header_row import HeaderRow
-from ui.lesson_layout import short_code, value_chars, values_html
+from ui.lesson_layout import short_code, values_html
 from ui.lesson_text import (APP_NOTE_KEYS, app_note, describe_action, error_text, first_sentence,
                             lesson_title, printed_value, rehearse)
 
@@ -586,12 +586,6 @@ class LessonPanel(QWidget):
         side by side where the pane's width allows."""
         if self.session is None:
             return ""
-        # The scroll bar's width is kept free whether it shows or not: packing must not
-        # depend on whether the text it packs needs scrolling.
-        width = self.body_scroll.width() - self.body_scroll.verticalScrollBar().sizeHint().width() - 8
-        mono = theme.monospace_font()
-        mono.setPointSizeF(self.values_label.font().pointSizeF())
-        chars = value_chars(width, mono, self.values_label.font())
         rows, notes = [], []
         for key in self.shown_keys(step):
             try:
@@ -599,10 +593,15 @@ class LessonPanel(QWidget):
                 if key in APP_NOTE_KEYS:  # the app's state, not a print: worded as our note
                     notes.append(app_note(key, value))
                     continue
-                text = printed_value(key, value, chars)
+                text = printed_value(key, value)
             except Exception as exc:  # noqa: BLE001 - e.g. a tensor before any forward
                 text = str(exc)
             rows.append((key, text))
+        # The scroll bar's width is kept free whether it shows or not: packing must not
+        # depend on whether the text it packs needs scrolling.
+        width = self.body_scroll.width() - self.body_scroll.verticalScrollBar().sizeHint().width() - 8
+        mono = theme.monospace_font()
+        mono.setPointSizeF(self.values_label.font().pointSizeF())
         note = "<br>".join(f"<i>{html.escape(n)}</i>" for n in notes)
         said = values_html(rows, width, mono, self.values_label.font())
         return "<br>".join(part for part in (said, note) if part)
