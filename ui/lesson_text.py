@@ -87,3 +87,30 @@ def lesson_title(name: str) -> str:
     except (OSError, tomllib.TOMLDecodeError, AttributeError):
         title = None  # a broken file is reported properly when it is started
     return title if isinstance(title, str) and title else name.replace("_", " ")
+
+
+#: Keys a lesson may check that are the app's own state, not anything ``print`` shows:
+#: the pane words them as the app's note, never under "PyTorch says".
+APP_NOTE_KEYS = frozenset({"graph.freed", "record.note", "record.action"})
+
+
+def printed_value(key: str, value: Any) -> str:
+    """``value`` (read for ``key``) as the notebook's ``print`` shows it: a shape as
+    torch's own ``torch.Size([5, 3])``, a tensor or number as ``print(tensor)``."""
+    if key.endswith(".shape") and isinstance(value, list):
+        from playground.printing import shape_text  # torch: loaded once a lesson runs
+
+        return shape_text(value)
+    if key.startswith("optimizer.") and isinstance(value, float):
+        return str(value)  # print(optimizer.param_groups[0]["momentum"]): a Python float
+    return format_value(value)
+
+
+def app_note(key: str, value: Any) -> str:
+    """The app's own words for a key of :data:`APP_NOTE_KEYS` (in brackets: not PyTorch's)."""
+    if key == "graph.freed":
+        return ("(graph freed: a second backward needs retain_graph=True)" if value
+                else "(graph kept: retain_graph=True, so backward can run again)")
+    if key == "record.note":
+        return f"(the app's note: {value})" if value else "(no note from the app)"
+    return f"(last action: {value})"

@@ -24,10 +24,10 @@ from playground.errors import PlaygroundError
 from playground.lessons import actual_value, list_lessons, load_lesson  # torch-free until used
 from ui import files as file_dialogs
 from ui import theme
-from ui.formatting import format_value
 from ui.header_row import HeaderRow
 from ui.lesson_layout import short_code, values_html
-from ui.lesson_text import describe_action, error_text, first_sentence, lesson_title, rehearse
+from ui.lesson_text import (APP_NOTE_KEYS, app_note, describe_action, error_text, first_sentence,
+                            lesson_title, printed_value, rehearse)
 
 #: The narration is projected to a room: at least 1.3 times the application font.
 NARRATION_SCALE = 1.3
@@ -151,6 +151,7 @@ class LessonPanel(QWidget):
         self.notice_label = _label("lessonNotice", rich=True)
         layout.addWidget(self.title_label)
         layout.addWidget(self.notice_label)
+        self.notice_label.hide()  # its frame shows only around a notice (t5 #18: empty box)
         # The question sits above the scrolling text (in view after Reveal) while it fits.
         self.question_label = _label("lessonQuestion", rich=True)
         self._pinned = QVBoxLayout()
@@ -585,10 +586,14 @@ class LessonPanel(QWidget):
         side by side where the pane's width allows."""
         if self.session is None:
             return ""
-        rows = []
+        rows, notes = [], []
         for key in self.shown_keys(step):
             try:
-                text = format_value(actual_value(self.session, key))
+                value = actual_value(self.session, key)
+                if key in APP_NOTE_KEYS:  # the app's state, not a print: worded as our note
+                    notes.append(app_note(key, value))
+                    continue
+                text = printed_value(key, value)
             except Exception as exc:  # noqa: BLE001 - e.g. a tensor before any forward
                 text = str(exc)
             rows.append((key, text))
@@ -597,4 +602,6 @@ class LessonPanel(QWidget):
         width = self.body_scroll.width() - self.body_scroll.verticalScrollBar().sizeHint().width() - 8
         mono = theme.monospace_font()
         mono.setPointSizeF(self.values_label.font().pointSizeF())
-        return values_html(rows, width, mono, self.values_label.font())
+        note = "<br>".join(f"<i>{html.escape(n)}</i>" for n in notes)
+        said = values_html(rows, width, mono, self.values_label.font())
+        return "<br>".join(part for part in (said, note) if part)

@@ -49,3 +49,18 @@ def test_every_column_shows_its_text_and_the_dialog_fits_the_screen(
     shown_w = viewport.width() + table.horizontalScrollBar().maximum()
     assert shown_w >= table.horizontalHeader().length()
     dialog.close()
+
+
+def test_every_row_says_what_its_key_does_and_reset_is_undoable(make_window: Any, qtbot: Any) -> None:
+    """t5 #18: Ctrl+Q, Ctrl+0, F1 (and the tab keys) had no description; Reset said
+    "history cleared" although Ctrl+Z brings the run back."""
+    window = make_window()
+    window.show_shortcuts()
+    dialog = window.findChild(QDialog, "shortcutsDialog")
+    table = dialog.findChild(QTableWidget)
+    rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+    empty = [key for key, _, what in rows if not what.strip()]
+    assert not empty, f"rows without a description: {empty}"
+    reset = next(what for _, command, what in rows if command == "Reset")
+    assert "cleared" not in reset and "Ctrl+Z" in reset, reset
+    dialog.close()
