@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import struct
 import weakref
 from dataclasses import fields
 
@@ -24,6 +25,22 @@ from .records import Record
 __all__ = ["RunStore"]
 
 _START = 1024  # rows allocated at first; doubled whenever full
+
+_FLOAT_BITS = struct.Struct(">d").pack
+
+
+def _exact_key(value: Any) -> Any:
+    """A key equal only for the same call, bit for bit: Python's ``==`` (and so a dict)
+    takes -0.0 for 0.0 and 1 for 1.0 or True, and an interned backward(v) with the
+    other zero would then be replayed by undo, giving grads of the other sign."""
+    kind = type(value)
+    if kind is float:
+        return kind, _FLOAT_BITS(value)
+    if kind is list or kind is tuple:
+        return kind, tuple(_exact_key(item) for item in value)
+    if kind is dict:
+        return kind, tuple((key, _exact_key(item)) for key, item in value.items())
+    return kind, value
 
 
 def _grown(array: np.ndarray, rows: int, fill: Any) -> np.ndarray:
@@ -100,9 +117,9 @@ class RunStore:
     def _intern_call(self, call: tuple[str, dict[str, Any]]) -> int:
         name, kwargs = call
         try:
-            key: Any = (name, *kwargs.items())
+            key: Any = (name, _exact_key(kwargs))
             found = self._call_ids.get(key)
-        except TypeError:  # a list inside (a backward v): key on its text
+        except TypeError:  # something unhashable inside: key on its text
             key = (name, repr(sorted(kwargs.items())))
             found = self._call_ids.get(key)
         if found is None:

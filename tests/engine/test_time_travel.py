@@ -722,3 +722,25 @@ def test_undo_by_press_survives_a_branch_inside_an_iterate_and_a_reload(tmp_path
         assert_same_state(run, t)
         run.undo()
         assert run.position == -1
+
+
+@pytest.mark.parametrize("first, second", [(-0.0, 0.0), (0.0, -0.0)])
+def test_a_branch_with_an_equal_but_other_v_is_replayed_with_its_own_v(
+        first: Any, second: Any) -> None:
+    """A backward(v) undone and pressed again with a v Python calls equal (-0.0 == 0.0)
+    is a different call: undoing a later press must replay the second v.
+    Found by the state machine's long profile: undo gave the grads of the undone v."""
+    s = Session(params={"w": [1.25, -0.0]}, inputs={}, forward="y = w * w\nout = y.sum()",
+                lr=0.1, update="manual")
+    s.forward()
+    s.backward(gradient=first)
+    s.undo()
+    s.backward(gradient=second)
+    s.iterate()
+    s.undo()  # back to just after backward(second)
+
+    w = torch.tensor([1.25, -0.0], requires_grad=True)
+    (w * w).sum().backward(gradient=torch.tensor(second, dtype=torch.float32))
+    got = torch.tensor(s.grad("w"))
+    assert torch.equal(got, w.grad)
+    assert torch.equal(torch.signbit(got), torch.signbit(w.grad))
