@@ -144,7 +144,12 @@ def test_hidden_tab_computes_nothing_and_grid_is_reused(make_window: Any, qtbot:
     qtbot.wait(60)
     assert view.grids_computed == 0  # the Tensors tab is shown
     view = landscape(window, qtbot)
-    assert view.grids_computed == 1
+    # Opening the tab computes the grid; a loaded machine may lay the legend's column out
+    # after that first grid, and the view then fits the grid to the final shape once more.
+    qtbot.wait(100)
+    drawn(view, qtbot)
+    opened = view.grids_computed
+    assert opened in (1, 2)
     # Two params only: the surface cannot change; it is recomputed only if the path leaves it.
     for _ in range(3):
         window.controller.run("iterate")
@@ -152,7 +157,7 @@ def test_hidden_tab_computes_nothing_and_grid_is_reused(make_window: Any, qtbot:
     land = view.landscape
     x, y = window.session.value("w"), window.session.value("b")
     inside = land.xs[0] < x < land.xs[-1] and land.ys[0] < y < land.ys[-1]
-    assert inside and view.grids_computed == 1
+    assert inside and view.grids_computed == opened
 
 
 def test_a_model_without_a_landscape_says_why(make_window: Any, qtbot: Any) -> None:
