@@ -171,6 +171,9 @@ def test_a_model_without_a_landscape_says_why(make_window: Any, qtbot: Any) -> N
 def test_the_grid_follows_the_path_when_it_leaves_the_view(make_window: Any, qtbot: Any) -> None:
     window = make_window({**LINE_FIT, "auto_zero_grad": True, "lr": 0.1})
     view = landscape(window, qtbot)
+    qtbot.wait(100)  # the legend's column laid out (a grid fitted to it, on a loaded machine)
+    drawn(view, qtbot)
+    settled = view.grids_computed
     first = view.landscape
     assert first.xs[0] <= 0.0 <= first.xs[-1]
     for _ in range(40):
@@ -178,7 +181,7 @@ def test_the_grid_follows_the_path_when_it_leaves_the_view(make_window: Any, qtb
     w = window.session.value("w")
     assert w > first.xs[-1]  # the run left the first grid
     # Recomputed on a later frame (not sooner than GRID_PAUSE times the last grid's cost).
-    qtbot.waitUntil(lambda: view.grids_computed == 2)
+    qtbot.waitUntil(lambda: view.grids_computed > settled)
     land = view.landscape
     px, py = view.path.getData()
     # The new grid holds the whole path, start and end.
