@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui import theme
+from tests.ui._settle import settle
 
 CHAIN = {"params": {"x": "randn(3)"}, "forward": "y = x + 2\nz = y * y * 3\nloss = z.mean()"}
 BCE = {
@@ -19,12 +20,6 @@ BCE = {
     "inputs": {"x": "ones(5)", "y": "zeros(3)"},
     "forward": "z = torch.matmul(x, w) + b\nloss = F.binary_cross_entropy_with_logits(z, y)",
 }
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
 
 
 def rect_in(widget: QWidget, panel: QWidget) -> QRect:

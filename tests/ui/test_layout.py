@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from playground.errors import PlaygroundError
 from ui import plot_style, theme
 from ui.window_layout import forget_layout
+from tests.ui._settle import settle
 
 SIZES = ((1280, 720), (1024, 768))
 ZOOMS = (1.0, 2.0)  # 100 % and 200 % of the platform font
@@ -35,13 +36,6 @@ def zoom_guard() -> Iterator[None]:
     theme.set_scheme(None)
     theme.set_presentation(None)
     theme.apply_zoom(theme.DEFAULT_ZOOM)
-
-
-def settle(qtbot: Any) -> None:
-    """Let the deferred relayouts (legend, budget, banner) run."""
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
 
 
 def bce_preset() -> Any:

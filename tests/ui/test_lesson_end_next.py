@@ -16,12 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ui import theme
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
+from tests.ui._settle import settle
 
 
 def run_to_the_end(panel: Any, number: int) -> None:

@@ -11,12 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
+from tests.ui._settle import settle
 
 
 def ctrl_5(window: Any, qtbot: Any) -> None:

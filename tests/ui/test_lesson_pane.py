@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from playground.lessons import list_lessons
 from tests.ui.conftest import show_widget
 from ui.lesson_view import LessonPanel
+from tests.ui._settle import settle, in_view
 
 BCE = "10_bce_with_logits"
 
@@ -155,17 +156,6 @@ def lesson_window(make_window: Any, qtbot: Any) -> Iterator[Callable[[float], An
 
     yield make
     theme.apply_zoom(theme.DEFAULT_ZOOM)
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
-
-
-def in_view(widget: Any) -> int:
-    """How many of ``widget``'s rows of pixels are on screen (not scrolled or clipped away)."""
-    return widget.visibleRegion().boundingRect().height() if widget.isVisible() else 0
 
 
 def walk(panel: LessonPanel, name: str, qtbot: Any) -> Iterator[int]:

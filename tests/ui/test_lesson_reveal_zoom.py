@@ -16,19 +16,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from ui import theme
+from tests.ui._settle import settle, in_view
 
 ACCUMULATION = "06_accumulation_manual_sgd"
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
-
-
-def in_view(widget: Any) -> int:
-    """How many of ``widget``'s rows of pixels are on screen (not scrolled or clipped away)."""
-    return widget.visibleRegion().boundingRect().height() if widget.isVisible() else 0
 
 
 @pytest.fixture

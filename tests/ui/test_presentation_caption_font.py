@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui import theme
 from ui.presentation import CAPTION_FONT_FACTOR
+from tests.ui._settle import settle
 
 
 @pytest.fixture
@@ -32,12 +33,6 @@ def presenting(make_window: Any, qtbot: Any) -> Iterator[Any]:
     window.set_presentation(False)
     theme.set_presentation(None)
     theme.apply_zoom(theme.DEFAULT_ZOOM)
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
 
 
 def caption_px(window: Any) -> int:

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ui import theme
+from tests.ui._settle import settle
 
 ALT = Qt.KeyboardModifier.AltModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -39,12 +40,6 @@ def presenting(make_window: Any, qtbot: Any) -> Iterator[tuple[Any, Any]]:
 def show_lesson_tab(window: Any) -> None:
     titles = [window.inspector.tabText(i) for i in range(window.inspector.count())]
     window.inspector.setCurrentIndex(titles.index("Lesson"))
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
 
 
 def counter(panel: Any) -> int:

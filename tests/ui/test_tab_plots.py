@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from ui import theme
+from tests.ui._settle import settle
 
 LINE_FIT = {"params": {"w": "0.0", "b": "0.0"},
             "inputs": {"x": "[0.0, 1.0, 2.0, 3.0]", "y": "[1.0, 3.1, 4.9, 7.2]"},
@@ -36,12 +37,6 @@ def tab_plots(window: Any, qtbot: Any) -> dict[str, Any]:
         view.refresh()
         plots[tab] = view.plot
     return plots
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
 
 
 def test_dark_scheme_reaches_the_data_and_landscape_plots(

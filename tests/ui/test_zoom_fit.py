@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from tests.ui._probe import run_probe
 from ui import theme
 from ui.narrow import ElidingCombo
+from tests.ui._settle import settle
 
 ZOOMS = (1.0, 1.5, 2.0)
 SCREENS = ((1280, 720), (1024, 768))
@@ -60,12 +61,6 @@ def zoom_guard() -> Iterator[None]:
     """Whatever a test does to the zoom, the next test starts at the default."""
     yield
     theme.apply_zoom(theme.DEFAULT_ZOOM)
-
-
-def settle(qtbot: Any) -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(5)
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=["1280x720", "1024x768"])
