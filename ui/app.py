@@ -13,7 +13,9 @@ GUI thread touches torch until the ``loaded`` signal arrives, queued, on the
 GUI thread.
 
 Set ``PLAYGROUND_STARTUP_LOG=<file>`` to have the start-up timeline written there
-(``tools/startup_paint`` and its test read it).
+(``tools/startup_paint`` and its test read it). ``PLAYGROUND_TORCH_HOLD_S=<seconds>``
+holds the loader thread that long before it imports (at most a minute): a test of
+what works *while* PyTorch loads (menus, Quit) then does not race a fast import.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ DESKTOP_FILE = "training-loop-playground"
 TORCH_MODULES = ("torch", "playground.session", "playground.printing", "playground.lessons")
 #: While PyTorch loads, the banner counts seconds (the window visibly keeps painting).
 TICK_MS = 250
+#: The longest ``PLAYGROUND_TORCH_HOLD_S`` holds the loader (seconds).
+MAX_HOLD_S = 60.0
 #: If no paint is seen (a platform that paints nothing), load anyway after this long.
 PAINT_FALLBACK_MS = 1500
 
@@ -53,6 +57,15 @@ def startup_log(event: str) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(f"{event} {time.time():.6f}\n")
+
+
+def torch_hold_s() -> float:
+    """Seconds ``PLAYGROUND_TORCH_HOLD_S`` asks the loader to wait (0 if unset or not a number)."""
+    try:
+        hold = float(os.environ.get("PLAYGROUND_TORCH_HOLD_S", "0"))
+    except ValueError:
+        return 0.0
+    return min(hold, MAX_HOLD_S) if hold > 0 else 0.0  # NaN and negatives: no hold
 
 
 def quiet_paint_threads() -> None:
@@ -108,6 +121,7 @@ class TorchLoader(QObject):
         import importlib
 
         error: BaseException | None = None
+        time.sleep(torch_hold_s())
         try:
             for name in TORCH_MODULES:
                 importlib.import_module(name)

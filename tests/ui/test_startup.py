@@ -192,3 +192,13 @@ def test_a_staged_window_restores_the_saved_layout_as_one_built_at_once(
     # (The split may differ by a row's spacing: which optional rows fit is budgeted later.)
     for mine, theirs in zip(staged.centre_splitter.sizes(), at_once.centre_splitter.sizes()):
         assert abs(mine - theirs) <= 4
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("", 0.0), ("2.5", 2.5), ("-3", 0.0), ("nan", 0.0), ("soon", 0.0), ("1e9", 60.0)])
+def test_a_test_can_hold_the_torch_loader_for_a_bounded_time(
+        monkeypatch: pytest.MonkeyPatch, text: str, seconds: float) -> None:
+    from ui import app
+
+    monkeypatch.setenv("PLAYGROUND_TORCH_HOLD_S", text)
+    assert app.torch_hold_s() == seconds
