@@ -445,6 +445,16 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             vjp = self.inspector_panels.get("backward(v)")
             if hasattr(vjp, "set_default_v"):
                 vjp.set_default_v(self.controller.gradient)
+            self._note_nonfinite_start()
+
+    def _note_nonfinite_start(self) -> None:
+        """Say so when a param was typed as nan or inf (or beyond float32, like 1e400):
+        torch keeps it, and what follows is not the lr's fault (u1 trial)."""
+        broken = getattr(self.session, "nonfinite_params", list)()
+        if broken:
+            self.banner.show_info(
+                f"{', '.join(broken)} starts with inf or nan, as typed (a number beyond "
+                "float32's ±3.4e38 becomes inf): every result computed from it is inf or nan.")
 
     def zoom_in(self) -> None:
         theme.apply_zoom(theme.current_zoom() * theme.ZOOM_STEP)

@@ -67,3 +67,14 @@ def test_undo_brings_back_the_preset_with_its_v(window: Any, qtbot: Any) -> None
     assert window.inspector_panels["backward(v)"].default_v == v  # the tab shows the v in use
     press(window, qtbot, Qt.Key.Key_F, Qt.Key.Key_B)
     assert window.session.history[-1].action == "backward", window.banner.text
+
+
+def test_a_param_typed_nan_is_named_on_apply_and_the_lr_not_blamed(window: Any, qtbot: Any) -> None:
+    panel = window.model_panel
+    panel.load_config({"params": {"w": "[1e400, 1.0]"}, "inputs": {"x": "[3.0, 4.0]"},
+                       "forward": "out = (w * x).sum()"})
+    window.apply_model()
+    assert window.session.config.params["w"] == "[1e400, 1.0]"
+    assert "w starts with inf or nan" in window.banner.text
+    press(window, qtbot, Qt.Key.Key_I)
+    assert window.session.history and "smaller lr" not in window.banner.text
