@@ -115,6 +115,9 @@ class Presentation(QObject):
         panel = window.inspector_panels.get("Lesson")
         self.lesson_keys = (LessonKeys(window, panel, self.scroll_caption, self.refresh_caption)
                             if hasattr(panel, "next_step") else None)
+        restored = getattr(panel, "place_restored", None)
+        if restored is not None:  # undo / timeline moved the lesson: the caption at once
+            restored.connect(self.refresh_caption)
         self.leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self.leave)
         self.leave_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.leave_shortcut.setEnabled(False)
