@@ -26,7 +26,7 @@ from ui import files as file_dialogs
 from ui import theme
 from ui.header_row import HeaderRow
 from ui.lesson_follow import LEFT_MESSAGE, LessonFollow
-from ui.lesson_layout import short_code, values_html
+from ui.lesson_layout import short_code, unbroken_width, values_html
 from ui.lesson_text import (APP_NOTE_KEYS, app_note, describe_action, error_text, first_sentence,
                             lesson_title, printed_value, rehearse)
 
@@ -168,7 +168,8 @@ class LessonPanel(LessonFollow, QWidget):
         self.body_scroll.setObjectName("lessonScroll")
         self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Sideways only for a printed tensor line wider than the pane (never broken).
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.body_scroll.setWidget(self._build_step())
         layout.addWidget(self.body_scroll, 1)
         for keys, slot in ((NEXT_KEYS, self.next_step), (BACK_KEYS, self.back)):
@@ -292,7 +293,7 @@ class LessonPanel(LessonFollow, QWidget):
         self._fit()
         if self.values_label.isVisibleTo(self):
             step = self.lesson.steps[self.step_index] if self.lesson else None
-            self.values_label.setText(self._values_html(step) if step else "")
+            self._set_values(self._values_html(step) if step else "")
 
     def _apply_fonts(self, _font: object = None) -> None:
         """Sizes relative to the application font, so View → Zoom scales the lesson too."""
@@ -564,12 +565,18 @@ class LessonPanel(LessonFollow, QWidget):
         if narration != self._narration:
             self._narration = narration
             self.narration_changed.emit(narration)
-        self.values_label.setText(self._values_html(step) if shown and self.session else "")
+        self._set_values(self._values_html(step) if shown and self.session else "")
         self.values_label.setVisible(bool(self.values_label.text()))
         self.code_heading.setText(f"PyTorch this step {'ran' if shown else 'will run'}:")
         self.code_label.setText("\n".join(short_code(self._code)) if step is not None else "")
         for widget in (self.code_heading, self.code_label):
             widget.setVisible(step is not None and bool(self._code))
+
+    def _set_values(self, rich_text: str) -> None:
+        """What PyTorch says, at least as wide as its widest printed line: a word-wrapped
+        label would not ask for it, and the line would be broken where print never does."""
+        self.values_label.setText(rich_text)
+        self.values_label.setMinimumWidth(unbroken_width(rich_text, self.values_label.font()))
 
     def shown_keys(self, step: Any) -> list[str]:
         """What "PyTorch says" shows for ``step``: its ``expect`` keys, then the tensors its
@@ -605,7 +612,8 @@ class LessonPanel(LessonFollow, QWidget):
                     continue
                 text = printed_value(key, value)
             except Exception as exc:  # noqa: BLE001 - e.g. a tensor before any forward
-                text = str(exc)
+                notes.append(f"{key}: {exc}")  # the app's words, not a print: they wrap
+                continue
             rows.append((key, text))
         # The scroll bar's width is kept free whether it shows or not: packing must not
         # depend on whether the text it packs needs scrolling.

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 from ui import theme
 from ui.lesson_keys import LessonKeys
+from ui.lesson_layout import PRINTED_STYLE
 
 #: Text height in presentation mode at a 720 px high screen; it grows with taller screens.
 TEXT_PX_AT_720 = theme.PRESENTATION_TEXT_PX
@@ -75,7 +76,8 @@ def caption_text(panel: Any) -> str:
     for name in CAPTION_LABELS:
         label = getattr(panel, name, None)
         if isinstance(label, QLabel) and not label.isHidden() and label.text():
-            parts.append(label.text())
+            # The caption has no sideways scroll: a printed line wider than it wraps.
+            parts.append(label.text().replace(PRINTED_STYLE, "white-space: pre-wrap"))
     done = getattr(panel, "complete_label", None)
     if parts and isinstance(done, QLabel) and not done.isHidden():
         # The end of a lesson: say so, and which key goes on (a clicker's PageDown).
