@@ -157,3 +157,24 @@ def test_undo_of_an_apply_brings_the_lesson_back(
     assert window.session is session and panel.session is session
     assert panel.lesson is lesson and place(panel)[1:] == (1, True)
     assert panel.notice_label.isHidden() and panel.next_button.isEnabled()
+
+
+def test_a_reset_after_moving_into_a_step_lets_the_step_run_on_the_new_run(
+        lesson_window: tuple[Any, Any], qtbot: Any) -> None:
+    """The timeline inside step 5 (forward, backward), then R: Reveal runs step 5 on the
+    reset run, as before undo existed; it never jumps to a record of the old run."""
+    window, panel = lesson_window
+    start_by_keys(qtbot, window, panel, 6)
+    while not (panel.step_index == 4 and panel.revealed):
+        key(qtbot, window, Qt.Key.Key_Right, ALT)
+    key(qtbot, window, Qt.Key.Key_BracketLeft)  # inside step 5: its forward only
+    assert place(panel)[1:] == (5, False)
+    key(qtbot, window, Qt.Key.Key_R)  # Reset: initial values, a new run
+    session = panel.session
+    assert session.position == -1 and place(panel)[1:] == (5, False)
+    key(qtbot, window, Qt.Key.Key_Right, ALT)  # Reveal
+    assert panel.notice_label.isHidden(), panel.notice_label.text()
+    assert place(panel)[1:] == (5, True) and session.position == 1
+    weights = torch.ones(4, requires_grad=True)
+    (weights * 3).sum().backward()
+    assert session.grad("weights") == weights.grad.tolist()
