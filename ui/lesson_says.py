@@ -13,7 +13,7 @@ from typing import Any
 from playground.lessons import actual_value  # torch-free until used
 from ui import theme
 from ui.lesson_layout import unbroken_width, values_html
-from ui.lesson_text import APP_NOTE_KEYS, app_note, printed_value
+from ui.lesson_text import APP_NOTE_KEYS, TRACE_PREFIX, app_note, printed_value, trace_note
 
 
 class LessonSays:
@@ -55,7 +55,11 @@ class LessonSays:
         if self.session is None:
             return ""
         rows, notes = [], []
+        traced: dict[int, dict[str, Any]] = {}  # node -> field -> value: one note a node
         for key in self.shown_keys(step):
+            if key.startswith(TRACE_PREFIX):
+                self._read_trace(key, traced, notes)
+                continue
             try:
                 value = actual_value(self.session, key)
                 if key in APP_NOTE_KEYS:  # the app's state, not a print: worded as our note
@@ -66,6 +70,7 @@ class LessonSays:
                 notes.append(f"{key}: {exc}")  # the app's words, not a print: they wrap
                 continue
             rows.append((key, text))
+        notes += [trace_note(index, fields) for index, fields in traced.items()]
         # The scroll bar's width is kept free whether it shows or not: packing must not
         # depend on whether the text it packs needs scrolling.
         width = self.body_scroll.width() - self.body_scroll.verticalScrollBar().sizeHint().width() - 8
@@ -74,3 +79,15 @@ class LessonSays:
         note = "<br>".join(f"<i>{html.escape(n)}</i>" for n in notes)
         said = values_html(rows, width, mono, self.values_label.font())
         return "<br>".join(part for part in (said, note) if part)
+
+    def _read_trace(self, key: str, traced: dict[int, dict[str, Any]], notes: list[str]) -> None:
+        """``trace.<node>.<field>`` into ``traced`` (with the node's label, for its note)."""
+        index_text, _, field = key[len(TRACE_PREFIX):].partition(".")
+        try:
+            index = int(index_text)
+            fields = traced.setdefault(index, {})
+            if "label" not in fields:
+                fields["label"] = actual_value(self.session, f"{TRACE_PREFIX}{index}.label")
+            fields[field] = actual_value(self.session, key)
+        except Exception as exc:  # noqa: BLE001 - e.g. no backward yet
+            notes.append(f"{key}: {exc}")
