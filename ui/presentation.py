@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetricsF, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 from ui import theme
@@ -39,6 +39,9 @@ CAPTION_POLL_MS = 250
 CAPTION_SHARE = 0.34
 #: The caption's text is this much larger than the (already large) application font.
 CAPTION_FONT_FACTOR = 1.15
+#: A tab page shows at least this many lines of text, or the tabs hide (u1 trial: F11 from the
+#: Tensors tab left a bare tab bar at the screen's bottom edge, over a 27 px page).
+PAGE_LINES = 3
 #: The lesson panel's labels the caption shows, top to bottom (a hidden one is skipped).
 #: What PyTorch says comes before the narration, so it shows without scrolling.
 CAPTION_LABELS = ("counter_label", "question_label", "answer_label", "refused_label",
@@ -129,6 +132,7 @@ class Presentation(QObject):
         # A zoom re-polishes every widget and puts the plain application font back on the
         # caption (t5 trial: Ctrl+= made it smaller): give it its own size again.
         theme.changes.theme_changed.connect(self._restyle_caption)
+        theme.changes.theme_changed.connect(self._floor_pages)
 
     def set_active(self, on: bool) -> None:
         """Enter (True) or leave (False)."""
@@ -159,6 +163,7 @@ class Presentation(QObject):
         for widget in rows.values():
             widget.hide()
         theme.set_presentation(self.text_px())
+        self._floor_pages()
         w.showFullScreen()
         screen = w.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
@@ -185,6 +190,7 @@ class Presentation(QObject):
         if self.lesson_keys is not None:
             self.lesson_keys.set_presenting(False)
         w.inspector.show()  # presentation hides the tabs when they do not fit
+        self._floor_pages()
         theme.set_presentation(None)
         w.setWindowState(saved.window_state)
         if not saved.window_state & (Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized):
@@ -237,6 +243,19 @@ class Presentation(QObject):
         if need > cap:  # the scroll bar takes some of the width: the text wraps longer
             need = self.caption.heightForWidth(max(1, width - bar.sizeHint().width()))
         self.caption_area.setFixedHeight(max(1, min(need, cap)))
+
+    def _floor_pages(self) -> None:
+        """While presenting, each tab page's floor is PAGE_LINES lines, else 1 px as before.
+
+        The layout keeper shows the tabs only when their minimum fits under the plots
+        (ui/window_layout.py): with a 1 px page that minimum was the bare tab bar.
+        """
+        tabs = self.window.inspector
+        floor = 1
+        if self.active:
+            floor = round(PAGE_LINES * QFontMetricsF(QGuiApplication.font()).lineSpacing())
+        for index in range(tabs.count()):
+            tabs.widget(index).setMinimumHeight(floor)
 
     def _rows(self) -> dict[str, Any]:
         w = self.window
