@@ -26,6 +26,7 @@ from playground.pyramid import MinMaxPyramid
 from ui import plot_style, theme
 from ui.axes import keep_labels
 from ui.fast_curve import device_data_item
+from ui.nonfinite import EdgeMarks, find_marks
 from ui.pace import pace
 from ui.plot_style import make_plot
 from ui.timeline import Timeline
@@ -36,6 +37,28 @@ DOTS_UP_TO = 60
 LEGEND_MAX = 5
 TWIN_SUFFIX = " (twin)"
 _EMPTY = np.empty(0)
+
+
+class _NanFlags:
+    """1.0 where a row holds a real nan, else 0.0, computed slice by slice for a pyramid.
+
+    A grad that is None is stored as NaN too: with ``has`` (one bool per row,
+    whether there was a grad or an output) those rows are gaps, not nan. The
+    pyramid reads only the rows it summarises or returns, so a frame still costs
+    the same at any run length.
+    """
+
+    def __init__(self, rows: np.ndarray, has: np.ndarray | None = None) -> None:
+        self.rows, self.has = rows, has
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: slice) -> np.ndarray:
+        flags = np.isnan(self.rows[index])
+        if self.has is not None:
+            flags &= np.asarray(self.has[index], dtype=bool)[:, None]
+        return flags.astype(np.float64)
 
 
 class _Growing:
@@ -86,10 +109,14 @@ class SeriesSet:
             names += elements
         self.pyramids = {key: [MinMaxPyramid(count) for _, count in self.layout]
                          for key in ("weights", "grads")}
+        #: Which blocks hold a real nan (the min/max pyramids skip NaN): for the edge marks.
+        self.nan_pyramids = {key: [MinMaxPyramid(count) for _, count in self.layout]
+                             for key in ("weights", "grads")}
         self._more: list[tuple[pg.PlotWidget, pg.PlotDataItem]] = []
         self.curves = {key: self._curves(key, names) for key in ("weights", "grads")}
         self.output_name = str(getattr(session, "output_name", None) or "output")
         self.output_pyramid: MinMaxPyramid | None = None
+        self.output_nan_pyramid: MinMaxPyramid | None = None
         self.output_curves: list[pg.PlotDataItem] = []
         # In device pixels too: a dotted pen under the plot's scaling is Qt's slowest path.
         self.marker_curve = self._add(plots["grads"], device_data_item(
@@ -157,7 +184,9 @@ class SeriesSet:
             self._ensure_output_curves()
 
     def _truncate(self, row: int) -> None:
-        for pyramid in (*self.pyramids["weights"], *self.pyramids["grads"], self.output_pyramid):
+        for pyramid in (*self.pyramids["weights"], *self.pyramids["grads"], self.output_pyramid,
+                        *self.nan_pyramids["weights"], *self.nan_pyramids["grads"],
+                        self.output_nan_pyramid):
             if pyramid is not None:
                 pyramid.truncate(row)
 
@@ -186,15 +215,31 @@ class SeriesSet:
         for key, read in (("weights", columns.values), ("grads", columns.grads)):
             first, last, pixels = self._row_span(spans[key], n)
             offset = 0
-            for (param, count), pyramid in zip(self.layout, self.pyramids[key]):
-                x, y = pyramid.query(read(param)[:, :count], first, last, pixels)
-                self._set(self.curves[key][offset:offset + count], x, y, last - first)
+            for (param, count), pyramid, nans in zip(self.layout, self.pyramids[key],
+                                                     self.nan_pyramids[key]):
+                rows = read(param)[:, :count]
+                x, y = pyramid.query(rows, first, last, pixels)
+                # A value is always a number; a grad's NaN is a nan only where there was a grad.
+                has = self._has_grad(param) if key == "grads" else None
+                _, flags = nans.query(_NanFlags(rows, has), first, last, pixels)
+                self._set(self.curves[key][offset:offset + count], x, y, last - first, flags,
+                          self._edge_marks(key))
                 offset += count
                 if key == "grads" and y.size:
-                    lo = min(lo, float(np.fmin.reduce(y, axis=None)))
-                    hi = max(hi, float(np.fmax.reduce(y, axis=None)))
+                    # The zero_grad marks span the finite grads: an inf would make them endless.
+                    finite = np.where(np.isfinite(y), y, np.nan)
+                    lo = min(lo, float(np.fmin.reduce(finite, axis=None)))
+                    hi = max(hi, float(np.fmax.reduce(finite, axis=None)))
         self._redraw_output(spans["output"], n)
         return lo, hi
+
+    def _has_grad(self, param: str) -> np.ndarray | None:
+        """Whether ``param`` had a grad after each action (None: the store cannot say)."""
+        has_grad = getattr(self.columns, "has_grad", None)
+        return None if has_grad is None else has_grad(param)
+
+    def _edge_marks(self, key: str) -> EdgeMarks | None:
+        return getattr(self.plots[key].getPlotItem(), "edge_marks", None)
 
     def _ensure_output_curves(self) -> int:
         """Create the output curves once the output's size is known; their count."""
@@ -212,19 +257,24 @@ class SeriesSet:
         self.output_curves = self._curves(
             "output", element_names(self.output_name, tuple(shape))[:count])
         self.output_pyramid = MinMaxPyramid(count)
+        self.output_nan_pyramid = MinMaxPyramid(count)
         return count
 
     def _redraw_output(self, span: tuple[float | None, float | None, int], n: int) -> None:
         count = self._ensure_output_curves()
-        if self.output_pyramid is None:
+        if self.output_pyramid is None or self.output_nan_pyramid is None:
             return
         outputs = self.columns.outputs()
+        marks = self._edge_marks("output")
         if outputs.shape[1] < count:  # a new run (reset) with no output yet
-            self._set(self.output_curves, _EMPTY, np.empty((0, count)), 0)
+            self._set(self.output_curves, _EMPTY, np.empty((0, count)), 0, None, marks)
             return
         first, last, pixels = self._row_span(span, n)
-        x, y = self.output_pyramid.query(outputs[:, :count], first, last, pixels)
-        self._set(self.output_curves, x, y, last - first)
+        rows = outputs[:, :count]
+        x, y = self.output_pyramid.query(rows, first, last, pixels)
+        _, flags = self.output_nan_pyramid.query(
+            _NanFlags(rows, self.columns.has_output()), first, last, pixels)
+        self._set(self.output_curves, x, y, last - first, flags, marks)
 
     def redraw_marks(self, span: tuple[float | None, float | None, int], lo: float, hi: float) -> None:
         """zero_grad marks in the visible range, spanning ``lo``..``hi``."""
@@ -263,14 +313,26 @@ class SeriesSet:
         index = np.minimum(rows.astype(np.int64), len(xs) - 1)
         return np.where(rows < len(xs), xs[index] + (rows - np.floor(rows)), rows)
 
-    def _set(self, curves: list[pg.PlotDataItem], x: np.ndarray, y: np.ndarray, rows: int) -> None:
+    def _set(self, curves: list[pg.PlotDataItem], x: np.ndarray, y: np.ndarray, rows: int,
+             nan: np.ndarray | None = None, marks: EdgeMarks | None = None) -> None:
+        """Set the curves to ``x`` and the columns of ``y``; ``nan`` flags the real nans of ``y``.
+
+        Points that are +inf, -inf or a real nan cannot be drawn on the line: they
+        go to ``marks``, at the plot's edge (ui/nonfinite.py).
+        """
         x = self._x(x)
         # A dot per record while there are few: each action is one visible step
         # (and a single record shows at all); plain lines once the run is long, or
         # while auto-run plays fast (ui/pace.py: the dots come back when it stops).
         dots = rows <= DOTS_UP_TO and not pace.busy
+        # One test over the whole frame: a run with nothing non-finite costs no more.
+        odd = marks is not None and (bool(np.isinf(y).any()) or (nan is not None and bool(nan.any())))
         for i, curve in enumerate(curves):
             column = y[:, i] if y.ndim == 2 and i < y.shape[1] else _EMPTY
+            if marks is not None:
+                flags = nan[:, i] if odd and nan is not None and nan.ndim == 2 and len(nan) == len(column) \
+                    else None
+                marks.set_marks(curve, find_marks(x, column, flags) if odd else {})
             if len(column) and np.isfinite(column).any():
                 curve.setData(x, column)
             else:
@@ -292,6 +354,9 @@ class SeriesSet:
         items += [(self.plots["output"], c) for c in self.output_curves]
         for plot, curve in items:
             plot.removeItem(curve)
+            marks = getattr(plot.getPlotItem(), "edge_marks", None)
+            if marks is not None:
+                marks.forget(curve)
         for plot, more in self._more:
             plot.getPlotItem().legend.removeItem(more)
 
@@ -333,6 +398,8 @@ class PlotsPanel(QWidget):
             self._cursors[key] = line
             plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
             keep_labels(plot.getPlotItem())  # >= 3 y labels: "what will w.grad be?" reads 3, 6, 9
+            # inf and nan cannot be on a line: marked at the edge instead (ui/nonfinite.py).
+            plot.getPlotItem().edge_marks = EdgeMarks(plot.getPlotItem())  # type: ignore[attr-defined]
         self._on_theme_changed()
         theme.changes.theme_changed.connect(self._on_theme_changed)
         pace.changed.connect(self._on_pace_changed)
