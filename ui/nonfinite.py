@@ -122,8 +122,8 @@ class EdgeMarks(pg.GraphicsObject):
         return QRectF(self.box.boundingRect())
 
     def symbol_size(self) -> float:
-        """Size of a mark in pixels: the curves' own marker size."""
-        return float(max(9, round(theme.curve_width() * 3.2)))
+        """Size of a mark in pixels: a third larger than the curves' own markers, following the zoom."""
+        return float(max(12, round(theme.curve_width() * 4.3)))
 
     def pixels(self) -> list[tuple[pg.PlotDataItem, str, np.ndarray, float]]:
         """Every mark to draw: (curve, kind, x in pixels, y in pixels), thinned to one per symbol.
