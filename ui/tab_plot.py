@@ -37,11 +37,11 @@ _DARK_BOX = {"brush": (30, 30, 30, 210), "text": "#ffffff"}
 LEGEND_SIDES = ("top", "right")
 #: Pixels between the legend's box and the data area (below a row, left of a column).
 LEGEND_AIR = 6
-#: The tick label a vertical axis keeps room for from the start (wider ones still get room):
-#: "-0.25", "12.5", "1e+06" fit, so the axis keeps its width when the first data's labels
+#: The tick label a vertical axis keeps room for from the start (a wider one still gets its
+#: room): "-0.5", "2.5", "10" fit, so the axis keeps its width when the first data's labels
 #: replace the empty plot's, and the Landscape's grid, shaped for the data area, is not
-#: asked for twice on first open.
-RESERVED_LABEL = "-0.000"
+#: asked for twice on first open. Short: at 200 % every character costs the map ~12 px.
+RESERVED_LABEL = "-0.0"
 
 
 class _LegendSlot(pg.GraphicsWidget):
