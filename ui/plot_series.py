@@ -279,6 +279,10 @@ class SeriesSet:
                 flags = nan[:, i] if odd and nan is not None and nan.ndim == 2 and len(nan) == len(column) \
                     else None
                 marks.set_marks(curve, find_marks(x, column, flags) if odd else {})
+            if odd:
+                # Marked at the edge now; on the curve an inf is a gap as a NaN is, and its
+                # dot would make pyqtgraph's bounds infinite: the view would stop auto-ranging.
+                column = np.where(np.isinf(column), np.nan, column)
             if len(column) and np.isfinite(column).any():
                 curve.setData(x, column)
             else:

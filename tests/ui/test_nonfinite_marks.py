@@ -156,12 +156,14 @@ def _run_session(lr: float, iterations: int) -> Any:
     return session
 
 
+# lr 0.5 overflows float32 after ~26 iterations, then stays nan (a line); lr 1000 overflows
+# in 9 (36 actions: a dot on each, and a dot at inf made the view stop auto-ranging).
+@pytest.mark.parametrize(("lr", "iterations"), [(0.5, 40), (1000.0, 9)])
 def test_a_diverging_run_keeps_its_finite_range_and_marks_every_non_finite_action(
-        panel: Any, qtbot: Any) -> None:
-    iterations = 40  # lr 0.5 overflows float32 after ~26 iterations, then stays nan
-    values, grads, outs = _torch_run(0.5, iterations)
-    assert np.isinf(values).any() and np.isnan(values).any() and np.isfinite(values).any()
-    panel.set_session(_run_session(0.5, iterations))
+        panel: Any, qtbot: Any, lr: float, iterations: int) -> None:
+    values, grads, outs = _torch_run(lr, iterations)
+    assert np.isinf(values).any() and np.isfinite(values).any()
+    panel.set_session(_run_session(lr, iterations))
     _settle(panel, qtbot)
     for key, torch_rows in (("weights", values), ("grads", grads), ("output", outs)):
         marked = _marks(panel, key).marked()
