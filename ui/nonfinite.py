@@ -122,8 +122,8 @@ class EdgeMarks(pg.GraphicsObject):
         return QRectF(self.box.boundingRect())
 
     def symbol_size(self) -> float:
-        """Size of a mark in pixels: a third larger than the curves' own markers, following the zoom."""
-        return float(max(12, round(theme.curve_width() * 4.3)))
+        """Size of a mark in pixels: a little larger than the curves' own markers, following the zoom."""
+        return float(max(12, round(theme.curve_width() * 3.6)))
 
     def pixels(self) -> list[tuple[pg.PlotDataItem, str, np.ndarray, float]]:
         """Every mark to draw: (curve, kind, x in pixels, y in pixels), thinned to one per symbol.
@@ -147,7 +147,7 @@ class EdgeMarks(pg.GraphicsObject):
                     # One mark per symbol's width: a long non-finite stretch is a row, not a smear.
                     _, first = np.unique(np.floor((px - rect.left()) / size), return_index=True)
                     found[kind].append((curve, px[np.sort(first)]))
-        step = size * 0.75
+        step = size * 0.5  # rows overlap a little: every colour shows, the plot keeps its room
         top_rows = min(len(found["+inf"]), MAX_ROWS)
         start = {"+inf": rect.top() + size * 0.45,
                  "nan": rect.top() + size * 0.45 + top_rows * step + (size * 0.15 if top_rows else 0),
@@ -162,6 +162,7 @@ class EdgeMarks(pg.GraphicsObject):
     def paint(self, p: QPainter, *_args: Any) -> None:  # noqa: D102 - Qt API
         marks = self.pixels()
         if not marks:
+            self.note_rect = QRectF()
             return
         size = self.symbol_size()
         bg = QColor(theme.colours()["bg"])
@@ -187,21 +188,25 @@ class EdgeMarks(pg.GraphicsObject):
                 p.drawPath(shape)
                 p.restore()
         lows = [y for _curve, kind, _xs, y in marks if kind == "-inf"]
-        self._paint_note(p, min(lows) - size * 0.5 if lows else None)
+        shown = {kind for _curve, kind, _xs, _y in marks}
+        self._paint_note(p, min(lows) - size * 0.5 if lows else None,
+                         "  ".join(NOTE_WORDS[kind] for kind in KINDS if kind in shown))
 
-    def _paint_note(self, p: QPainter, above: float | None) -> None:
-        """The meaning of the marks in the data area's bottom-left corner (the oldest actions)."""
-        text = self.note
-        if not text:
-            return
+    def _paint_note(self, p: QPainter, above: float | None, text: str) -> None:
+        """What the marks in view mean, in the data area's bottom-left corner (the oldest actions)."""
         font = theme.scaled_font(1.0)
         metrics = QFontMetricsF(font)
         rect = self.boundingRect()
-        # Above the -inf rows when there are some, else on the bottom edge.
+        # Above the -inf rows when there are some, else on the bottom edge; one line, or a
+        # line a kind when the plot is narrow (200 %), elided only if a kind alone is too wide.
         bottom = above - 2 if above is not None else rect.bottom() - 2
-        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, rect.width() - 12))
-        box = QRectF(rect.left() + 4, bottom - metrics.height() - 2,
-                     metrics.horizontalAdvance(text) + 8, metrics.height() + 2)
+        room = max(0.0, rect.width() - 12)
+        lines = [text] if metrics.horizontalAdvance(text) <= room else text.split("  ")
+        lines = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines]
+        text = "\n".join(lines)
+        width = max(metrics.horizontalAdvance(line) for line in lines)
+        height = metrics.height() * len(lines)
+        box = QRectF(rect.left() + 4, bottom - height - 2, width + 8, height + 2)
         c = theme.colours()
         fill = QColor(c["bg"])
         fill.setAlpha(215)
@@ -210,5 +215,5 @@ class EdgeMarks(pg.GraphicsObject):
         p.drawRect(box)
         p.setFont(font)
         p.setPen(QColor(c["fg"]))
-        p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        p.drawText(box.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         self.note_rect = box
