@@ -233,3 +233,26 @@ def test_a_device_curve_leaves_a_gap_at_inf(qtbot: Any) -> None:
             colour = image.pixelColor(px, py)
             ink += colour.red() < 100 and colour.green() < 100
     assert ink == 0
+
+
+def test_marks_follow_the_timeline_reset_and_the_twin(panel: Any, qtbot: Any) -> None:
+    session = _run_session(1000.0, 9)
+    twin = _run_session(1000.0, 9)
+    values, _grads, _outs = _torch_run(1000.0, 9)
+    first_inf = int(np.flatnonzero(np.isinf(values[:, 0]))[0])
+    panel.set_session(session)
+    panel.set_twin(twin)
+    _settle(panel, qtbot)
+    marked = _marks(panel, "weights").marked()
+    # The twin's curves are marked too, under their own names (drawn hollow, as its markers).
+    assert "w[0]" in marked and "w[0] (twin)" in marked
+    # Back on the timeline, before the overflow: the run as it was then has nothing to mark.
+    session.goto(first_inf - 1)
+    _settle(panel, qtbot)
+    assert "w[0]" not in _marks(panel, "weights").marked()
+    panel.set_twin(None)
+    _settle(panel, qtbot)
+    assert "w[0] (twin)" not in _marks(panel, "weights").marked()
+    session.reset()
+    _settle(panel, qtbot)
+    assert _marks(panel, "weights").marked() == {} and _marks(panel, "output").marked() == {}
