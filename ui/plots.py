@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 import pyqtgraph as pg
 
 from ui import plot_style, theme
-from ui.axes import keep_labels
+from ui.axes import keep_actions_from_zero, keep_labels
 from ui.nonfinite import EdgeMarks
 from ui.pace import pace
 from ui.plot_columns import element_names
@@ -72,6 +72,7 @@ class PlotsPanel(QWidget):
             self._cursors[key] = line
             plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
             keep_labels(plot.getPlotItem())  # >= 3 y labels: "what will w.grad be?" reads 3, 6, 9
+            keep_actions_from_zero(plot.getPlotItem())  # one point: actions 0 … 4, not -4 … 4
             # inf and nan cannot be on a line: marked at the edge instead (ui/nonfinite.py).
             plot.getPlotItem().edge_marks = EdgeMarks(plot.getPlotItem())  # type: ignore[attr-defined]
         self._on_theme_changed()
