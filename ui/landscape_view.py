@@ -275,6 +275,7 @@ class LandscapeView(QWidget):
         s = self.session
         if s is None:
             self.message.setText(EMPTY_NO_SESSION)
+            self.status.setText("")
             self.stack.setCurrentWidget(self.message)
             return
         if self._needs_grid():
@@ -325,7 +326,11 @@ class LandscapeView(QWidget):
                 self._settle.start()
         except Exception as exc:  # noqa: BLE001 - the tab says why, the run goes on
             self.landscape = None
-            self.message.setText(f"No landscape for this model: {getattr(exc, 'message', exc)}"
+            self.status.setText("")  # the numbers of a map there no longer is (u1 trial)
+            why = str(getattr(exc, "message", exc)).rstrip()
+            if not why.endswith((".", "!", "?")):
+                why += "."
+            self.message.setText(f"No landscape for this model: {why}"
                                  + (f"\n{exc.hint}" if getattr(exc, "hint", None) else ""))
             self.stack.setCurrentWidget(self.message)
             self._grid_dirty = False
