@@ -269,8 +269,9 @@ def test_a_model_without_a_map_shows_no_old_numbers(make_window: Any, qtbot: Any
     window.controller.apply({"params": {"inp": "eye(4, 5)"},
                              "forward": "out = (inp + 1).pow(2).t()"})  # 20 outputs: no loss
     press(window, qtbot, Qt.Key.Key_F)
-    drawn(view, qtbot)
-    assert view.landscape is None and view.stack.currentWidget() is view.message
+    # The grid waits a moment after the last one (GRID_PAUSE): the frame throttle comes back.
+    qtbot.waitUntil(lambda: view.stack.currentWidget() is view.message)
+    assert view.landscape is None
     assert view.status.text() == ""
     first = view.message.text().split("\n")[0]
     assert first.startswith("No landscape for this model:") and first.endswith("."), first
