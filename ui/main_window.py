@@ -167,6 +167,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         # -- end H5 ---------------------------------------------------------------
         yield  # a staged build shows the new docks and toolbar before restoring their sizes
         self._restore_settings()
+        # Budget the restored dock and split: a staged window is shown already, so no resize
+        # follows (the "Loading" banner used to trigger it; under the tabs it budgets nothing).
+        self.layout_keeper.apply()
         self.set_session(session)
 
     # -- construction --------------------------------------------------------
