@@ -191,3 +191,46 @@ def keep_labels(plot_item: Any) -> None:
     theirs.
     """
     plot_item.addItem(_LabelRoom(plot_item))
+
+
+#: A run of one action is shown over actions 0 … 4 (the x axis counts actions from 0).
+ONE_POINT_SPAN = 4.0
+
+
+class _ActionsFromZero(pg.GraphicsObject):
+    """An invisible item that gives a one-action run an x room of 0 … 4.
+
+    Auto-range widens a zero-width x range about its point, so the first forward's
+    single point was drawn over actions "-4 -2 0 2 4" (u1 trial). With this room the
+    axis reads 0, 1, 2, …; once the run spans two actions this item adds nothing.
+    """
+
+    def __init__(self, plot_item: Any) -> None:
+        super().__init__()
+        self._plot = plot_item
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return QRectF()
+
+    def paint(self, *_args: Any) -> None:
+        """Nothing to draw."""
+
+    def dataBounds(self, ax: int, frac: float = 1.0,  # noqa: N802 - pyqtgraph API
+                   orthoRange: Any = None) -> tuple[float, float] | None:  # noqa: N803
+        if ax != 0:
+            return None
+        lows, highs = [], []
+        for item in self._plot.listDataItems():
+            bounds = item.dataBounds(0, frac, orthoRange) if item.isVisible() else None
+            if bounds is not None and bounds[0] is not None and bounds[1] is not None:
+                lows.append(bounds[0])
+                highs.append(bounds[1])
+        low, high = min(lows, default=math.nan), max(highs, default=math.nan)
+        if not (math.isfinite(low) and math.isfinite(high)) or high > low:
+            return None
+        return low, low + ONE_POINT_SPAN
+
+
+def keep_actions_from_zero(plot_item: Any) -> None:
+    """A one-action run's x axis shows actions low … low + 4, not a span centred on it."""
+    plot_item.addItem(_ActionsFromZero(plot_item))

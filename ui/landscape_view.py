@@ -134,6 +134,11 @@ class LandscapeView(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message)
         self.stack.addWidget(self.plot)
+        # The plot is the page at first, so it is laid out when the tab is first shown: the
+        # first grid is shaped for its real data area (a page never shown keeps Qt's default
+        # size, and its grid would be asked again once it is shown). refresh() puts the
+        # message up when there is nothing to draw.
+        self.stack.setCurrentWidget(self.plot)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.stack, 1)
@@ -270,6 +275,7 @@ class LandscapeView(QWidget):
         s = self.session
         if s is None:
             self.message.setText(EMPTY_NO_SESSION)
+            self.status.setText("")
             self.stack.setCurrentWidget(self.message)
             return
         if self._needs_grid():
@@ -320,7 +326,11 @@ class LandscapeView(QWidget):
                 self._settle.start()
         except Exception as exc:  # noqa: BLE001 - the tab says why, the run goes on
             self.landscape = None
-            self.message.setText(f"No landscape for this model: {getattr(exc, 'message', exc)}"
+            self.status.setText("")  # the numbers of a map there no longer is (u1 trial)
+            why = str(getattr(exc, "message", exc)).rstrip()
+            if not why.endswith((".", "!", "?")):
+                why += "."
+            self.message.setText(f"No landscape for this model: {why}"
                                  + (f"\n{exc.hint}" if getattr(exc, "hint", None) else ""))
             self.stack.setCurrentWidget(self.message)
             self._grid_dirty = False

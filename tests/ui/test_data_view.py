@@ -11,6 +11,7 @@ import torch
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from tests.ui._settle import press
 from ui.data_view import CLASS_COLOURS
 from ui.presets import presets
 
@@ -19,16 +20,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 def preset_config(prefix: str) -> dict[str, Any]:
     return dict(next(p for p in presets() if p.name.startswith(prefix)).config)
-
-
-def press(window: Any, qtbot: Any, *keys: Any) -> None:
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)  # window shortcuts need the active window
-    for key in keys:
-        if isinstance(key, tuple):
-            qtbot.keyClick(window, key[0], key[1])
-        else:
-            qtbot.keyClick(window, key)
 
 
 def data_tab(window: Any, qtbot: Any) -> Any:

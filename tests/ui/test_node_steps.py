@@ -11,18 +11,10 @@ from typing import Any
 import torch
 from PySide6.QtCore import Qt
 
+from tests.ui._settle import press
+
 NOTEBOOK = {"params": {"x": "ones(2)"}, "forward": "y = x + 2\nz = y * y * 3\nout = z.mean()"}
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-def press(window: Any, qtbot: Any, *keys: Any) -> None:
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)  # window shortcuts need the active window
-    for key in keys:
-        if isinstance(key, tuple):
-            qtbot.keyClick(window, key[0], key[1])
-        else:
-            qtbot.keyClick(window, key)
 
 
 def fmt(values: torch.Tensor) -> str:
