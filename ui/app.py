@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             window.recovery = Recovery(window)  # autosave, and the offer to restore after a crash
         except OSError as exc:  # no writable data folder: the app still runs, without autosave
-            window.banner.show_info(f"Autosave is off: {exc.strerror or exc}")
+            window.banner.show_info(f"Autosave is off: {exc.strerror or exc}", sticky=True)
 
     window.build.finished.connect(built)
 

@@ -40,6 +40,7 @@ from ui.phase_strip import PhaseStrip
 from ui.presets import Preset, default_preset
 from ui.startup import StagedBuild
 from ui.state_table import StateTable
+from ui.tabs_pane import TabsPane
 from ui.keys import install_key_guard  # H5: keys never destroy work
 from ui.run_file import RunFile  # H5: title with file name and unsaved marker
 
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         # -- end H5 ---------------------------------------------------------------
         yield  # a staged build shows the new docks and toolbar before restoring their sizes
         self._restore_settings()
+        # Budget the restored dock and split: a staged window is shown already, so no resize
+        # follows (the "Loading" banner used to trigger it; under the tabs it budgets nothing).
+        self.layout_keeper.apply()
         self.set_session(session)
 
     # -- construction --------------------------------------------------------
@@ -194,7 +198,6 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
         self.banner_area = BannerArea(self.banner)  # scrolls rather than squeeze the plots
-        layout.addWidget(self.banner_area)
         layout.addWidget(self.phase_strip)
         layout.addWidget(self.big_button_row)
         layout.addWidget(self.compare_bar)
@@ -203,7 +206,10 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical)
         self.centre_splitter.setObjectName("centreSplitter")
         self.centre_splitter.addWidget(self.plots)
-        self.centre_splitter.addWidget(self.inspector)
+        # The message strip sits under the tabs and takes its room from them alone: nothing
+        # above moves when a message comes or goes (ui/tabs_pane.py, t5 trial #9).
+        self.tabs_pane = TabsPane(self.inspector, self.banner_area)
+        self.centre_splitter.addWidget(self.tabs_pane)
         self.centre_splitter.setStretchFactor(0, 3)
         self.centre_splitter.setStretchFactor(1, 2)
         self._splitter_user_sized = False
@@ -335,7 +341,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self.compare_bar.setting_changed.connect(self._on_compare_bar_setting_changed)
         c.failed.connect(self._on_controller_failed)
         c.info.connect(self.banner.show_info)
-        c.succeeded.connect(self.banner.clear_error)
+        c.succeeded.connect(self.banner.clear_stale)  # t5 #9: notes go at the next press
         c.playing_changed.connect(self._on_controller_playing_changed)
         # s4: the compare labels follow a mid-run lr / momentum change and the A key.
         self.compare_watch = LabelWatch(self)

@@ -33,7 +33,7 @@ def describe(exc: BaseException) -> tuple[str, str | None, str | None]:
 
 
 class MessageBanner(QFrame):
-    """A dismissable strip at the top of the window for one error or note at a time."""
+    """A dismissable strip under the tabs (ui/tabs_pane.py) for one error or note at a time."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +54,7 @@ class MessageBanner(QFrame):
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.kind = ""
         self._note = ""  # the plain text of the note shown (see clear_note)
+        self.sticky = False  # the note shown outlives the next press (see show_info)
         self.hide()
 
     @property
@@ -71,10 +72,15 @@ class MessageBanner(QFrame):
             parts.append(f"What to do: {html.escape(hint)}")
         self._show("error", "<br>".join(parts))
 
-    def show_info(self, text: str) -> None:
-        """Show a note (not an error), e.g. a step that did nothing."""
+    def show_info(self, text: str, *, sticky: bool = False) -> None:
+        """Show a note (not an error), e.g. a step that did nothing.
+
+        A note tells of the last thing done, so the next press that runs takes it down
+        (:meth:`clear_stale`); a ``sticky`` one tells of a lasting condition ("Autosave
+        stopped") and stays until it is dismissed or replaced.
+        """
         self._show("info", f"ℹ {html.escape(text)}")
-        self._note = text
+        self._note, self.sticky = text, sticky
 
     @property
     def note(self) -> str:
@@ -92,13 +98,20 @@ class MessageBanner(QFrame):
         self._label.clear()
         self.hide()
 
+    def clear_stale(self) -> None:
+        """A press ran without error: an error or a note about an earlier one no longer holds
+        (t5 trial #9: "Compare is off" and "step did nothing" outlived their cause). The
+        press's own notes are shown after this."""
+        if self.kind == "error" or (self.kind == "info" and not self.sticky):
+            self.clear()
+
     def clear_error(self) -> None:
         """Hide the banner if it shows an error (notes stay until replaced)."""
         if self.kind == "error":
             self.clear()
 
     def _show(self, kind: str, rich_text: str) -> None:
-        self.kind, self._note = kind, ""
+        self.kind, self._note, self.sticky = kind, "", False
         # A dynamic property drives the colours in style.qss; re-polish to apply it.
         self.setProperty("kind", kind)
         self.style().unpolish(self)

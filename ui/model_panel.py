@@ -22,7 +22,7 @@ from playground.errors import PlaygroundError  # torch-free
 from ui import theme
 from ui.name_edit import NameEdit
 from ui.narrow import ElidingCombo, ShortButton, fit_to_width, wrapped_check
-from ui.optimizer_panel import FieldValueError, OptimizerBlock
+from ui.optimizer_panel import FieldValueError, OptimizerBlock, is_pending, set_pending
 from ui.presets import Preset, presets
 
 UPDATE_MODES = (("torch.optim.SGD", "optimizer"), ("manual: w -= lr * w.grad", "manual"))
@@ -248,6 +248,17 @@ class ModelPanel(QWidget):
         layout.addWidget(self._build_training_group())
         self.optimizer_block = OptimizerBlock()  # ui/optimizer_panel.py: optimizer, options, live lr
         layout.addWidget(self.optimizer_block)
+        # One lr box (t5 trial #10): Enter in lr / momentum changes the running optimizer;
+        # weight decay is built into the optimizer, so Enter there is Apply (a new run).
+        self.optimizer_block.attach_live(self.number_edits["lr"], self.number_edits["momentum"],
+                                         self.number_edits["weight_decay"])
+        self.optimizer_block.refused.connect(self._on_live_refused)
+        for key in ("lr", "momentum"):  # after the block's own slot: the value was taken or not
+            self.number_edits[key].returnPressed.connect(lambda key=key: self._on_live_entered(key))
+        decay = self.number_edits["weight_decay"]
+        decay.setToolTip("Set when the optimizer is built: Enter or Apply (Ctrl+Return) starts a "
+                         "new run with it (Ctrl+Z brings the old run back)")
+        decay.returnPressed.connect(apply_action.trigger)
         layout.addWidget(self._build_backward_group())
         # "Apply" alone when the dock is narrow (200 % zoom): the tooltip names the key.
         self.apply_button = ShortButton("Apply  (Ctrl+Return)", "Apply")
@@ -395,6 +406,7 @@ class ModelPanel(QWidget):
         self.forward_edit.setPlainText(str(config.get("forward", "")))
         for key, edit in self.number_edits.items():
             edit.setText(repr(float(config.get(key, 0.1 if key == "lr" else 0.0))))
+            set_pending(edit, False)
         self.update_combo.setCurrentIndex(self.update_combo.findData(config.get("update", "optimizer")))
         self.zero_grad_combo.setCurrentIndex(
             self.zero_grad_combo.findData(config.get("zero_grad_mode", "zeros")))
@@ -521,6 +533,20 @@ class ModelPanel(QWidget):
             _set_flag(widget, "error", False)
 
     # -- slots ---------------------------------------------------------------
+    def _on_live_refused(self, key: str, message: str) -> None:
+        """Enter in lr / momentum with text that is no number: said beside the field."""
+        error = FieldError(message, key, hint="Type a number, like 0.1.")
+        self.clear_errors()
+        self.show_error(error)
+        self.rechecked.emit(error)  # the banner says it too, until the field is fixed
+
+    def _on_live_entered(self, key: str) -> None:
+        """The running optimizer took the value: an error beside the field no longer holds."""
+        edit = self.number_edits[key]
+        if not is_pending(edit):
+            self.errors[key].hide()
+            _set_flag(edit, "error", False)
+
     def _on_preset_combo_activated(self, index: int) -> None:
         preset = self.preset_combo.itemData(index)
         if isinstance(preset, Preset):

@@ -1,9 +1,12 @@
 """The model panel's optimizer block: which torch.optim class, its options, and live lr/momentum.
 
 The optimizer and its options are part of the next session's config (Apply
-builds it). The two "now" boxes are different: they change the *running*
+builds it). The Training group's lr and momentum fields are also live (there is
+one lr box, not two: t5 trial #10): Enter in them changes the *running*
 optimizer, ``optimizer.param_groups[0]["lr"] = v``, through the controller, so
-the run goes on without a reset and the change is recorded in the history.
+the run goes on without a reset and the change is recorded in the history (and
+undone by Ctrl+Z); they show the running values, and a value typed but not yet
+entered is marked as pending. Apply uses the same fields for a new run.
 Option names and torch's defaults come from :mod:`playground.optimizers`
 (torch-free), so the block never disagrees with what the engine accepts.
 """
@@ -15,10 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox,
-    QLabel, QLineEdit, QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from playground.optimizers import OPTIMIZERS  # torch-free
 from ui.narrow import ElidingCombo
@@ -62,32 +62,20 @@ def _read(name: str, text: str, default: Any) -> Any:
                               f", like {example}", name) from None
 
 
-class LiveSpin(QDoubleSpinBox):
-    """A spin box for lr/momentum that shows numbers as a student writes them (0.05, not 0.050000)."""
-
-    def __init__(self, name: str, maximum: float) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setDecimals(6)
-        self.setRange(0.0, maximum)
-        self.setKeyboardTracking(False)  # one change per Enter or arrow, not per keystroke
-        self.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
-
-    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
-        return f"{value:g}"
-
-
 class OptimizerBlock(QGroupBox, FollowsSession):
-    """Optimizer combo + its main options (for Apply) and live lr / momentum (for the running session).
+    """Optimizer combo + its main options (for Apply); drives the live lr / momentum fields.
 
     Signals
     -------
     lr_changed(float), momentum_changed(float)
-        The user changed a "now" box: the window calls ``set_lr`` / ``set_momentum``.
+        Enter in a live field with a new number: the window calls ``set_lr`` / ``set_momentum``.
+    refused(str, str)
+        Enter in a live field whose text is no number: (field, message). Nothing ran.
     """
 
     lr_changed = Signal(float)
     momentum_changed = Signal(float)
+    refused = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Optimizer", parent)
@@ -100,26 +88,12 @@ class OptimizerBlock(QGroupBox, FollowsSession):
         self.combo.setToolTip("The optimizer of the next session (Apply builds it)")
         self.option_edits: dict[str, QLineEdit | QCheckBox] = {}
         self._options_form = QFormLayout()
-        self.lr_spin = LiveSpin("liveLrSpin", 1e6)
-        self.lr_spin.setToolTip('Changes the running optimizer: optimizer.param_groups[0]["lr"] = …'
-                                "\n(recorded in the history; no reset)")
-        self.momentum_spin = LiveSpin("liveMomentumSpin", 1.0)
-        self.momentum_spin.setToolTip('Changes the running optimizer: '
-                                      'optimizer.param_groups[0]["momentum"] = …')
-        # One row each (not side by side): at 200 % zoom the dock has room for one pair.
-        live = QFormLayout()
-        live.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        live.addRow("lr", self.lr_spin)
-        live.addRow("momentum", self.momentum_spin)
         form = QFormLayout(self)
         form.addRow(self.combo)
         form.addRow(self._options_form)
-        self.live_label = QLabel("change now, mid-run:")
-        form.addRow(self.live_label)
-        form.addRow(live)
+        #: The live fields (attach_live): "lr" and "momentum" -> the Training group's QLineEdit.
+        self.live_edits: dict[str, QLineEdit] = {}
         self.combo.currentIndexChanged.connect(self._on_combo_current_index_changed)
-        self.lr_spin.valueChanged.connect(self._on_lr_spin_value_changed)
-        self.momentum_spin.valueChanged.connect(self._on_momentum_spin_value_changed)
         self._build_options("sgd", {})
         self.refresh()
 
@@ -172,29 +146,98 @@ class OptimizerBlock(QGroupBox, FollowsSession):
         self._build_options(self.combo.currentData(), {})
 
     # -- live settings ----------------------------------------------------------
+    def attach_live(self, lr_edit: QLineEdit, momentum_edit: QLineEdit,
+                    decay_edit: QLineEdit | None = None) -> None:
+        """Make ``lr_edit`` and ``momentum_edit`` live: they show the running values, and
+        Enter changes the running optimizer (the same fields feed Apply). ``decay_edit`` is
+        only marked while it differs from the running run's weight decay (Apply sets it)."""
+        self.live_edits = {"lr": lr_edit, "momentum": momentum_edit}
+        for key, edit in self.live_edits.items():
+            edit.setToolTip(LIVE_TIPS[key])
+            edit.returnPressed.connect(lambda key=key: self.enter(key))
+            edit.textEdited.connect(lambda _text, key=key: self._mark(key))
+        self.decay_edit = decay_edit
+        if decay_edit is not None:
+            decay_edit.textEdited.connect(lambda _text: self._mark_decay())
+        self.refresh()
+
     def refresh(self) -> None:
-        """Show the running session's lr and momentum (what its next step uses)."""
+        """Show the running session's lr and momentum (what its next step uses), except in
+        a field holding a value typed but not yet entered."""
         s = self.session
-        self.lr_spin.setEnabled(s is not None)
-        has_momentum = s is not None and getattr(s.config, "update", "optimizer") == "optimizer" \
-            and OPTIMIZERS.get(getattr(s.config, "optimizer", "sgd"), OPTIMIZERS["sgd"]).has_momentum
-        self.momentum_spin.setEnabled(has_momentum)
-        self.momentum_spin.setToolTip(
-            'Changes the running optimizer: optimizer.param_groups[0]["momentum"] = …'
-            if has_momentum or s is None else
-            f"{OPTIMIZERS.get(getattr(s.config, 'optimizer', 'sgd'), OPTIMIZERS['sgd']).torch_class}"
-            " has no momentum")
-        for spin, value in ((self.lr_spin, getattr(s, "lr", None)),
-                            (self.momentum_spin, getattr(s, "momentum", None))):
-            if value is not None and math.isfinite(value) and not spin.hasFocus():
-                spin.blockSignals(True)
-                spin.setValue(float(value))
-                spin.blockSignals(False)
+        for key, edit in self.live_edits.items():
+            value = getattr(s, key, None)
+            if value is None or not math.isfinite(value):
+                continue
+            if is_pending(edit):  # typed, not entered: the user's text stays (marked)
+                set_pending(edit, _number(edit.text()) != value)  # unless the run caught up
+            elif _number(edit.text()) != value:
+                edit.setText(repr(float(value)))
+        self._mark_decay()
 
-    def _on_lr_spin_value_changed(self, value: float) -> None:
-        if self.session is not None and value != self.session.lr:
-            self.lr_changed.emit(value)
+    def enter(self, key: str) -> None:
+        """Enter in the live field ``key``: a new number goes to the running optimizer (the
+        engine refuses nan, inf and out-of-range values, changing nothing); text that is no
+        number is refused here (``refused``)."""
+        edit, s = self.live_edits[key], self.session
+        text = edit.text().strip()
+        value = _number(text)
+        if value is None:
+            self.refused.emit(key, f"{key} must be a number, not {text!r}")
+            return
+        if not math.isfinite(value):  # "1e400": say what was typed, not Python's inf
+            self.refused.emit(key, f"{key} must be a finite number (0 to 1e6), not {text!r}")
+            return
+        if s is None:
+            return
+        if value != getattr(s, key):
+            (self.lr_changed if key == "lr" else self.momentum_changed).emit(value)
+        # Taken (or the value it already had): no longer pending. Refused: still pending.
+        if getattr(s, key) == value:
+            set_pending(edit, False)
 
-    def _on_momentum_spin_value_changed(self, value: float) -> None:
-        if self.session is not None and value != self.session.momentum:
-            self.momentum_changed.emit(value)
+    def _mark_decay(self) -> None:
+        edit, s = getattr(self, "decay_edit", None), self.session
+        if edit is not None and s is not None:
+            set_pending(edit, _number(edit.text()) != float(s.config.weight_decay))
+
+    def _mark(self, key: str) -> None:
+        edit, s = self.live_edits[key], self.session
+        set_pending(edit, s is None or _number(edit.text()) != getattr(s, key))
+
+
+#: What Enter does in each live field (their tooltips).
+LIVE_TIPS = {
+    "lr": ('Enter changes the running optimizer now: optimizer.param_groups[0]["lr"] = …\n'
+           "(recorded in the history, no reset; Ctrl+Z undoes it). Apply uses it for a new run."),
+    "momentum": ('Enter changes the running optimizer now: optimizer.param_groups[0]["momentum"] = …\n'
+                 "(SGD and RMSprop; recorded, no reset; Ctrl+Z undoes it). Apply uses it for a new run."),
+}
+
+
+#: Added to a field's tooltip while it holds a value not yet entered.
+PENDING_TIP = "\n\nNot applied yet: press Enter to apply it."
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a float, or None when it is no number (never eval: float() only)."""
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+def is_pending(edit: QWidget) -> bool:
+    """Whether ``edit`` holds a value typed but not yet entered."""
+    return bool(edit.property("pending"))
+
+
+def set_pending(edit: QWidget, on: bool) -> None:
+    """Mark ``edit`` as holding a value not yet entered (a dashed frame, style.qss)."""
+    if is_pending(edit) == on:
+        return
+    edit.setProperty("pending", on)
+    tip = edit.toolTip().removesuffix(PENDING_TIP)
+    edit.setToolTip(tip + PENDING_TIP if on else tip)
+    edit.style().unpolish(edit)
+    edit.style().polish(edit)

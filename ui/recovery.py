@@ -81,7 +81,7 @@ class Recovery(QObject):
         except OSError as exc:  # a full disk must not stop the class: say it once
             self.writing = False
             self._timer.stop()
-            self.window.banner.show_info(f"Autosave stopped: {exc.strerror or exc}")
+            self.window.banner.show_info(f"Autosave stopped: {exc.strerror or exc}", sticky=True)
 
     def _on_session_changed(self, session: Any) -> None:
         if session is None:

@@ -104,11 +104,14 @@ class BannerArea(QScrollArea):
             # While hidden the viewport's width is stale: the centre's width is the banner's.
             parent = self.parentWidget()
             width = self.viewport().width() if self.isVisible() or parent is None else (
-                parent.contentsRect().width() - 16)
+                parent.contentsRect().width())
             need = self.banner.heightForWidth(max(100, width))
             if need <= 0:
                 need = self.banner.sizeHint().height()
-            self.setFixedHeight(min(need, self.cap))
+            # Under the tabs (ui/tabs_pane.py) the strip also leaves the tabs their share.
+            limit = getattr(parent, "banner_limit", None)
+            cap = self.cap if limit is None else min(self.cap, limit())
+            self.setFixedHeight(min(need, cap))
         if show:
             self.setVisible(wanted)
 
@@ -162,7 +165,9 @@ class LayoutKeeper(QObject):
         self._applying = False  # apply() is running: its own show/hide must not re-enter it
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.window.banner or watched in self._rows:
+        if watched is self.window.banner and self.enabled:
+            pass  # under the tabs (ui/tabs_pane.py) a message changes no budget: no reflow
+        elif watched is self.window.banner or watched in self._rows:
             if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
                 # Now, before the layout takes the banner: a deferred budget would come
                 # after the window had grown to fit it. Not from inside apply() itself: the
@@ -227,8 +232,9 @@ class LayoutKeeper(QObject):
             lesson_told = (w.presentation.caption.isVisible()
                            and w.inspector.tabText(w.inspector.currentIndex()) == "Lesson")
             w.inspector.setVisible(not lesson_told
-                                   and spare >= w.inspector.minimumSizeHint().height())
+                                   and spare - w.banner_area.room() >= w.inspector.minimumSizeHint().height())
             w.banner_area.fit()
+            give_banner_room(w, plots_min)
             return
         line = QFontMetricsF(QGuiApplication.font()).lineSpacing()
         code_line = w.phase_strip.code_line_height()
@@ -298,7 +304,9 @@ class LayoutKeeper(QObject):
         return max(0, self.window.centralWidget().layout().spacing())
 
     def _fixed_height(self) -> float:
-        """Height of what is neither plots, tabs, phase strip nor optional: menus, toolbar, banner."""
+        """Height of what is neither plots, tabs, phase strip nor optional: menus, toolbar.
+
+        Not the message strip: it sits under the tabs (ui/tabs_pane.py) and takes their room."""
         w = self.window
         total = 0.0
         if not w.menuBar().isHidden():
@@ -315,17 +323,25 @@ class LayoutKeeper(QObject):
         shown = 0
         for i in range(layout.count()):
             widget = layout.itemAt(i).widget()
-            if widget is w.banner_area:  # counted as it will be, shown or not yet
-                room = w.banner_area.room()
-                shown += 1 if room else 0
-                total += room
-                continue
             if widget is None or widget.isHidden() or widget is w.big_button_row:
                 continue  # the big buttons' row and its spacing are budgeted by apply()
             shown += 1
             if widget not in skip:
                 total += max(widget.minimumHeight(), widget.minimumSizeHint().height())
         return total + self._spacing() * max(0, shown - 1)
+
+
+def give_banner_room(window: Any, plots_min: int) -> None:
+    """With the tabs hidden (presentation mode) the message strip alone is the splitter's
+    lower pane: give it the strip's height, the plots keeping their floor."""
+    w = window
+    sizes = w.centre_splitter.sizes()
+    room = w.banner_area.room()
+    if len(sizes) != 2 or not w.inspector.isHidden() or not room or sizes[1] >= room:
+        return
+    total = sum(sizes)
+    plots = max(plots_min, total - room)
+    w.centre_splitter.setSizes([plots, max(0, total - plots)])
 
 
 def fit_tabs(tabs: QTabWidget) -> None:

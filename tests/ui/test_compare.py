@@ -204,7 +204,7 @@ def test_compare_label_follows_a_mid_run_lr_change(line_window: Any, qtbot: Any)
     start_compare(window, qtbot)
     pick(window, qtbot, "lr", "0.01")
     iterate(window, qtbot, 2)
-    spin = window.model_panel.optimizer_block.lr_spin
+    spin = window.model_panel.number_edits["lr"]  # the one lr box: Enter changes the running one
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, "0.05")
