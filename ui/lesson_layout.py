@@ -19,15 +19,18 @@ No torch here: the numbers come formatted from the lesson panel.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QTextDocument
 
 #: Lines of "PyTorch this step ran" shown; the rest are counted in a last comment line.
 CODE_LINES_SHOWN = 8
 #: Room between two tensor blocks laid side by side, in monospace characters.
 BLOCK_GAP_CHARS = 3
 VALUES_HEADING = "PyTorch says:"
+#: The style of the cells of printed tensors: their lines are never broken.
+PRINTED_STYLE = "white-space: pre"
 
 
 def _block(key: str, text: str) -> tuple[list[str], int]:
@@ -78,7 +81,8 @@ def values_html(rows: Sequence[tuple[str, str]], width: int, mono: QFont, body: 
     Returns
     -------
     str
-        Rich text: the heading on the left, the blocks in the columns of a table.
+        Rich text: the heading on the left (above, when the widest line would not fit
+        beside it), the blocks in the columns of a table.
     """
     if not rows:
         return ""
@@ -86,18 +90,36 @@ def values_html(rows: Sequence[tuple[str, str]], width: int, mono: QFont, body: 
     heading = QFontMetrics(body).horizontalAdvance(VALUES_HEADING + "  ") + 8
     advance = metrics.horizontalAdvance("M")  # a monospace font: every character alike
     gap = advance * BLOCK_GAP_CHARS
-    columns = _columns([_block(key, text) for key, text in rows], width - heading - 4, gap, advance)
+    blocks = [_block(key, text) for key, text in rows]
+    above = heading + max(chars for _, chars in blocks) * advance + 4 > width
+    columns = _columns(blocks, width - (0 if above else heading) - 4, gap, advance)
     pad = "&nbsp;" * BLOCK_GAP_CHARS
-    # pre-wrap keeps the spaces that line a matrix's rows up under its first, and still
-    # wraps a line wider than the pane (a note, an error) rather than clip it.
+    # pre: a printed line breaks only where print broke it (never "[12., 12., 12.,⏎12.]",
+    # t5 trial); wider than the pane, the pane scrolls sideways. The spaces that line a
+    # matrix's rows up under its first are kept.
     cells = f"<td>{pad}</td>".join(
-        "<td valign='top' style='white-space: pre-wrap'>"
+        f"<td valign='top' style='{PRINTED_STYLE}'>"
         + "<br>".join(_cell(lines) for lines in column) + "</td>" for column in columns)
     family = html.escape(mono.family())
-    return (f"<table cellspacing='0' cellpadding='0'><tr>"
-            f"<td valign='top'><b>{VALUES_HEADING}</b>&nbsp;&nbsp;</td>"
-            f"<td style=\"font-family: '{family}'\"><table cellspacing='0' cellpadding='0'>"
-            f"<tr>{cells}</tr></table></td></tr></table>")
+    said = (f"<td style=\"font-family: '{family}'\"><table cellspacing='0' cellpadding='0'>"
+            f"<tr>{cells}</tr></table></td>")
+    title = f"<td valign='top'><b>{VALUES_HEADING}</b>&nbsp;&nbsp;</td>"
+    return (f"<table cellspacing='0' cellpadding='0'>"
+            + (f"<tr>{title}</tr><tr>{said}</tr>" if above else f"<tr>{title}{said}</tr>")
+            + "</table>")
+
+
+def unbroken_width(rich_text: str, font: QFont) -> int:
+    """The narrowest width ``rich_text`` takes without breaking a line it must keep
+    whole (a printed tensor's); words of notes may still wrap."""
+    if not rich_text:
+        return 0
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)  # as a QLabel lays it out
+    doc.setDefaultFont(font)
+    doc.setHtml(rich_text)
+    doc.setTextWidth(1)
+    return math.ceil(doc.size().width())
 
 
 def short_code(lines: Sequence[str], shown: int = CODE_LINES_SHOWN) -> list[str]:

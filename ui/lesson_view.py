@@ -25,13 +25,13 @@ from playground.lessons import actual_value, list_lessons, load_lesson  # torch-
 from ui import files as file_dialogs
 from ui import theme
 from ui.header_row import HeaderRow
-from ui.lesson_layout import short_code, values_html
+from ui.lesson_follow import LEFT_MESSAGE, LessonFollow
+from ui.lesson_layout import short_code, unbroken_width, values_html
 from ui.lesson_text import (APP_NOTE_KEYS, app_note, describe_action, error_text, first_sentence,
                             lesson_title, printed_value, rehearse)
 
 #: The narration is projected to a room: at least 1.3 times the application font.
 NARRATION_SCALE = 1.3
-LEFT_MESSAGE = "The lesson was left: press Start to restart it."
 NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
 #: Scroll the step's text (PageDown/PageUp stay Next/Back): in the panel, or anywhere
 #: in the window while the Lesson tab shows.
@@ -98,7 +98,7 @@ class LessonCombo(QComboBox):
         super().keyPressEvent(event)
 
 
-class LessonPanel(QWidget):
+class LessonPanel(LessonFollow, QWidget):
     """A lesson, step by step, for a teacher to project.
 
     Signals
@@ -111,11 +111,15 @@ class LessonPanel(QWidget):
     narration_changed(str)
         The narration shown for the current step ("" when none): what a
         presentation mode shows as a large caption (also :meth:`narration`).
+    place_restored()
+        Undo, redo or the timeline put the pane back at another place of the lesson
+        (ui/lesson_follow.py): the caption follows at once.
     """
 
     session_created = Signal(object)
     file_opened = Signal(str)
     narration_changed = Signal(str)
+    place_restored = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +135,7 @@ class LessonPanel(QWidget):
         self._narration = ""
         self._question_pinned = True
         self._shown_step: tuple[Any, int, bool] | None = None
+        self._init_follow()
         self._build()
         self._apply_fonts()
         QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
@@ -163,7 +168,8 @@ class LessonPanel(QWidget):
         self.body_scroll.setObjectName("lessonScroll")
         self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Sideways only for a printed tensor line wider than the pane (never broken).
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.body_scroll.setWidget(self._build_step())
         layout.addWidget(self.body_scroll, 1)
         for keys, slot in ((NEXT_KEYS, self.next_step), (BACK_KEYS, self.back)):
@@ -287,7 +293,7 @@ class LessonPanel(QWidget):
         self._fit()
         if self.values_label.isVisibleTo(self):
             step = self.lesson.steps[self.step_index] if self.lesson else None
-            self.values_label.setText(self._values_html(step) if step else "")
+            self._set_values(self._values_html(step) if step else "")
 
     def _apply_fonts(self, _font: object = None) -> None:
         """Sizes relative to the application font, so View → Zoom scales the lesson too."""
@@ -315,13 +321,6 @@ class LessonPanel(QWidget):
         """Scroll the step's text by ``pages`` (negative: up) of its visible height."""
         bar = self.body_scroll.verticalScrollBar()
         bar.setValue(bar.value() + round(pages * max(bar.pageStep(), 1) * 0.8))
-
-    def set_session(self, session: Any) -> None:
-        """The window's live session changed; a lesson only drives the session it built."""
-        if self.session is not None and session is not self.session:
-            self.session = None  # another model was applied: never drive a hidden session
-            self._notice("info", html.escape(LEFT_MESSAGE))
-            self._render()
 
     # -- starting ----------------------------------------------------------------
     def start(self) -> None:
@@ -378,18 +377,19 @@ class LessonPanel(QWidget):
         if isinstance(source, Path) and self.lesson_combo.findData(source) < 0:
             self.lesson_combo.addItem(f"{lesson.title} ({source.name})", source)
         self.lesson_combo.setCurrentIndex(self.lesson_combo.findData(source))
-        self.lesson, self.step_index = lesson, -1
+        self.lesson, self.step_index, self._source = lesson, -1, source
         self._new_session(upto=0)
         self._enter_step(0)
 
     def _new_session(self, upto: int) -> None:
         """A fresh session with steps ``0..upto-1`` replayed silently (PyTorch cannot undo)."""
         session = self.lesson.new_session()
-        self.session = session
+        self._drive(session)
         self._notice("", "")
         try:
-            for i in range(upto):
-                self.lesson.run_step(session, i)
+            for i in range(upto):  # marked step by step: the timeline may go back into them
+                self._prepare(i)
+                self._run_current()
         finally:  # even half-replayed, the window must show the session the lesson drives
             self.session_created.emit(session)
 
@@ -434,6 +434,7 @@ class LessonPanel(QWidget):
         self._code = [line for method, kwargs in self.lesson.steps[index].actions
                       for line in describe_action(method, kwargs, self.lesson.config)]
         self.guess_edit.clear()
+        self._mark_place()
 
     def _enter_step(self, index: int) -> None:
         self._prepare(index)
@@ -444,15 +445,25 @@ class LessonPanel(QWidget):
             self.guess_edit.setFocus()
 
     def _run_current(self) -> None:
-        before = len(self.session.history)
-        self.revealed = True  # even if it fails: Next must never be stuck on a broken step
-        self._refused = self.lesson.run_step(self.session, self.step_index)
+        session = self.session
+        self._running = True  # the lesson's own presses: not the teacher's, not a move
+        try:
+            self._rewind_before_running()
+            run, start = session.columns, session.position
+            self.revealed = True  # even if it fails: Next must never be stuck on a broken step
+            self._refused = self.lesson.run_step(session, self.step_index)
+        finally:
+            self._running = False
+        if session.columns is run and session.position != start:
+            self.marks.branched(session, start)  # the places of an undone future are gone
         if self._refused is None:
-            # A `reset` action empties the history: then there is nothing to slice.
-            records = self.session.history[before:] if len(self.session.history) >= before else []
+            # A `reset` action starts another run: then there is nothing to slice.
+            records = (session.history[start + 1:session.position + 1]
+                       if session.columns is run else [])
             # print() lines are the script's way to show values; the panel shows them itself.
             code = [line for r in records for line in r.code if not line.startswith("print(")]
             self._code = code or self._code
+        self._mark_place()
 
     # -- showing -----------------------------------------------------------------
     def _guarded(self, function: Any, *args: Any) -> None:
@@ -554,12 +565,18 @@ class LessonPanel(QWidget):
         if narration != self._narration:
             self._narration = narration
             self.narration_changed.emit(narration)
-        self.values_label.setText(self._values_html(step) if shown and self.session else "")
+        self._set_values(self._values_html(step) if shown and self.session else "")
         self.values_label.setVisible(bool(self.values_label.text()))
         self.code_heading.setText(f"PyTorch this step {'ran' if shown else 'will run'}:")
         self.code_label.setText("\n".join(short_code(self._code)) if step is not None else "")
         for widget in (self.code_heading, self.code_label):
             widget.setVisible(step is not None and bool(self._code))
+
+    def _set_values(self, rich_text: str) -> None:
+        """What PyTorch says, at least as wide as its widest printed line: a word-wrapped
+        label would not ask for it, and the line would be broken where print never does."""
+        self.values_label.setText(rich_text)
+        self.values_label.setMinimumWidth(unbroken_width(rich_text, self.values_label.font()))
 
     def shown_keys(self, step: Any) -> list[str]:
         """What "PyTorch says" shows for ``step``: its ``expect`` keys, then the tensors its
@@ -595,7 +612,8 @@ class LessonPanel(QWidget):
                     continue
                 text = printed_value(key, value)
             except Exception as exc:  # noqa: BLE001 - e.g. a tensor before any forward
-                text = str(exc)
+                notes.append(f"{key}: {exc}")  # the app's words, not a print: they wrap
+                continue
             rows.append((key, text))
         # The scroll bar's width is kept free whether it shows or not: packing must not
         # depend on whether the text it packs needs scrolling.

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 from ui import theme
 from ui.lesson_keys import LessonKeys
+from ui.lesson_layout import PRINTED_STYLE
 
 #: Text height in presentation mode at a 720 px high screen; it grows with taller screens.
 TEXT_PX_AT_720 = theme.PRESENTATION_TEXT_PX
@@ -75,7 +76,8 @@ def caption_text(panel: Any) -> str:
     for name in CAPTION_LABELS:
         label = getattr(panel, name, None)
         if isinstance(label, QLabel) and not label.isHidden() and label.text():
-            parts.append(label.text())
+            # The caption has no sideways scroll: a printed line wider than it wraps.
+            parts.append(label.text().replace(PRINTED_STYLE, "white-space: pre-wrap"))
     done = getattr(panel, "complete_label", None)
     if parts and isinstance(done, QLabel) and not done.isHidden():
         # The end of a lesson: say so, and which key goes on (a clicker's PageDown).
@@ -115,6 +117,9 @@ class Presentation(QObject):
         panel = window.inspector_panels.get("Lesson")
         self.lesson_keys = (LessonKeys(window, panel, self.scroll_caption, self.refresh_caption)
                             if hasattr(panel, "next_step") else None)
+        restored = getattr(panel, "place_restored", None)
+        if restored is not None:  # undo / timeline moved the lesson: the caption at once
+            restored.connect(self.refresh_caption)
         self.leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self.leave)
         self.leave_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.leave_shortcut.setEnabled(False)
