@@ -159,7 +159,9 @@ class Session(TimeTravel, Inspection):
         self._output: torch.Tensor | None = None
         self._graph_freed = False
         self._pending: list[Record] | None = None
-        self._diverged = False
+        # A param typed as nan or inf (or beyond float32, like 1e400) starts broken: no
+        # update overflowed, so no step is blamed on the lr for it (see nonfinite_params).
+        self._diverged = not all(bool(torch.isfinite(t).all()) for t in self.params.values())
         self._new_run()  # history columns, action log, first checkpoint (time_travel.py)
 
     @classmethod
@@ -267,11 +269,15 @@ class Session(TimeTravel, Inspection):
             self.log.last_call = ("backward", {**kwargs, "gradient": vector.tolist()})
         return self._done(self._record("backward", code))
 
-    def _divergence_note(self) -> str | None:
-        """A note the first time a param stops being finite (inf or nan), else None."""
+    def nonfinite_params(self) -> list[str]:
+        """The params holding inf or nan now (at the start: as typed, or beyond float32)."""
         # numpy, not torch.isfinite: a tenth of the cost on a loop's small tensors
         view = self._store.view
-        broken = [n for n, t in self.params.items() if not np.isfinite(view(t)).all()]
+        return [n for n, t in self.params.items() if not np.isfinite(view(t)).all()]
+
+    def _divergence_note(self) -> str | None:
+        """A note the first time a param stops being finite (inf or nan), else None."""
+        broken = self.nonfinite_params()
         was, self._diverged = self._diverged, bool(broken)
         if broken and not was:
             return (DIVERGED + ", ".join(broken) + " now holds inf or nan. The updates "

@@ -274,9 +274,9 @@ class ExportCommands:
     (Ctrl+6, Ctrl+7) named in ui/actions.py."""
 
     def show_landscape_tab(self) -> None:
-        """Ctrl+6: the Landscape tab, keyboard in its x chooser."""
+        """Ctrl+6: the Landscape tab. The keyboard stays with the loop keys (in the x
+        chooser they would stand down, unseen); Alt+X and Alt+Y reach the choosers."""
         self.show_inspector("Landscape")  # type: ignore[attr-defined]
-        _focus(self, "Landscape", "x_combo")
 
     def next_node(self) -> None:
         """N: the Graph tab replays the last backward one node further."""
@@ -334,12 +334,6 @@ class ExportCommands:
                         "Python scripts (*.py)", (".py",))
         if path is not None:
             _attempt(self, lambda: write_bytes(path, two_runs_text(controller).encode()), path)
-
-
-def _focus(window: Any, tab: str, attribute: str) -> None:
-    widget = getattr(window.inspector_panels.get(tab), attribute, None)
-    if widget is not None:
-        widget.setFocus()
 
 
 def two_runs_text(controller: Any) -> str:

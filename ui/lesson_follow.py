@@ -105,6 +105,7 @@ class LessonFollow:
         if forward is None:
             forward = run is last_run and position > last_position
         self._at = (run, position)
+        self._rewind = None  # a start marked in another moment (or run) no longer holds
         found = self.marks.place_at(self.session, forward)
         if found is None:
             return False
@@ -127,6 +128,6 @@ class LessonFollow:
 
     def _rewind_before_running(self) -> None:
         """A step entered mid-way (the timeline inside it) runs from its own start."""
-        if self._rewind is not None and self.session.position != self._rewind:
-            self.session.goto(self._rewind)
-        self._rewind = None
+        rewind, self._rewind = self._rewind, None
+        if rewind is not None and self.session.position != rewind:
+            self.session.goto(rewind)

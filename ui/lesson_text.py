@@ -114,3 +114,34 @@ def app_note(key: str, value: Any) -> str:
     if key == "record.note":
         return f"(the app's note: {value})" if value else "(no note from the app)"
     return f"(last action: {value})"
+
+
+#: Keys of the app's trace of the last backward (``trace.<node>.<field>``, read by torch's
+#: own node hooks): what no ``print`` shows, so the pane words them as the app's note.
+TRACE_PREFIX = "trace."
+#: The trace's fields in the order a node's note tells them, and their words.
+TRACE_WORDS = (("grad_in", "received"), ("grads_out", "passed"), ("old_grad", "old .grad"),
+               ("new_grad", "new .grad"))
+
+
+def _traced(value: Any) -> str:
+    return "None" if value is None else format_value(value, one_line=True)
+
+
+def trace_note(index: int, fields: dict[str, Any]) -> str:
+    """One backward node's note, e.g. "(backward node 2, MulBackward0: received [1., 1.,
+    1.]; passed [3., 4., 5.] and [3., 4., 5.])": each number as torch prints it."""
+    head = f"backward node {index}"
+    if fields.get("label"):
+        head += f", {fields['label']}"
+    if fields.get("tensor"):
+        head += f" for {fields['tensor']}"
+    told = []
+    for field, words in TRACE_WORDS:
+        if field in fields:
+            value = fields[field]
+            text = (" and ".join(_traced(v) for v in value) or "nothing"
+                    if field == "grads_out" and isinstance(value, list) else _traced(value))
+            told.append(f"{words} {text}")
+    return f"({head}" + (f": {'; '.join(told)}" if told else "") + ")"
+

@@ -14,91 +14,26 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy,
-    QVBoxLayout, QWidget,
-)
+from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from playground.errors import PlaygroundError
-from playground.lessons import actual_value, list_lessons, load_lesson  # torch-free until used
+from playground.lessons import load_lesson  # torch-free until used
 from ui import files as file_dialogs
-from ui import theme
-from ui.header_row import HeaderRow
+from ui.lesson_build import LessonBuild
 from ui.lesson_follow import LEFT_MESSAGE, LessonFollow
-from ui.lesson_layout import short_code, unbroken_width, values_html
-from ui.lesson_text import (APP_NOTE_KEYS, app_note, describe_action, error_text, first_sentence,
-                            lesson_title, printed_value, rehearse)
-
-#: The narration is projected to a room: at least 1.3 times the application font.
-NARRATION_SCALE = 1.3
-NEXT_KEYS, BACK_KEYS = ("Alt+Right", "PgDown"), ("Alt+Left", "PgUp")
-#: Scroll the step's text (PageDown/PageUp stay Next/Back): in the panel, or anywhere
-#: in the window while the Lesson tab shows.
-SCROLL_DOWN_KEYS, SCROLL_UP_KEYS = ("Alt+Down", "Shift+PgDown"), ("Alt+Up", "Shift+PgUp")
-#: (key, command, what it does) rows for Help → Keyboard shortcuts.
-LESSON_KEY_ROWS = (
-    ("Alt+Right", "Lesson: next step", "reveal the answer, then the next step (anywhere; presenting, at the end: the next lesson)"),
-    ("PgDown", "Lesson: next step", "in the Lesson tab"),
-    ("Alt+Left", "Lesson: back", "one step back (anywhere)"),
-    ("PgUp", "Lesson: back", "in the Lesson tab"),
-    ("Alt+Down", "Lesson: scroll down", "in the Lesson tab (also Shift+PgDown)"),
-    ("Alt+Up", "Lesson: scroll up", "in the Lesson tab (also Shift+PgUp)"),
-    ("Return", "Lesson: reveal", "in the prediction field"),
-    ("Return", "Lesson: start", "in the lesson list (Ctrl+5), the lesson chosen there"),
+from ui.lesson_layout import short_code
+# The keys and constants live with the pieces; importers keep finding them here.
+from ui.lesson_parts import (  # noqa: F401 - re-exported
+    BACK_KEYS, LESSON_KEY_ROWS, LESSON_STYLE, NARRATION_SCALE, NEXT_KEYS, PIN_SHARE, SCROLL_DOWN_KEYS,
+    SCROLL_UP_KEYS, LessonCombo,
 )
-#: The question stays above the scrolling text (always in view) while the header and it
-#: take at most this share of the pane; taller (200 % zoom), it scrolls with the text.
-PIN_SHARE = 0.45
+from ui.lesson_says import LessonSays
+from ui.lesson_text import describe_action, error_text, first_sentence, rehearse
 
-_STYLE = """
-QLabel#lessonNotice, QLabel#lessonQuestion, QLabel#lessonAnswer, QLabel#lessonRefused {
-    border-radius: 8px; padding: 0px 8px; border: 2px solid; }
-QLabel#lessonNotice[kind="error"] { color: #A30000; background: #fde9dc; border-color: #D55E00;
-    font-weight: bold; }
-QLabel#lessonNotice[kind="info"] { color: #222222; background: #e3f1fa; border-color: #56B4E9; }
-QLabel#lessonQuestion { background: #fff6d5; border-color: #E69F00; }
-QLabel#lessonAnswer { background: #e6f4ee; border-color: #009E73; }
-QLabel#lessonRefused { background: #e3f1fa; border-color: #0072B2; }
-QLabel#lessonCode { background: #f5f5f5; color: #222222; border-radius: 6px; padding: 4px 10px; }
-QLabel#lessonDescription, QLabel#lessonCodeHeading { color: #555555; }
-QLabel#lessonComplete { color: #00704F; font-weight: bold; }
-QPushButton[role="lessonNav"] { padding: 3px 12px; font-weight: bold; }
-"""
+__all__ = ["LEFT_MESSAGE", "LESSON_KEY_ROWS", "LessonCombo", "LessonPanel"]
 
-
-def _label(name: str, *, rich: bool = False) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _button(text: str, name: str, slot: Any) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.clicked.connect(slot)
-    return button
-
-
-# ------------------------------------------------------------------------- panel
-class LessonCombo(QComboBox):
-    """The lesson list: Enter on it (closed) emits ``return_pressed`` (start that lesson)."""
-
-    return_pressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-                event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
-            self.return_pressed.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class LessonPanel(LessonFollow, QWidget):
+class LessonPanel(LessonFollow, LessonBuild, LessonSays, QWidget):
     """A lesson, step by step, for a teacher to project.
 
     Signals
@@ -124,7 +59,7 @@ class LessonPanel(LessonFollow, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lessonPanel")
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(LESSON_STYLE)
         self.lesson: Any = None
         self.session: Any = None
         self.step_index = -1
@@ -141,176 +76,12 @@ class LessonPanel(LessonFollow, QWidget):
         QGuiApplication.instance().fontChanged.connect(self._apply_fonts)
         self._render()
 
-    # -- construction ------------------------------------------------------------
-    def _build(self) -> None:
-        # The panel's only scroll area is the step's text: the window does not wrap this
-        # tab in another one (a box scrolling inside a box is unreadable on a projector).
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 1, 8, 0)
-        layout.setSpacing(3)
-        # Picker and Back / Step n of N / Next share a row when they fit (the combo
-        # shows the lesson's title, so no row is spent on a title while a lesson runs).
-        self.header = HeaderRow(self._build_picker(), self._build_nav(), "lessonHeader")
-        layout.addWidget(self.header)
-        self.title_label = _label("lessonTitle")
-        self.notice_label = _label("lessonNotice", rich=True)
-        layout.addWidget(self.title_label)
-        layout.addWidget(self.notice_label)
-        self.notice_label.hide()  # its frame shows only around a notice (t5 #18: empty box)
-        # The question sits above the scrolling text (in view after Reveal) while it fits.
-        self.question_label = _label("lessonQuestion", rich=True)
-        self._pinned = QVBoxLayout()
-        self._pinned.setContentsMargins(0, 0, 0, 0)
-        self._pinned.addWidget(self.question_label)
-        layout.addLayout(self._pinned)
-        # The step scrolls under a fixed header, so Back and Next never leave the screen.
-        self.body_scroll = QScrollArea()
-        self.body_scroll.setObjectName("lessonScroll")
-        self.body_scroll.setWidgetResizable(True)
-        self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        # Sideways only for a printed tensor line wider than the pane (never broken).
-        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.body_scroll.setWidget(self._build_step())
-        layout.addWidget(self.body_scroll, 1)
-        for keys, slot in ((NEXT_KEYS, self.next_step), (BACK_KEYS, self.back)):
-            for key in keys:
-                # Alt+arrows work anywhere in the window; PageUp/Down only inside the
-                # panel, so tables and text fields elsewhere keep their own paging.
-                context = (Qt.ShortcutContext.WindowShortcut if key.startswith("Alt")
-                           else Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                QShortcut(QKeySequence(key), self, slot, context)
-        for keys, pages in ((SCROLL_DOWN_KEYS, 1), (SCROLL_UP_KEYS, -1)):
-            for key in keys:
-                QShortcut(QKeySequence(key), self, lambda p=pages: self.scroll_text(p),
-                          Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-    def _build_picker(self) -> list[tuple[QWidget, int]]:
-        self.lesson_combo = LessonCombo()
-        self.lesson_combo.return_pressed.connect(self._on_combo_return)
-        self.lesson_combo.setObjectName("lessonCombo")
-        # Long titles must not widen the dock: the combo shrinks, the popup shows all.
-        self.lesson_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.lesson_combo.setMinimumContentsLength(12)
-        self.lesson_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        for number, name in enumerate(list_lessons(), start=1):
-            self.lesson_combo.addItem(f"{number}. {lesson_title(name)}", name)
-        self.start_button = _button("Start", "lessonStartButton", self.start)
-        self.open_button = _button("Open…", "lessonOpenButton", self.open_file)
-        self.open_button.setToolTip("Open a lesson file (.toml) of your own")
-        return [(self.lesson_combo, 1), (self.start_button, 0), (self.open_button, 0)]
-
-    def _build_nav(self) -> list[tuple[QWidget, int]]:
-        self.back_button = _button("◀ Back", "lessonBackButton", self.back)
-        self.next_button = _button("Next ▶", "lessonNextButton", self.next_step)
-        self.back_button.setToolTip("Back one step  [Alt+Left, PageUp]")
-        self.next_button.setToolTip("Next step  [Alt+Right, PageDown]")
-        self.counter_label = _label("lessonStepCounter")
-        self.counter_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.counter_label.setWordWrap(False)  # "Step 4 of 9" never breaks
-        # At the end the Next button gives way to "✔ Complete" and "Next lesson": in the
-        # header, so the last step's text keeps the room every other step has.
-        self.complete_label = _label("lessonComplete")
-        self.complete_label.setText("✔ Done")
-        self.complete_label.setToolTip("Lesson complete")
-        self.complete_label.setWordWrap(False)
-        self.next_lesson_button = _button("Next lesson ▶", "lessonNextLessonButton",
-                                          self.start_next_lesson)
-        for widget in (self.back_button, self.counter_label, self.next_button,
-                       self.next_lesson_button):
-            widget.setProperty("role", "lessonNav")
-        return [(self.back_button, 0), (self.counter_label, 1), (self.complete_label, 0),
-                (self.next_button, 0), (self.next_lesson_button, 0)]
-
-    def _build_step(self) -> QWidget:
-        self.description_label = _label("lessonDescription")
-        self.guess_edit = QLineEdit()
-        self.guess_edit.setObjectName("lessonGuess")
-        self.guess_edit.setPlaceholderText("Your prediction…")
-        self.guess_edit.returnPressed.connect(self.reveal)
-        self.reveal_button = _button("Reveal", "lessonRevealButton", self.reveal)
-        self.guess_row = QWidget()
-        row = QHBoxLayout(self.guess_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.guess_edit, 1)
-        row.addWidget(self.reveal_button)
-        self.answer_label = _label("lessonAnswer", rich=True)
-        self.refused_label = _label("lessonRefused", rich=True)
-        self.narration_label = _label("lessonNarration")
-        self.values_label = _label("lessonValues", rich=True)
-        self.code_heading = _label("lessonCodeHeading")
-        self.code_label = _label("lessonCode")
-        body = QWidget()
-        body.setObjectName("lessonBody")
-        self._body_layout = layout = QVBoxLayout(body)
-        layout.setContentsMargins(0, 0, 4, 0)
-        layout.setSpacing(3)
-        for widget in self._body_order(asking=True):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        return body
-
-    def _body_order(self, asking: bool) -> list[QWidget]:
-        """The step's text top to bottom: an answer right under its question, then what
-        PyTorch says; a step with no question starts with its narration."""
-        if asking:
-            order = [self.guess_row, self.answer_label, self.refused_label, self.values_label,
-                     self.narration_label, self.description_label]
-        else:
-            order = [self.description_label, self.narration_label, self.refused_label,
-                     self.values_label, self.guess_row, self.answer_label]
-        return [*order, self.code_heading, self.code_label]
-
-    def _arrange_body(self, asking: bool) -> None:
-        layout, first = self._body_layout, 0 if self._question_pinned else 1
-        for offset, widget in enumerate(self._body_order(asking)):
-            if layout.indexOf(widget) != first + offset:
-                layout.removeWidget(widget)  # same parent: the widget is not hidden
-                layout.insertWidget(first + offset, widget)
-
-    def _fit(self) -> None:
-        """Header on one row when it fits; the question pinned above the text while the
-        header and it leave the text most of the pane, else it scrolls with the text."""
-        width = self.contentsRect().width() - 16
-        self.header.arrange(width)
-        question = self.question_label
-        pin = True
-        if question.text() and self.height() > 0:
-            need = self.header.sizeHint().height() + question.heightForWidth(width)
-            pin = need <= PIN_SHARE * self.height()
-        if pin != self._question_pinned:
-            visible = not question.isHidden()
-            self._question_pinned = pin
-            (self._body_layout if pin else self._pinned).removeWidget(question)
-            if pin:
-                self._pinned.addWidget(question)
-            else:
-                self._body_layout.insertWidget(0, question)
-            question.setVisible(visible)  # a new parent hides a widget until shown again
-
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         self._fit()
         if self.values_label.isVisibleTo(self):
             step = self.lesson.steps[self.step_index] if self.lesson else None
             self._set_values(self._values_html(step) if step else "")
-
-    def _apply_fonts(self, _font: object = None) -> None:
-        """Sizes relative to the application font, so View → Zoom scales the lesson too."""
-        big = theme.scaled_font(NARRATION_SCALE)
-        for label in (self.narration_label, self.question_label, self.answer_label,
-                      self.refused_label, self.guess_edit):
-            label.setFont(big)
-        self.title_label.setFont(theme.scaled_font(1.5, bold=True))
-        self.counter_label.setFont(theme.scaled_font(1.2, bold=True))
-        self.complete_label.setFont(theme.scaled_font(1.2, bold=True))
-        self.values_label.setFont(theme.scaled_font(1.2))
-        if hasattr(self, "_body_layout"):
-            self._render()  # the values are packed by width in the new font
-        self.notice_label.setFont(theme.scaled_font(1.2))
-        mono = theme.monospace_font()
-        mono.setPointSizeF(mono.pointSizeF() * 1.1)
-        self.code_label.setFont(mono)
 
     # -- the window's side -------------------------------------------------------
     def narration(self) -> str:
@@ -571,55 +342,3 @@ class LessonPanel(LessonFollow, QWidget):
         self.code_label.setText("\n".join(short_code(self._code)) if step is not None else "")
         for widget in (self.code_heading, self.code_label):
             widget.setVisible(step is not None and bool(self._code))
-
-    def _set_values(self, rich_text: str) -> None:
-        """What PyTorch says, at least as wide as its widest printed line: a word-wrapped
-        label would not ask for it, and the line would be broken where print never does."""
-        self.values_label.setText(rich_text)
-        self.values_label.setMinimumWidth(unbroken_width(rich_text, self.values_label.font()))
-
-    def shown_keys(self, step: Any) -> list[str]:
-        """What "PyTorch says" shows for ``step``: its ``expect`` keys, then the tensors its
-        actions touch (grads after backward or zero_grad, values after a step, the output
-        after a forward), each once."""
-        params = list(self.session.param_names) if self.session is not None else []
-        output = self.session.output_name if self.session is not None else None
-        touched: dict[str, list[str]] = {
-            "forward": [output] if output else [],
-            "backward": [f"{p}.grad" for p in params],
-            "zero_grad": [f"{p}.grad" for p in params],
-            "step": [*params, *(f"{p}.grad" for p in params)],
-            "iterate": [*params, *(f"{p}.grad" for p in params)],
-        }
-        keys = list(step.expect)
-        for method, kwargs in step.actions:
-            if method == "set_requires_grad" and kwargs.get("name"):
-                keys.append(f"{kwargs['name']}.requires_grad")
-            keys += touched.get(method, [])
-        return list(dict.fromkeys(keys))
-
-    def _values_html(self, step: Any) -> str:
-        """``key = value`` for each key of :meth:`shown_keys`, read from the live session,
-        side by side where the pane's width allows."""
-        if self.session is None:
-            return ""
-        rows, notes = [], []
-        for key in self.shown_keys(step):
-            try:
-                value = actual_value(self.session, key)
-                if key in APP_NOTE_KEYS:  # the app's state, not a print: worded as our note
-                    notes.append(app_note(key, value))
-                    continue
-                text = printed_value(key, value)
-            except Exception as exc:  # noqa: BLE001 - e.g. a tensor before any forward
-                notes.append(f"{key}: {exc}")  # the app's words, not a print: they wrap
-                continue
-            rows.append((key, text))
-        # The scroll bar's width is kept free whether it shows or not: packing must not
-        # depend on whether the text it packs needs scrolling.
-        width = self.body_scroll.width() - self.body_scroll.verticalScrollBar().sizeHint().width() - 8
-        mono = theme.monospace_font()
-        mono.setPointSizeF(self.values_label.font().pointSizeF())
-        note = "<br>".join(f"<i>{html.escape(n)}</i>" for n in notes)
-        said = values_html(rows, width, mono, self.values_label.font())
-        return "<br>".join(part for part in (said, note) if part)

@@ -349,12 +349,19 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         return self.controller.session
 
     def set_session(self, session: Any) -> None:
-        """Show ``session``; None means PyTorch is still loading."""
+        """Show ``session`` (opened, restored or a lesson's); None: PyTorch is still loading.
+
+        A session file or a lesson carries no backward(v): its Backward is the plain
+        ``out.backward()``, whatever v the model before it used (Undo brings that back).
+        """
         if session is not None:
             config = {k: getattr(session.config, k) for k in session.config.__dataclass_fields__}
-            self.model_panel.load_config(config, gradient=self.controller.gradient,
-                                         retain_graph=self.controller.retain_graph)
-        self.controller.set_session(session)
+            self.model_panel.load_config(config)
+        self.controller.set_session(session)  # Undo keeps the replaced session's v ...
+        self.controller.gradient, self.controller.retain_graph = None, False  # ... not this one's
+        vjp = self.inspector_panels.get("backward(v)")
+        if hasattr(vjp, "set_default_v"):
+            vjp.set_default_v(None)
 
     def load_default_session(self) -> None:
         """Build the start-up model (the first import of torch happens here)."""
@@ -371,6 +378,9 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
         self.banner.clear_error()  # H5: an error about the previous model no longer holds
         self.banner.clear_note(COMPARE_NOTE)  # s8: a new run, not the restart it told of
         loaded = session is not None
+        vjp = self.inspector_panels.get("backward(v)")
+        if hasattr(vjp, "set_default_v"):  # the v this session's Backward uses (Undo: its own)
+            vjp.set_default_v(self.controller.gradient)
         for spec in LOOP_ACTIONS:
             self.action(spec.id).setEnabled(loaded)
         self._show_in_views(session)
@@ -435,6 +445,16 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             vjp = self.inspector_panels.get("backward(v)")
             if hasattr(vjp, "set_default_v"):
                 vjp.set_default_v(self.controller.gradient)
+            self._note_nonfinite_start()
+
+    def _note_nonfinite_start(self) -> None:
+        """Say so when a param was typed as nan or inf (or beyond float32, like 1e400):
+        torch keeps it, and what follows is not the lr's fault (u1 trial)."""
+        broken = getattr(self.session, "nonfinite_params", list)()
+        if broken:
+            self.banner.show_info(
+                f"{', '.join(broken)} starts with inf or nan, as typed (a number beyond "
+                "float32's ±3.4e38 becomes inf): every result computed from it is inf or nan.")
 
     def zoom_in(self) -> None:
         theme.apply_zoom(theme.current_zoom() * theme.ZOOM_STEP)

@@ -403,3 +403,28 @@ def test_shape_errors_are_caught_when_the_model_is_built() -> None:
     with pytest.raises(PlaygroundError) as info:
         Session(params={"w": "ones(3)"}, forward="out = w * 9**9**9**9")
     assert info.value.field == "forward"
+
+
+@pytest.mark.parametrize(("typed", "numbers"), [
+    ("[nan, 1.0]", [float("nan"), 1.0]), ("[1e400, 1.0]", [1e400, 1.0]),
+    ("[-inf, 2.0]", [-float("inf"), 2.0])])
+def test_a_param_typed_nonfinite_is_named_and_no_step_blames_the_lr(
+        typed: str, numbers: list[float]) -> None:
+    s = Session(params={"w": typed, "b": "0.5"}, forward="out = (w * 2).sum() + b", lr=0.1)
+    # Plain torch keeps the same numbers non-finite (1e400 is beyond float32: inf).
+    assert not torch.isfinite(torch.tensor(numbers)).all()
+    assert s.nonfinite_params() == ["w"]
+    notes = [r.note for _ in range(3) for r in s.iterate() if r.note]
+    assert not any(n.startswith("Diverged: ") for n in notes), notes
+    s.reset()
+    assert s.nonfinite_params() == ["w"]
+    assert [r.note for r in s.iterate() if r.note and r.note.startswith("Diverged: ")] == []
+
+
+def test_a_finite_start_has_no_nonfinite_params() -> None:
+    s = Session(params={"w": "[1.0, 2.0]"}, forward="out = (w * w).sum()", lr=1e6,
+                auto_zero_grad=True)
+    assert s.nonfinite_params() == []
+    notes = [r.note for _ in range(40) for r in s.iterate() if r.note]
+    assert any(n.startswith("Diverged: ") for n in notes)
+    assert s.nonfinite_params() == ["w"]

@@ -68,3 +68,28 @@ def test_an_optimizer_setting_reads_as_print_shows_the_param_group_entry(qtbot: 
     printed = str(optimizer.param_groups[0]["momentum"])  # print(...) in the notebook: 0.9
     shown = re.search(r"optimizer\.momentum = (\S+?)(?:<|\s|$)", said)
     assert shown is not None and shown.group(1) == printed, said
+
+
+def test_the_backward_trace_is_the_apps_note_with_torchs_numbers(qtbot: Any) -> None:
+    """u1 trial: lesson 15 listed `trace.2.grad_in`, `trace.2.grads_out` under "PyTorch
+    says", keys no print shows. They are the app's note, one a node, in torch's digits."""
+    panel = _start(qtbot, "15_backward_node_by_node")
+    while not (panel.step_index == 2 and panel.revealed):  # step 3: node 2, y · y
+        panel.next_step()
+    said, after = _says_and_after(panel)
+    assert "trace." not in panel.values_label.text()
+    seen: dict[str, Any] = {}
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)  # plain torch, the lesson's model
+    y = x + 2
+    z = y * y * 3
+    loss = z.mean()
+    square = z.grad_fn.next_functions[0][0]  # y · y's MulBackward0
+    square.register_hook(lambda passed, received: seen.update(passed=passed, received=received))
+    loss.backward()
+
+    def printed(t: torch.Tensor) -> str:
+        return str(t)[len("tensor("):-1]
+
+    node = (f"(backward node 2, {type(square).__name__}: received {printed(seen['received'][0])}; "
+            f"passed {printed(seen['passed'][0])} and {printed(seen['passed'][1])})")
+    assert node in after, after

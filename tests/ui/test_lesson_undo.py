@@ -157,3 +157,47 @@ def test_undo_of_an_apply_brings_the_lesson_back(
     assert window.session is session and panel.session is session
     assert panel.lesson is lesson and place(panel)[1:] == (1, True)
     assert panel.notice_label.isHidden() and panel.next_button.isEnabled()
+
+
+def test_a_reset_after_moving_into_a_step_lets_the_step_run_on_the_new_run(
+        lesson_window: tuple[Any, Any], qtbot: Any) -> None:
+    """The timeline inside step 5 (forward, backward), then R: Reveal runs step 5 on the
+    reset run, as before undo existed; it never jumps to a record of the old run."""
+    window, panel = lesson_window
+    start_by_keys(qtbot, window, panel, 6)
+    while not (panel.step_index == 4 and panel.revealed):
+        key(qtbot, window, Qt.Key.Key_Right, ALT)
+    key(qtbot, window, Qt.Key.Key_BracketLeft)  # inside step 5: its forward only
+    assert place(panel)[1:] == (5, False)
+    key(qtbot, window, Qt.Key.Key_R)  # Reset: initial values, a new run
+    session = panel.session
+    assert session.position == -1 and place(panel)[1:] == (5, False)
+    key(qtbot, window, Qt.Key.Key_Right, ALT)  # Reveal
+    assert panel.notice_label.isHidden(), panel.notice_label.text()
+    assert place(panel)[1:] == (5, True) and session.position == 1
+    weights = torch.ones(4, requires_grad=True)
+    (weights * 3).sum().backward()
+    assert session.grad("weights") == weights.grad.tolist()
+
+
+def test_u1_trial_undo_in_lesson_7_never_shows_the_undone_weights(
+        lesson_window: tuple[Any, Any], qtbot: Any) -> None:
+    """u1 trial #6: lesson 7 step 2 (zero_grad, forward, backward, step: weights 0.7), Ctrl+Z.
+    The plots went back to 1.0 while the pane still said "weights = [0.7000, …]"."""
+    window, panel = lesson_window
+    start_by_keys(qtbot, window, panel, 7)
+    while not (panel.step_index == 1 and panel.revealed):
+        key(qtbot, window, Qt.Key.Key_Right, ALT)
+    assert "0.7000" in panel.values_label.text()
+    key(qtbot, window, Qt.Key.Key_Z, CTRL)  # the optimizer.step() undone
+    assert window.session.value("weights") == torch.ones(4).tolist()
+    assert place(panel)[1:] == (2, False) and panel.values_label.text() == ""
+    assert "will run" in panel.code_heading.text()
+    key(qtbot, window, Qt.Key.Key_Right, ALT)  # run step 2 again, from its start
+    weights = torch.ones(4, requires_grad=True)
+    optimizer = torch.optim.SGD([weights], lr=0.1)
+    optimizer.zero_grad(set_to_none=False)
+    (weights * 3).sum().backward()
+    optimizer.step()
+    assert window.session.value("weights") == weights.detach().tolist()
+    assert place(panel)[1:] == (2, True) and "0.7000" in panel.values_label.text()
