@@ -253,8 +253,10 @@ class GraphView(QWidget):
     def _on_view_fitted(self, clipped: bool) -> None:
         self.legend.set_wordings(legend_wordings(
             CLIPPED_HINT if clipped else WHOLE_HINT if self.view.whole else ""))
-        if clipped:
-            self._show_current()  # a refit scrolls back to the params: not past the node shown
+        if clipped or not self.view.whole:
+            # A refit scrolls back to the params, or centres a graph about as tall as the
+            # view (200 %) a pixel off: never past the node shown.
+            self._show_current()
 
     def _on_retain_toggled(self, flag: bool) -> None:
         if self._session is not None:
@@ -470,7 +472,11 @@ class GraphView(QWidget):
         if current is None or not 0 <= current.graph_index < len(getattr(self, "_nodes", [])):
             return
         targets = [self._nodes[j] for i, j in self._edge_ends if i == current.graph_index]
-        show_in_view(self.view, self._nodes[current.graph_index], self._marks, targets)
+        node = self._nodes[current.graph_index]
+        show_in_view(self.view, node, self._marks, targets)
+        # Centring scrolls by whole pixels: a node as tall as the view could lose half a
+        # pixel at its edge (200 %, the model panel out of the way); the node wins.
+        self.view.ensureVisible(node.sceneBoundingRect(), 2, 2)
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
         return edge_label(self.view.scene(), self._nodes, edge, text, below, self._style)
