@@ -72,7 +72,9 @@ LOOP_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionBackward", "&Backward", "B", "backward", "out.backward()", "backward"),
     ActionSpec("actionStep", "&Step", "S", "step",
                "optimizer.step()   # or: with torch.no_grad(): w -= lr * w.grad", "step"),
-    ActionSpec("actionZeroGrad", "&Zero grad", "Z", "zero_grad", "optimizer.zero_grad()", "zero_grad"),
+    ActionSpec("actionZeroGrad", "&Zero grad", "Z", "zero_grad",
+               "optimizer.zero_grad(set_to_none=False), or w.grad.zero_() / set to None "
+               "(the model panel's zero_grad box)", "zero_grad"),
     ActionSpec("actionIterate", "&Iterate", "I", "iterate",
                "forward, backward, step (+ zero_grad when auto zero_grad is on)", "iterate"),
     ActionSpec("actionPlay", "&Play", "Space", "play",
@@ -86,7 +88,8 @@ OTHER_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionAutoZeroGrad", "&Auto zero_grad", "A", "",
                "Iterate ends with optimizer.zero_grad()", "set_auto_zero_grad", checkable=True),
     ActionSpec("actionCompare", "&Compare", "C", "compare",
-               "run a twin session with auto zero_grad flipped, drawn dashed", "set_compare",
+               "a twin session from the same start that differs in one setting you pick "
+               "(at first auto zero_grad), drawn dashed", "set_compare",
                checkable=True),
     ActionSpec("actionApply", "Appl&y model", "Ctrl+Return", "",
                "build a new session from the model panel", "apply_model"),

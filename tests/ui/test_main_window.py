@@ -53,7 +53,7 @@ def test_actions_are_declared_with_names_keys_and_pytorch_tooltips(window: Any) 
         assert action.shortcut().toString() == key
         assert f"[{key}]" in action.toolTip()
     assert "backward()" in window.action("actionBackward").toolTip()
-    assert "optimizer.zero_grad()" in window.action("actionZeroGrad").toolTip()
+    assert "optimizer.zero_grad(set_to_none=False)" in window.action("actionZeroGrad").toolTip()
     for action_id in ("actionAutoZeroGrad", "actionCompare", "actionPlay"):
         assert window.action(action_id).isCheckable()
     # The same QAction object sits in the toolbar, the Loop menu and the big buttons.
