@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import PlaygroundError
+from .lesson_toml import unclosed_opener
 
 if TYPE_CHECKING:
     from .session import Session
@@ -72,6 +73,7 @@ _TOML_AT = re.compile(r"\(at line (\d+)(?:, column \d+)?\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z_\"'][\w.\-\"' ]*?)\s*\]\]?\s*(?:#.*)?$")
 
 
+
 def error(
     message: str, line: int | None, *, hint: str | None = None, field: str | None = None
 ) -> PlaygroundError:
@@ -124,9 +126,22 @@ def parse_toml(text: str) -> dict[str, Any]:
         raise error("The lesson file nests too deeply", None) from None
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.search(str(exc))
+        at = int(found.group(1)) if found else None
+        opened = unclosed_opener(text, at)
+        if opened is not None and (at is None or opened[1] < at):
+            # tomllib names the line where it gave up (often the next key): the teacher
+            # wants the line where the bracket or the quotes were left open.
+            what, line = opened
+            last = at if at is not None else len(text.splitlines())
+            raise error(
+                f"The lesson file is not valid TOML: {exc}; the {what} opened on line {line} "
+                "is never closed",
+                line, hint=f"Close the {what} on line {line}"
+                + (f" (or on a line after it, up to line {last})." if last > line else "."),
+            ) from None
         raise error(
             f"The lesson file is not valid TOML: {exc}",
-            int(found.group(1)) if found else None,
+            at,
             hint="Check the quotes, brackets and `key = value` pairs on that line.",
         ) from None
     except (ValueError, OverflowError) as exc:  # an int of thousands of digits

@@ -51,13 +51,20 @@ def number(value: float) -> str:
 
 def tensor_literal(tensor: torch.Tensor) -> str:
     """``torch.tensor([...])`` that rebuilds ``tensor`` exactly (float32)."""
+    return values_literal(tensor.detach().tolist())
+
+
+def values_literal(values: Any) -> str:
+    """``torch.tensor([1.0, 10.0, 100.0])`` for nested lists of numbers (or one number), as
+    plain torch code writes it; a lesson's preview of ``backward(v)`` uses it too, so the
+    line before running and the line that ran read the same (u1 trial #19)."""
 
     def nested(values: Any) -> str:
         if isinstance(values, list):
             return "[" + ", ".join(nested(v) for v in values) + "]"
         return number(values)
 
-    return f"torch.tensor({nested(tensor.detach().tolist())})"
+    return f"torch.tensor({nested(values)})"
 
 
 def with_requires_grad(code: str) -> str:

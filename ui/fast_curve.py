@@ -39,6 +39,10 @@ class DeviceCurve(PlotCurveItem):
             return
         dx = np.clip(x * transform.m11() + transform.dx(), -_LIMIT, _LIMIT)
         dy = np.clip(y * transform.m22() + transform.dy(), -_LIMIT, _LIMIT)
+        # The clip would make an inf a finite point far off screen, and the line would run
+        # to it: keep it a gap (connect="finite"), as pyqtgraph's own curve does.
+        dy[np.isinf(y)] = np.nan
+        dx[np.isinf(x)] = np.nan
         p.save()
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))

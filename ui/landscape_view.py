@@ -134,6 +134,11 @@ class LandscapeView(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message)
         self.stack.addWidget(self.plot)
+        # The plot is the page at first, so it is laid out when the tab is first shown: the
+        # first grid is shaped for its real data area (a page never shown keeps Qt's default
+        # size, and its grid would be asked again once it is shown). refresh() puts the
+        # message up when there is nothing to draw.
+        self.stack.setCurrentWidget(self.plot)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.stack, 1)

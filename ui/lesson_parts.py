@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+from PySide6.QtGui import QKeyEvent, QPaintEvent
+from PySide6.QtWidgets import (QComboBox, QLabel, QPushButton, QStyle, QStyleOptionComboBox,
+                               QStylePainter, QWidget)
 
 #: The narration is projected to a room: at least 1.3 times the application font.
 NARRATION_SCALE = 1.3
@@ -66,9 +67,38 @@ def lesson_button(text: str, name: str, slot: Any) -> QPushButton:
 
 
 class LessonCombo(QComboBox):
-    """The lesson list: Enter on it (closed) emits ``return_pressed`` (start that lesson)."""
+    """The lesson list: Enter on it (closed) emits ``return_pressed`` (start that lesson).
+
+    Squeezed by the step's header ("✔ Done", "Lesson 11 ▶"), the chosen title ends in "…"
+    rather than being cut mid-word (u1 trial: "10. A one-layer model with a"); the whole
+    title is in the tooltip.
+    """
 
     return_pressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentIndexChanged.connect(lambda _i: self.setToolTip(self.currentText()))
+
+    def _option(self) -> QStyleOptionComboBox:
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        return option
+
+    def shown_text(self) -> str:
+        """The chosen title as drawn: elided to the combo's text field."""
+        option = self._option()
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        return self.fontMetrics().elidedText(self.currentText(), Qt.TextElideMode.ElideRight,
+                                             max(0, field.width()))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QStylePainter(self)
+        option = self._option()
+        option.currentText = self.shown_text()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (

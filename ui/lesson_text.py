@@ -49,7 +49,9 @@ def rehearse(lesson: Any) -> None:
 def _gradient_code(spec: Any) -> str:
     text = str(spec).strip()
     if isinstance(spec, (list, int, float)):
-        return f"torch.tensor({format_value(spec) if isinstance(spec, list) else spec})"
+        from playground.script import values_literal  # torch: loaded with the lesson's session
+
+        return values_literal(spec)
     return text if text.startswith("torch.") else f"torch.{text}"
 
 

@@ -385,9 +385,13 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             self.action(spec.id).setEnabled(loaded)
         self._show_in_views(session)
         if loaded:
-            self.statusBar().showMessage(
-                f"params: {', '.join(session.param_names)}   output: "
-                f"{getattr(session, 'output_name', '?')}")
+            status = self.statusBar()
+            words = (f"params: {', '.join(session.param_names)}   output: "
+                     f"{getattr(session, 'output_name', '?')}")
+            # A long param name must not run off the window (u1 #19): elided, whole in the tooltip.
+            status.showMessage(status.fontMetrics().elidedText(
+                words, Qt.TextElideMode.ElideMiddle, max(40, self.width() - 24)))
+            status.setToolTip(words)
             if self.banner.text.endswith("Loading PyTorch…"):
                 self.banner.clear()
         else:

@@ -8,6 +8,7 @@ node and the explanation) that the Graph tab shows.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -67,6 +68,16 @@ def explain(node: Any, nodes: list[Any]) -> list[str]:
         lines.append("(its other input needs no grad: nothing passed there)" if constants == 1
                      else f"({constants} inputs need no grad: nothing passed there)")
     return lines
+
+
+def caption_html(node: Any, nodes: list[Any]) -> str:
+    """:func:`explain` as one short paragraph for the presentation caption (rich text).
+
+    The Graph tab's own explanation row has no room under a 24 px graph on a projector
+    (u1 trial: only the edge label was left in F11), so the caption above the plots says it.
+    """
+    first, *rest = explain(node, nodes)
+    return "; ".join([f"<b>{html.escape(first)}</b>"] + [html.escape(line) for line in rest])
 
 
 class NodeStepper(QWidget):
@@ -152,6 +163,11 @@ class NodeStepper(QWidget):
     def node(self) -> Any:
         """The node shown, or None."""
         return self.nodes[self.current] if 0 <= self.current < len(self.nodes) else None
+
+    def caption_html(self) -> str:
+        """The node shown, as one paragraph of rich text ("" in the overview)."""
+        node = self.node
+        return "" if node is None else caption_html(node, self.nodes)
 
     def _update(self) -> None:
         self.next_button.setEnabled(self.current + 1 < len(self.nodes))

@@ -15,11 +15,12 @@ toolbars, splitter sizes and the zoom.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetricsF, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 from ui import theme
@@ -39,6 +40,14 @@ CAPTION_POLL_MS = 250
 CAPTION_SHARE = 0.34
 #: The caption's text is this much larger than the (already large) application font.
 CAPTION_FONT_FACTOR = 1.15
+#: A tab page shows at least this many lines of text, or the tabs hide (u1 trial: F11 from the
+#: Tensors tab left a bare tab bar at the screen's bottom edge, over a 27 px page).
+PAGE_LINES = 3
+#: With the Graph tab in front the caption shows this many lines (the node replayed, then
+#: the lesson) and scrolls the rest: the graph's 24 px boxes need the height.
+GRAPH_CAPTION_LINES = 3
+#: Pixels the caption leaves spare beside the Graph tab (rounding in the layout keeper's sums).
+ROOM_SLACK = 4
 #: The lesson panel's labels the caption shows, top to bottom (a hidden one is skipped).
 #: What PyTorch says comes before the narration, so it shows without scrolling.
 CAPTION_LABELS = ("counter_label", "question_label", "answer_label", "refused_label",
@@ -117,6 +126,11 @@ class Presentation(QObject):
         panel = window.inspector_panels.get("Lesson")
         self.lesson_keys = (LessonKeys(window, panel, self.scroll_caption, self.refresh_caption)
                             if hasattr(panel, "next_step") else None)
+        # Node by node (N) on the Graph tab: the node's words go in the caption at once.
+        stepper = getattr(window.inspector_panels.get("Graph"), "stepper", None)
+        if stepper is not None:
+            stepper.moved.connect(self.refresh_caption)
+        window.inspector.currentChanged.connect(self.refresh_caption)
         restored = getattr(panel, "place_restored", None)
         if restored is not None:  # undo / timeline moved the lesson: the caption at once
             restored.connect(self.refresh_caption)
@@ -129,6 +143,7 @@ class Presentation(QObject):
         # A zoom re-polishes every widget and puts the plain application font back on the
         # caption (t5 trial: Ctrl+= made it smaller): give it its own size again.
         theme.changes.theme_changed.connect(self._restyle_caption)
+        theme.changes.theme_changed.connect(self._floor_pages)
 
     def set_active(self, on: bool) -> None:
         """Enter (True) or leave (False)."""
@@ -159,6 +174,7 @@ class Presentation(QObject):
         for widget in rows.values():
             widget.hide()
         theme.set_presentation(self.text_px())
+        self._floor_pages()
         w.showFullScreen()
         screen = w.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
@@ -185,6 +201,7 @@ class Presentation(QObject):
         if self.lesson_keys is not None:
             self.lesson_keys.set_presenting(False)
         w.inspector.show()  # presentation hides the tabs when they do not fit
+        self._floor_pages()
         theme.set_presentation(None)
         w.setWindowState(saved.window_state)
         if not saved.window_state & (Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized):
@@ -205,7 +222,14 @@ class Presentation(QObject):
 
     def refresh_caption(self) -> None:
         """Show the lesson's current step, or nothing when no lesson runs."""
-        text = caption_text(self.window.inspector_panels.get("Lesson")) if self.active else ""
+        text = ""
+        if self.active:
+            text = caption_text(self.window.inspector_panels.get("Lesson"))
+            # A lesson's caption leaves the Graph tab no room for its own explanation (u1
+            # trial, lesson 15): the node replayed (N) goes first, the lesson scrolls below it.
+            # Without a lesson the tab has the room and says it itself.
+            node = self._node_text() if text else ""
+            text = f"{node}<br>{text}" if node else text
         if text != self.caption.text():
             self.caption.setText(text)
             self._restyle_caption()
@@ -214,6 +238,15 @@ class Presentation(QObject):
             self.caption_area.setVisible(bool(text))
             self._fit_caption()
             self.window.layout_keeper.apply()  # now, before the layout makes room for it
+
+    def _graph_in_front(self) -> bool:
+        tabs = self.window.inspector
+        return tabs.tabText(tabs.currentIndex()) == "Graph"
+
+    def _node_text(self) -> str:
+        """The node being replayed (N), when the Graph tab is in front; else ""."""
+        stepper = getattr(self.window.inspector_panels.get("Graph"), "stepper", None)
+        return stepper.caption_html() if stepper is not None and self._graph_in_front() else ""
 
     def _restyle_caption(self) -> None:
         """The caption's font, CAPTION_FONT_FACTOR times the application's, and its height."""
@@ -234,9 +267,47 @@ class Presentation(QObject):
         width = max(1, self.window.centralWidget().contentsRect().width() - 16)
         need = self.caption.heightForWidth(width)
         cap = int(self.window.height() * CAPTION_SHARE)
+        if self._graph_in_front():  # the graph keeps its tab (TABS_BEFORE_PLOTS): the caption scrolls
+            line = QFontMetricsF(self.caption.font()).lineSpacing()
+            cap = max(math.ceil(2 * line),
+                      min(cap, self._room_beside_graph(), math.ceil(GRAPH_CAPTION_LINES * line) + self._caption_padding()))
         if need > cap:  # the scroll bar takes some of the width: the text wraps longer
             need = self.caption.heightForWidth(max(1, width - bar.sizeHint().width()))
-        self.caption_area.setFixedHeight(max(1, min(need, cap)))
+        height = max(1, min(need, cap))
+        if height != self.caption_area.maximumHeight():
+            self.caption_area.setFixedHeight(height)
+            if self.active:  # the tabs may fit again under a shorter caption (or no longer)
+                self.window.layout_keeper.schedule()
+
+    def _caption_padding(self) -> int:
+        """The caption's height beyond its text's lines (the style sheet's padding)."""
+        return max(0, self.caption.height() - self.caption.contentsRect().height())
+
+    def _room_beside_graph(self) -> int:
+        """Height the caption may take while the plots keep their floor and the tabs theirs:
+        the layout keeper's sum (ui/window_layout.py, presentation branch) solved for it."""
+        w = self.window
+        layout = w.centralWidget().layout()
+        margins = layout.contentsMargins()
+        banner = w.banner_area.room()
+        shown = 3 + (1 if banner else 0)  # phase strip, caption, splitter (and the banner)
+        return int(w.height() - margins.top() - margins.bottom() - banner
+                   - max(0, layout.spacing()) * (shown - 1) - w.phase_strip.height_for_lines(1)
+                   - w.plots.minimumHeight() - w.centre_splitter.handleWidth()
+                   - w.inspector.minimumSizeHint().height() - ROOM_SLACK)
+
+    def _floor_pages(self) -> None:
+        """While presenting, each tab page's floor is PAGE_LINES lines, else 1 px as before.
+
+        The layout keeper shows the tabs only when their minimum fits under the plots
+        (ui/window_layout.py): with a 1 px page that minimum was the bare tab bar.
+        """
+        tabs = self.window.inspector
+        floor = 1
+        if self.active:
+            floor = round(PAGE_LINES * QFontMetricsF(QGuiApplication.font()).lineSpacing())
+        for index in range(tabs.count()):
+            tabs.widget(index).setMinimumHeight(floor)
 
     def _rows(self) -> dict[str, Any]:
         w = self.window

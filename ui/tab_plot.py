@@ -37,6 +37,11 @@ _DARK_BOX = {"brush": (30, 30, 30, 210), "text": "#ffffff"}
 LEGEND_SIDES = ("top", "right")
 #: Pixels between the legend's box and the data area (below a row, left of a column).
 LEGEND_AIR = 6
+#: The tick label a vertical axis keeps room for from the start (a wider one still gets its
+#: room): "-0.5", "2.5", "10" fit, so the axis keeps its width when the first data's labels
+#: replace the empty plot's, and the Landscape's grid, shaped for the data area, is not
+#: asked for twice on first open. Short: at 200 % every character costs the map ~12 px.
+RESERVED_LABEL = "-0.0"
 
 
 class _LegendSlot(pg.GraphicsWidget):
@@ -206,6 +211,15 @@ def make_tab_plot(object_name: str, *, grid: bool = False, legend_box: str = "sc
     return widget
 
 
+def reserve_label_room(axis: pg.AxisItem, font: Any) -> None:
+    """Keep room for :data:`RESERVED_LABEL` beside a vertical axis whatever its labels are
+    now: pyqtgraph sizes the axis to its widest label, so it would narrow or widen as soon as
+    the first data set the range, and the data area would change shape under it."""
+    axis.setStyle(autoReduceTextSpace=False)  # grows for a wider label, never shrinks below
+    axis.textWidth = QFontMetricsF(font).horizontalAdvance(RESERVED_LABEL)  # pyqtgraph's text room
+    axis._updateWidth()  # noqa: SLF001 - pyqtgraph's own resize from textWidth
+
+
 def fit_axis_labels(widget: pg.PlotWidget) -> None:
     """Show an axis title only when it fits along its axis: on a short plot (1280x720 at
     200 %) a rotated "X[:, 1]" ran over the tick labels. Its axis's tooltip keeps it.
@@ -238,6 +252,8 @@ def style_tab_plot(widget: pg.PlotWidget) -> None:
         axis.setTextPen(c["fg"])  # re-renders the label in the new colour and size
         axis.setTickFont(ticks)
         axis.setStyle(tickLength=-max(5, int(gap * 0.35)), tickTextOffset=max(3, int(gap * 0.2)))
+        if axis.orientation in ("left", "right"):
+            reserve_label_room(axis, ticks)
     legend = widget.legend  # type: ignore[attr-defined]
     dark = widget.legend_box == "dark"  # type: ignore[attr-defined]
     box = QColor(c["bg"])

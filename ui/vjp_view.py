@@ -141,8 +141,11 @@ class VjpPanel(SessionView):
                 "Each param's grad is then one row of the Jacobian."
             )
         else:
+            from playground.printing import shape_text  # torch: loaded once there is an output
+
+            # torch's own words, as the Tensors table's tooltip and the lesson say it.
             self.explain.setText(
-                f"{name} has {size} elements (shape {tuple(shape)}), so backward needs a vector v "
+                f"{name} has {size} elements ({name}.shape is {shape_text(shape)}), so backward needs a vector v "
                 f"of that shape. PyTorch never builds the Jacobian J: it computes vᵀJ, "
                 "the rows of J weighted by v, and adds it to each param's .grad."
             )
