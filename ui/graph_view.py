@@ -33,8 +33,9 @@ from ui.graph_items import (  # noqa: F401 - NODE_ITEMS, format_numbers: the gra
 )
 from ui.graph_layout import place
 from ui.graph_marks import edge_label, graph_is_last_backwards, label_gap, show_in_view
-from ui.header_row import ElidedLabel, HeaderRow
-from ui.node_steps import NodeStepper
+from ui.header_row import HeaderRow
+from ui.node_steps import IDLE_TEXT, NodeStepper
+from ui.short_label import ShortLabel
 
 #: The legend, checkbox and caption: 1.25 times the application font (14 pt at the
 #: default zoom), following View → Zoom.
@@ -42,6 +43,9 @@ LABEL_SCALE = 1.25
 LEGEND = "gradient flows ←  (forward reads →)"
 CLIPPED_HINT = "  · more: drag, scroll or arrows; double-click: whole graph"
 WHOLE_HINT = "  · double-click: readable size"
+#: Shorter wordings of the legend (and of its hints) when the row is narrow (200 %).
+SHORT_LEGENDS = ("gradient flows ←", "grad ←")
+SHORT_HINTS = {CLIPPED_HINT: "  · drag for more", WHOLE_HINT: ""}
 #: A leaf's box title ends with its grad_fn: "w (param) · AccumulateGrad".
 LEAF_FN = " · AccumulateGrad"
 RETAIN_TEXT = "retain_grad"
@@ -57,8 +61,18 @@ EMPTY_NO_GRAPH = (
     "(forward under no_grad, or no tensor has requires_grad=True)"
 )
 FREED_CAPTION = "graph freed: a second backward needs retain_graph=True"
+#: The caption's shorter wordings, each still naming retain_graph=True (200 %: one line).
+FREED_SHORT = ("graph freed: backward again needs retain_graph=True",
+               "freed: 2nd backward needs retain_graph=True", "freed · retain_graph=True")
 FREED_TIP = ("backward() freed the graph's saved tensors: a second backward through it needs "
              "retain_graph=True on the first one, or a new forward")
+
+
+def legend_wordings(hint: str) -> list[str]:
+    """The legend with ``hint``, then shorter: a shorter hint, no hint, fewer words."""
+    short = SHORT_HINTS.get(hint, "")
+    return list(dict.fromkeys([LEGEND + hint, *([LEGEND + short] if short else []), LEGEND,
+                               *SHORT_LEGENDS]))
 
 
 class GraphView(QWidget):
@@ -83,15 +97,11 @@ class GraphView(QWidget):
         self.retain_check = QCheckBox(RETAIN_TEXT)
         self.retain_check.setToolTip(RETAIN_TIP)
         self.retain_check.toggled.connect(self._on_retain_toggled)
-        # One line that elides (the whole text in its tooltip): a wrapped legend took the
-        # rows the graph needs at 1280x720.
-        self.legend = ElidedLabel()
-        self.legend.set_full_text(LEGEND)
-        self.caption = QLabel(FREED_CAPTION)
+        # One line that says less when narrow (the whole text in its tooltip): a wrapped
+        # legend took the rows the graph needs at 1280x720, an elided one read "gradient flo…".
+        self.legend = ShortLabel(legend_wordings(""))
+        self.caption = ShortLabel((FREED_CAPTION, *FREED_SHORT), FREED_TIP)
         self.caption.setStyleSheet(f"color: {OUT_EDGE.name()};")
-        self.caption.setWordWrap(True)
-        self.caption.setToolTip(FREED_TIP)
-        self.caption.setMinimumWidth(10)
         self.empty_label = QLabel(EMPTY_NO_SESSION)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -169,13 +179,14 @@ class GraphView(QWidget):
         margins = box.contentsMargins()
         room = (self.height() - margins.top() - margins.bottom() - 3 * box.spacing()
                 - (self.header.sizeHint().height() if not self.header.isHidden() else 0)
-                - (self.caption.heightForWidth(self.caption.width()) if not self.caption.isHidden()
-                   else 0)
+                - (self._caption_height() if not self.caption.isHidden() else 0)
                 - max(self._stack.minimumSizeHint().height(), self.height() // 3, self._box_room()))
         height = max(0, min(need, cap, room))
         line = QFontMetrics(text.font()).lineSpacing()
         if line <= height < need:
             height -= height % line  # whole lines, the rest scrolls; the graph takes the slack
+        elif height < min(line, need) and text.text() == IDLE_TEXT:
+            height = 0  # half a line of the idle hint (200 %): the Next node button says it
         if self.step_scroll.height() != height or self.step_scroll.maximumHeight() != height:
             self.step_scroll.setFixedHeight(height)
 
@@ -233,11 +244,19 @@ class GraphView(QWidget):
         if self._dirty:
             self.refresh()
 
+    def _caption_height(self) -> int:
+        """The freed caption's height: one line, or its shortest wording wrapped."""
+        caption = self.caption
+        wrapped = caption.heightForWidth(caption.width()) if caption.wordWrap() else -1
+        return wrapped if wrapped > 0 else caption.sizeHint().height()
+
     def _on_view_fitted(self, clipped: bool) -> None:
-        self.legend.set_full_text(LEGEND + (CLIPPED_HINT if clipped else WHOLE_HINT if self.view.whole
-                                            else ""))
-        if clipped:
-            self._show_current()  # a refit scrolls back to the params: not past the node shown
+        self.legend.set_wordings(legend_wordings(
+            CLIPPED_HINT if clipped else WHOLE_HINT if self.view.whole else ""))
+        if clipped or not self.view.whole:
+            # A refit scrolls back to the params, or centres a graph about as tall as the
+            # view (200 %) a pixel off: never past the node shown.
+            self._show_current()
 
     def _on_retain_toggled(self, flag: bool) -> None:
         if self._session is not None:
@@ -453,7 +472,11 @@ class GraphView(QWidget):
         if current is None or not 0 <= current.graph_index < len(getattr(self, "_nodes", [])):
             return
         targets = [self._nodes[j] for i, j in self._edge_ends if i == current.graph_index]
-        show_in_view(self.view, self._nodes[current.graph_index], self._marks, targets)
+        node = self._nodes[current.graph_index]
+        show_in_view(self.view, node, self._marks, targets)
+        # Centring scrolls by whole pixels: a node as tall as the view could lose half a
+        # pixel at its edge (200 %, the model panel out of the way); the node wins.
+        self.view.ensureVisible(node.sceneBoundingRect(), 2, 2)
 
     def _edge_label(self, edge: QGraphicsPathItem, text: str, below: bool) -> QGraphicsSimpleTextItem:
         return edge_label(self.view.scene(), self._nodes, edge, text, below, self._style)

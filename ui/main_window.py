@@ -662,6 +662,7 @@ class MainWindow(QMainWindow, ExportCommands, WindowCommands, UndoCommands):
             return
         if self.presentation.active:
             self.presentation.leave()  # remember the classroom layout, not the full screen
+        self.layout_keeper.dock_room.release()  # a panel that gave way for room is not closed
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

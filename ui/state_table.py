@@ -28,8 +28,10 @@ TABLE_KEY_ROWS = (("Return", "Tensors: the whole tensor",
 #: Flag columns are narrow so the numbers get the room: their names wrap in the header.
 HEADERS = {"requires_grad": "requires_\ngrad", "is_leaf": "is_\nleaf"}
 _REQUIRES_GRAD = COLUMNS.index("requires_grad")
-#: The grad_fn column's most width, in average characters (it gives way to value and grad).
+#: The grad_fn column's first width, in average characters (then sized by _share_numbers).
 GRAD_FN_CHARS = 18
+#: The least grad_fn gets when it gives way to the numbers: "MulBackward0" stays whole.
+GRAD_FN_MIN_CHARS = 14
 #: "full": the cell shows ``torch.Size([5, 3])``; "list": ``[5, 3]``, the full text in its
 #: tooltip. Measured at 1280x720 (BCE preset, w 5x3, default zoom): the full text takes
 #: 134 px and leaves value and grad 154 px each, the list 64 px and 189 px each (b's
@@ -46,10 +48,6 @@ _Index = QModelIndex | QPersistentModelIndex
 #: (the tooltip, Enter or a double-click show every row).
 MAX_CELL_LINES = 6
 CELL_MORE = " …"
-#: A value or grad column keeps its widest line (a vector, a matrix row) whole up to this
-#: share of the table's width (a longer line elides at its end, whole in the tooltip); when
-#: the columns then pass the table's width, the table scrolls sideways (the flags go first).
-LINE_SHARE = 0.45
 #: Columns shown right after the name (the model's order is kept: code indexes it).
 NUMBERS_FIRST = ("value", "grad")
 
@@ -194,6 +192,8 @@ class TensorTableModel(QAbstractTableModel):
             return "\n".join(f"{key}: {format_value(value)}" for key, value in state.items()) or None
         if column in ("value", "grad"):
             return f"{full_text(info)}\n\n(Enter or double-click: the whole tensor)"
+        if column == "name":
+            return info.name  # a long (twin) name elides in its cell
         name = info.name.split("  (")[0]  # a twin row's tensor, without its tag
         if column == "shape":
             return f"{name}.shape = {shape_text(info.shape)}"
@@ -320,34 +320,41 @@ class StateTable(QTableView, FollowsSession):
         self._share_numbers()
 
     def _share_numbers(self) -> None:
-        """Value and grad share the room the other columns leave by what their text needs:
-        a short grad ("[3., 6., 9.]") leaves the value the rest, so a 3-4 element vector
-        shows whole; when both are long, each gets half and elides (tooltip: the whole).
-        Neither gets less than its widest line up to LINE_SHARE of the table (the table
-        scrolls sideways then, the flag columns going off to the right first)."""
+        """The columns' widths, the numbers first (u1 trial #7, t5 #11), in three tiers:
+
+        1. everything whole when it fits: value and grad take the spare room by what
+           their text needs (a short grad leaves the value the rest);
+        2. else grad_fn gives way, eliding down to GRAD_FN_MIN_CHARS (whole in its
+           tooltip); value, grad and the small columns (kind, flags, shape) stay whole;
+        3. else the table scrolls sideways: every column keeps its text whole (grad_fn
+           at its least), value and grad each up to the table's width beside the name (a
+           longer line elides to half that width, whole in its tooltip).
+
+        The name column is sized by _fit_columns (a long twin name elides, whole in its
+        tooltip), the optimizer state keeps a fixed width (whole in its tooltip)."""
         header = self.horizontalHeader()
         value, grad, grad_fn = (COLUMNS.index(c) for c in ("value", "grad", "grad_fn"))
+        view = self.viewport().width()
         others = sum(header.sectionSize(i) for i in range(len(COLUMNS))
                      if i not in (value, grad, grad_fn) and not self.isColumnHidden(i))
         floor = {i: header.sectionSizeHint(i) for i in (value, grad, grad_fn)}
         need = {i: max(floor[i], self.sizeHintForColumn(i)) for i in (value, grad, grad_fn)}
-        need[grad_fn] = min(need[grad_fn], GRAD_FN_CHARS * self.fontMetrics().averageCharWidth())
-        room = self.viewport().width() - others
-        # grad_fn (a long name elides, whole in its tooltip) gives way to the numbers.
-        width = {grad_fn: max(floor[grad_fn], min(need[grad_fn], room - need[value] - need[grad]))}
-        room -= width[grad_fn]
-        if room >= need[value] + need[grad]:
-            spare = room - need[value] - need[grad]
-            width.update({value: need[value] + spare - spare // 2, grad: need[grad] + spare // 2})
-        else:
-            small, big = sorted((value, grad), key=lambda i: need[i])
-            first = min(need[small], max(room // 2, floor[small]))
-            width.update({small: first, big: max(floor[big], room - first)})
-        # Each shows its widest line whole (up to LINE_SHARE of the table), even if the
-        # table then scrolls sideways: at 200 % halving the room left "[[ 1.…", no number.
-        cap = int(LINE_SHARE * self.viewport().width())
+        # A line wider than the table beside the name cannot show whole anyway: it elides
+        # (whole in its tooltip) to half of that room, so its partner stays in view beside it.
+        widest = max(floor[value], view - header.sectionSize(0))
         for column in (value, grad):
-            width[column] = max(width[column], min(need[column], cap))
+            if need[column] > widest:
+                need[column] = max(floor[column], widest // 2)
+        least_fn = max(floor[grad_fn], min(need[grad_fn], GRAD_FN_MIN_CHARS * self.fontMetrics()
+                                           .averageCharWidth()))
+        room = view - others - need[value] - need[grad]
+        width = {value: need[value], grad: need[grad]}
+        if room >= need[grad_fn]:  # 1: all whole, the spare to the numbers
+            spare = room - need[grad_fn]
+            width.update({grad_fn: need[grad_fn], value: need[value] + spare - spare // 2,
+                          grad: need[grad] + spare // 2})
+        else:  # 2: grad_fn elides as far as its least; 3: the table scrolls
+            width[grad_fn] = max(least_fn, room)
         for column, size in width.items():
             if header.sectionSize(column) != size:
                 header.resizeSection(column, size)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.dock_room import DockRoom
 
 #: Data area of each plot, as a share of the window's height.
 PLOT_SHARE = 0.2
@@ -46,6 +47,8 @@ DOCK_MAX_SHARE = 0.45
 BIG_BUTTONS_MIN_WIDTH = 760
 #: A tab's side padding (resources/style.qss), and the least when the tabs do not fit.
 TAB_PAD, TIGHT_TAB_PAD = 14, 4
+#: A tab's top and bottom padding (resources/style.qss), and when a roomy tab is short of room.
+TAB_PAD_V, SHORT_TAB_PAD_V = 6, 2
 SETTINGS_KEYS = ("window/geometry", "window/state", "window/centre")
 
 
@@ -162,6 +165,9 @@ class LayoutKeeper(QObject):
                 tabs.setTabToolTip(index, tabs.tabText(index).replace("&", ""))
         #: Rows the budget hid; presentation mode hides rows of its own and must not fight it.
         self.enabled = True
+        #: The model panel steps aside for a roomy tab short of room (ui/dock_room.py).
+        self.dock_room = DockRoom(window.model_dock)
+        self._short = False  # the last budget left a roomy tab short of room
         self._applying = False  # apply() is running: its own show/hide must not re-enter it
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
@@ -215,7 +221,7 @@ class LayoutKeeper(QObject):
         height = w.height() if height is None else height
         if height <= 0:
             return
-        fit_tabs(w.inspector)
+        fit_tabs(w.inspector, self._short)
         for plot in w.plots.plots.values():
             plot.getPlotItem().legend.relayout()
             plot_style.fit_title(plot)
@@ -263,14 +269,21 @@ class LayoutKeeper(QObject):
         # the code line; the timeline's tooltip, the strip's tooltip and the Code tab keep them.
         timeline = w.plots.timeline
         words = timeline.height_with_label(True) - timeline.height_with_label(False)
-        show_words = spare >= 0
+        show_words, short = spare >= 0, False
         if not show_words:
             spare += words
             plots_min -= words
             w.plots.setMinimumHeight(plots_min)
             if spare < 0:
+                short = roomy  # not a matter of a few pixels (200 %, not 100 %)
                 code_lines, spare = 0, spare + code_line + max(0, w.phase_strip.layout().spacing())
         timeline.set_show_label(show_words)
+        # A roomy tab that lost even the code line is short: the width the model panel
+        # takes goes to the tab too (its text wraps to fewer lines).
+        self.dock_room.update(short)
+        if short != self._short:  # the tab labels' own padding gives a few pixels too
+            self._short = short
+            fit_tabs(w.inspector, short)
         w.phase_strip.set_max_code_lines(code_lines)
         w.big_button_row.setVisible(show_buttons)
         w.statusBar().setVisible(show_status)
@@ -278,10 +291,11 @@ class LayoutKeeper(QObject):
         sizes = w.centre_splitter.sizes()
         if len(sizes) == 2 and sizes[0] < plots_min and sum(sizes) > 0:
             w.centre_splitter.setSizes([plots_min, max(0, sum(sizes) - plots_min)])
-        elif (len(sizes) == 2 and roomy and sizes[1] < tabs_min and sizes[0] > plots_min
-              and not getattr(w, "_splitter_user_sized", False)):
-            # What the rows gave way for goes to the roomy tab, not back to the plots.
-            plots = max(plots_min, sum(sizes) - math.ceil(tabs_min))
+        elif (len(sizes) == 2 and roomy and (sizes[1] < tabs_min or short)
+              and sizes[0] > plots_min and not getattr(w, "_splitter_user_sized", False)):
+            # What the rows gave way for goes to the roomy tab, not back to the plots; a
+            # short one gets all the plots can spare beyond their fifth of the window.
+            plots = plots_min if short else max(plots_min, sum(sizes) - math.ceil(tabs_min))
             w.centre_splitter.setSizes([plots, sum(sizes) - plots])
 
 
@@ -344,8 +358,10 @@ def give_banner_room(window: Any, plots_min: int) -> None:
     w.centre_splitter.setSizes([plots, max(0, total - plots)])
 
 
-def fit_tabs(tabs: QTabWidget) -> None:
+def fit_tabs(tabs: QTabWidget, short: bool = False) -> None:
     """Keep every tab label whole when the centre is narrow (200 %): tighter padding first.
+
+    ``short``: a roomy tab is short of height, so the labels' top and bottom padding shrink.
 
     Only when even the tightest tabs are wider than the bar are they elided (whole in
     their tooltips): Qt shares a shortfall among all tabs, and a tab 2 px short loses
@@ -358,10 +374,13 @@ def fit_tabs(tabs: QTabWidget) -> None:
     room = tabs.width() - 8  # the selected tab is bold, a little wider than its hint
     want = TAB_PAD - max(0, math.ceil((natural - room) / (2 * count)))
     want = max(TIGHT_TAB_PAD, min(TAB_PAD, want))
-    if want != pad:
+    pad_v = SHORT_TAB_PAD_V if short else TAB_PAD_V
+    if want != pad or pad_v != int(bar.property("tabPadV") or TAB_PAD_V):
         bar.setProperty("tabPad", want)
-        bar.setStyleSheet("" if want == TAB_PAD else (
-            f"QTabBar::tab {{ padding: 6px {want}px; }} QTabBar::tab:selected {{ font-weight: bold; }}"))
+        bar.setProperty("tabPadV", pad_v)
+        bar.setStyleSheet("" if (want, pad_v) == (TAB_PAD, TAB_PAD_V) else (
+            f"QTabBar::tab {{ padding: {pad_v}px {want}px; }}"
+            " QTabBar::tab:selected { font-weight: bold; }"))
     tightest = natural - count * 2 * (TAB_PAD - TIGHT_TAB_PAD)
     elide = Qt.TextElideMode.ElideRight if tightest > room else Qt.TextElideMode.ElideNone
     if tabs.elideMode() != elide:

@@ -96,16 +96,20 @@ def test_shape_is_torch_size_with_the_numbers_keeping_their_room(
     loss_row = _rows(table).index("loss")
     assert model.index(loss_row, shape).data(Qt.ItemDataRole.ToolTipRole) == \
         f"loss.shape = {torch.tensor(0.5).shape}"  # torch.Size([])
-    # The cell form was chosen by measuring: the full torch.Size text would take the numbers' room.
+    # The cell form was chosen by measuring: the full torch.Size text would take room from the
+    # columns beside the numbers (the numbers keep their widest line whole either way).
     header = table.horizontalHeader()
     value = COLUMNS.index("value")
+    widest = max(table.fontMetrics().horizontalAdvance(line) for row in range(model.rowCount())
+                 for line in model.index(row, value).data().splitlines())
     widths = {}
     for mode in ("full", "list"):
         monkeypatch.setattr(state_table, "SHAPE_IN_CELL", mode)
         table.refresh()
         QApplication.processEvents()
         widths[mode] = (header.sectionSize(value), header.sectionSize(shape))
-    assert widths["list"][0] > widths["full"][0] and widths["list"][1] < widths["full"][1]
+        assert widths[mode][0] >= widest, mode
+    assert widths["list"][0] >= widths["full"][0] and widths["list"][1] < widths["full"][1]
 
 
 def test_twin_rows_show_requires_grad_as_a_read_only_checkbox(make_window: Any, qtbot: Any) -> None:
