@@ -24,6 +24,7 @@ from ui.name_edit import NameEdit
 from ui.narrow import ElidingCombo, ShortButton, fit_to_width, wrapped_check
 from ui.optimizer_panel import FieldValueError, OptimizerBlock, is_pending, set_pending
 from ui.presets import Preset, presets
+from ui.wheel_guard import guard_wheel
 
 #: The "optimizer" item is renamed after the Optimizer block's choice (update_mode_text).
 UPDATE_MODES = (("torch.optim.SGD: optimizer.step()", "optimizer"), ("manual: w -= lr * w.grad", "manual"))
@@ -280,6 +281,8 @@ class ModelPanel(QWidget):
             rows.rows_changed.connect(self._fix_tab_order)
         # No sideways scrolling in a narrow dock at 200 %: headings wrap, combos elide.
         fit_to_width(self)
+        # The wheel scrolls the panel; a box changes only when it has the keyboard (u1 #8).
+        guard_wheel(self)
         self._fix_tab_order()
         # Esc hands the keyboard back to the window, so F, B, S, Z work again without the
         # mouse (t5 trial: after Ctrl+Return no key left the editor; F/B/S were typed in it).

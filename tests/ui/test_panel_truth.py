@@ -2,6 +2,8 @@
 
 #9: the "update" box names the optimizer the Optimizer block builds (it said
 torch.optim.SGD while lesson 14 ran Adam); torch's own classes are the oracle.
+#8: the mouse wheel over the panel changes a combo or spin box only when it has the
+keyboard (scrolling the panel changed the "zero_grad" box passing under the pointer).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from typing import Any
 
 import pytest
 import torch
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QWheelEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.conftest import DEFAULT_MODEL
 from ui.controller import build_session
@@ -62,3 +66,40 @@ def test_manual_update_keeps_its_own_words(panel: Any) -> None:
     assert panel.update_combo.currentText() == "manual: w -= lr * w.grad"
     session = build_session(panel.config())
     assert session.optimizer is None
+
+
+def _turn_wheel(widget: QWidget, notches: int) -> bool:
+    """One wheel turn over ``widget`` (positive: away from the user); whether it was accepted."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre)), QPoint(0, 0),
+                        QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+def _value(widget: Any) -> Any:
+    return widget.value() if hasattr(widget, "value") else widget.currentIndex()
+
+
+@pytest.mark.parametrize("name", ["updateCombo", "zeroGradModeCombo", "optimizerCombo", "seedSpin"])
+def test_the_wheel_changes_a_box_only_when_it_has_the_keyboard(panel: Any, qtbot: Any,
+                                                                name: str) -> None:
+    panel.load_config(DEFAULT_MODEL)
+    box = panel.findChild(QWidget, name)
+    notches = 1 if hasattr(box, "value") else -1  # from the first item / the lowest seed on
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.apply_button.setFocus()
+    qtbot.waitUntil(panel.apply_button.hasFocus)
+    before, pending = _value(box), panel.config()
+    assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus  # a wheel turn never takes the keyboard
+    for _ in range(3):
+        assert not _turn_wheel(box, notches)  # left for the parent: the scroll area scrolls
+    assert _value(box) == before and not box.hasFocus()
+    assert panel.config() == pending  # the next Apply builds what was there
+    box.setFocus()  # a click or Tab gave it the keyboard: now the wheel is the box's
+    qtbot.waitUntil(box.hasFocus)
+    _turn_wheel(box, notches)
+    assert _value(box) != before
+
