@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QWheelEvent
+from PySide6.QtGui import (
+    QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QTextOption, QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget,
@@ -323,6 +325,9 @@ class ModelPanel(QWidget):
         self.forward_edit.setObjectName("forwardEdit")
         self.forward_edit.setFont(theme.monospace_font())
         self.forward_edit.setTabChangesFocus(True)
+        # Lines wrap at spaces only, never inside a name (u1 #13: "…_with_logit⏎s(z, y)");
+        # a chunk wider than the box scrolls sideways (Qt adds the scroll bar) instead.
+        self.forward_edit.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.forward_edit.setMinimumHeight(70)
         self.forward_edit.setMaximumHeight(130)
         form.addWidget(self.forward_edit)

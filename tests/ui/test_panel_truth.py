@@ -4,10 +4,14 @@
 torch.optim.SGD while lesson 14 ran Adam); torch's own classes are the oracle.
 #8: the mouse wheel over the panel changes a combo or spin box only when it has the
 keyboard (scrolling the panel changed the "zero_grad" box passing under the pointer).
+#13: the forward program wraps at spaces, never inside a name ("…_with_logit⏎s(z, y)").
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
+from importlib.resources import files
 from typing import Any
 
 import pytest
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tests.ui.conftest import DEFAULT_MODEL
 from ui.controller import build_session
 from ui.model_panel import ModelPanel
+from ui.presets import presets
 
 #: Session(optimizer=...) name -> the torch class a user would write (the oracle).
 TORCH_CLASSES = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
@@ -103,3 +108,59 @@ def test_the_wheel_changes_a_box_only_when_it_has_the_keyboard(panel: Any, qtbot
     _turn_wheel(box, notches)
     assert _value(box) != before
 
+
+
+#: A name, possibly dotted (``torch.nn.functional.binary_cross_entropy_with_logits``).
+NAME_CHARS = re.compile(r"[\w.]")
+
+
+def _blocks(edit: Any) -> list[Any]:
+    blocks, block = [], edit.document().begin()
+    while block.isValid():
+        blocks.append(block)
+        block = block.next()
+    return blocks
+
+
+def _laid_out_lines(edit: Any) -> list[tuple[str, int, int, float]]:
+    """(block text, start, length, width) of every line the editor's document is laid out in."""
+    return [(block.text(), line.textStart(), line.textLength(), line.naturalTextWidth())
+            for block in _blocks(edit)
+            for line in (block.layout().lineAt(i) for i in range(block.layout().lineCount()))]
+
+
+def _bce_programs() -> list[str]:
+    programs = [p.config["forward"] for p in presets() if "binary_cross_entropy" in p.config["forward"]]
+    lesson = tomllib.loads((files("resources") / "lessons" / "10_bce_with_logits.toml").read_text("utf-8"))
+    programs += [v for v in _strings(lesson) if "binary_cross_entropy_with_logits(" in v]
+    return programs
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for item in value for s in _strings(item)] if isinstance(value, list) else []
+
+
+def test_the_forward_program_never_wraps_inside_a_name(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    edit = window.model_panel.forward_edit
+    programs = _bce_programs()
+    assert len(programs) >= 3  # the BCE presets and lesson 10
+    for program in programs:
+        window.model_panel.load_config({**DEFAULT_MODEL, "forward": program})
+        qtbot.wait(20)
+        lines = _laid_out_lines(edit)
+        assert len(lines) > program.count("\n") + 1, "the box is wide enough: nothing to test"
+        for text, start, length, _width in lines:
+            end = start + length
+            if 0 < end < len(text):
+                assert not (NAME_CHARS.match(text[end - 1]) and NAME_CHARS.match(text[end])), (
+                    f"{text[start:end]!r} / {text[end:]!r}")
+        # A line wider than the box is reached by scrolling sideways, never cut off.
+        if max(width for *_rest, width in lines) > edit.viewport().width():
+            assert edit.horizontalScrollBar().maximum() > 0
