@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QWheelEvent
+from PySide6.QtGui import (
+    QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QTextOption, QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget,
@@ -24,8 +26,10 @@ from ui.name_edit import NameEdit
 from ui.narrow import ElidingCombo, ShortButton, fit_to_width, wrapped_check
 from ui.optimizer_panel import FieldValueError, OptimizerBlock, is_pending, set_pending
 from ui.presets import Preset, presets
+from ui.wheel_guard import guard_wheel
 
-UPDATE_MODES = (("torch.optim.SGD", "optimizer"), ("manual: w -= lr * w.grad", "manual"))
+#: The "optimizer" item is renamed after the Optimizer block's choice (update_mode_text).
+UPDATE_MODES = (("torch.optim.SGD: optimizer.step()", "optimizer"), ("manual: w -= lr * w.grad", "manual"))
 #: Pause after the last keystroke before a shown error is checked again.
 RECHECK_MS = 400
 ZERO_GRAD_MODES = (("zeros: grad.zero_()", "zeros"), ("None: set_to_none=True", "none"))
@@ -36,6 +40,12 @@ class FieldError(PlaygroundError):
 
     def __init__(self, message: str, field: str, hint: str | None = None) -> None:
         super().__init__(message, field=field, hint=hint)
+
+
+def update_mode_text(torch_class: str) -> str:
+    """The "update" box's optimizer item: names the class that runs (u1 trial #9: it said SGD
+    while Adam ran). The class comes first, so an elided box still shows it."""
+    return f"torch.optim.{torch_class}: optimizer.step()"
 
 
 def _error_label(key: str) -> QLabel:
@@ -253,6 +263,8 @@ class ModelPanel(QWidget):
         self.optimizer_block.attach_live(self.number_edits["lr"], self.number_edits["momentum"],
                                          self.number_edits["weight_decay"])
         self.optimizer_block.refused.connect(self._on_live_refused)
+        self.optimizer_block.combo.currentIndexChanged.connect(self._name_update_mode)
+        self._name_update_mode()
         for key in ("lr", "momentum"):  # after the block's own slot: the value was taken or not
             self.number_edits[key].returnPressed.connect(lambda key=key: self._on_live_entered(key))
         decay = self.number_edits["weight_decay"]
@@ -271,6 +283,8 @@ class ModelPanel(QWidget):
             rows.rows_changed.connect(self._fix_tab_order)
         # No sideways scrolling in a narrow dock at 200 %: headings wrap, combos elide.
         fit_to_width(self)
+        # The wheel scrolls the panel; a box changes only when it has the keyboard (u1 #8).
+        guard_wheel(self)
         self._fix_tab_order()
         # Esc hands the keyboard back to the window, so F, B, S, Z work again without the
         # mouse (t5 trial: after Ctrl+Return no key left the editor; F/B/S were typed in it).
@@ -311,6 +325,9 @@ class ModelPanel(QWidget):
         self.forward_edit.setObjectName("forwardEdit")
         self.forward_edit.setFont(theme.monospace_font())
         self.forward_edit.setTabChangesFocus(True)
+        # Lines wrap at spaces only, never inside a name (u1 #13: "…_with_logit⏎s(z, y)");
+        # a chunk wider than the box scrolls sideways (Qt adds the scroll bar) instead.
+        self.forward_edit.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.forward_edit.setMinimumHeight(70)
         self.forward_edit.setMaximumHeight(130)
         form.addWidget(self.forward_edit)
@@ -412,7 +429,8 @@ class ModelPanel(QWidget):
             self.zero_grad_combo.findData(config.get("zero_grad_mode", "zeros")))
         self._auto_action.setChecked(bool(config.get("auto_zero_grad", False)))
         self.seed_spin.setValue(int(config.get("seed", 0)))
-        self.optimizer_block.load_config(config)
+        self.optimizer_block.load_config(config)  # its combo's signals are blocked meanwhile
+        self._name_update_mode()
         self.gradient_edit.setText(_spec_text(gradient) if gradient is not None else "")
         self.retain_graph_check.setChecked(retain_graph)
         self._forget_stale_preset(config)
@@ -551,6 +569,11 @@ class ModelPanel(QWidget):
         preset = self.preset_combo.itemData(index)
         if isinstance(preset, Preset):
             self.preset_chosen.emit(preset)
+
+    def _name_update_mode(self, *_args: object) -> None:
+        """The "update" box names the optimizer the Optimizer block will build."""
+        index = self.update_combo.findData("optimizer")
+        self.update_combo.setItemText(index, update_mode_text(self.optimizer_block.torch_class()))
 
     def _on_app_font_changed(self, _font: object) -> None:
         self.forward_edit.setFont(theme.monospace_font())

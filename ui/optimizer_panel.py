@@ -121,6 +121,10 @@ class OptimizerBlock(QGroupBox, FollowsSession):
                 options[option] = value
         return {"optimizer": name, "optimizer_options": options}
 
+    def torch_class(self) -> str:
+        """The chosen optimizer's class in ``torch.optim`` ("SGD", "Adam", ...)."""
+        return OPTIMIZERS[self.combo.currentData()].torch_class
+
     def _build_options(self, name: str, values: Mapping[str, Any]) -> None:
         while self._options_form.rowCount():
             self._options_form.removeRow(0)

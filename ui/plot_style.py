@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import math
+import weakref
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, QTimer
@@ -401,7 +402,9 @@ class HeadMarkers:
         self.scatter = pg.ScatterPlotItem(pxMode=True)
         self.scatter.setZValue(10)
         item.getViewBox().addItem(self.scatter, ignoreBounds=True)
-        self._watched: set[int] = set()
+        # The curves followed, held weakly: by id() a new curve could take a removed one's
+        # id and never be followed (u1 trial #10: stale markers, none on the newest point).
+        self._watched: weakref.WeakSet[pg.PlotDataItem] = weakref.WeakSet()
         self._timer = QTimer(self.scatter)  # dies with the plot, never fires into a dead one
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -409,8 +412,8 @@ class HeadMarkers:
 
     def _watch_new_curves(self, *_args: Any) -> None:
         for curve in self.item.listDataItems():
-            if isinstance(curve, pg.PlotDataItem) and id(curve) not in self._watched:
-                self._watched.add(id(curve))
+            if isinstance(curve, pg.PlotDataItem) and curve not in self._watched:
+                self._watched.add(curve)
                 curve.sigPlotChanged.connect(self.schedule)
 
     def schedule(self, *_args: Any) -> None:
