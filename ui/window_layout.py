@@ -47,6 +47,8 @@ DOCK_MAX_SHARE = 0.45
 BIG_BUTTONS_MIN_WIDTH = 760
 #: A tab's side padding (resources/style.qss), and the least when the tabs do not fit.
 TAB_PAD, TIGHT_TAB_PAD = 14, 4
+#: From this zoom on, the model panel steps aside for a roomy tab short of room.
+DOCK_GIVES_WAY_ZOOM = 1.5
 #: A tab's top and bottom padding (resources/style.qss), and when a roomy tab is short of room.
 TAB_PAD_V, SHORT_TAB_PAD_V = 6, 2
 SETTINGS_KEYS = ("window/geometry", "window/state", "window/centre")
@@ -278,9 +280,11 @@ class LayoutKeeper(QObject):
                 short = roomy  # not a matter of a few pixels (200 %, not 100 %)
                 code_lines, spare = 0, spare + code_line + max(0, w.phase_strip.layout().spacing())
         timeline.set_show_label(show_words)
-        # A roomy tab that lost even the code line is short: the width the model panel
-        # takes goes to the tab too (its text wraps to fewer lines).
-        self.dock_room.update(short)
+        # A roomy tab that lost even the code line is short: at high zoom the width the
+        # model panel takes goes to the tab too (its text wraps to fewer lines). At 100 %
+        # a few pixels short (the compare bar on a 700 px window) is no reason to hide
+        # the panel a class is looking at: the tab scrolls.
+        self.dock_room.update(short and theme.current_zoom() >= DOCK_GIVES_WAY_ZOOM)
         if short != self._short:  # the tab labels' own padding gives a few pixels too
             self._short = short
             fit_tabs(w.inspector, short)

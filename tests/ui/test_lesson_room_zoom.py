@@ -127,3 +127,19 @@ def test_a_panel_the_user_hid_stays_hidden_and_one_that_gave_way_is_saved_shown(
     assert dock.isHidden() and room.gave_way
     assert room.release() and not dock.isHidden()  # what closeEvent does before saveState
 
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1228, 700)])
+@pytest.mark.parametrize("tab", ["Code", "Lesson", "Graph", "Landscape", "Data"])
+def test_at_100_percent_the_model_panel_stays_for_every_roomy_tab(
+        zoomed: Callable[[float], Any], qtbot: Any, size: tuple[int, int], tab: str) -> None:
+    # The README's first screenshot (compare bar on, a 700 px window without a window
+    # manager) lost its model panel on the Code tab: a few pixels short at 100 %.
+    window = zoomed(1.0)
+    window.layout_keeper.resize_window(*size)
+    window.action("actionCompare").trigger()
+    window.show_inspector(tab)
+    settle(qtbot)
+    settle(qtbot)
+    assert window.action("actionCompare").isChecked()
+    assert not window.model_dock.isHidden() and not window.layout_keeper.dock_room.gave_way
