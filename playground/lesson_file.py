@@ -73,7 +73,6 @@ _TOML_AT = re.compile(r"\(at line (\d+)(?:, column \d+)?\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z_\"'][\w.\-\"' ]*?)\s*\]\]?\s*(?:#.*)?$")
 
 
-
 def error(
     message: str, line: int | None, *, hint: str | None = None, field: str | None = None
 ) -> PlaygroundError:
