@@ -132,13 +132,8 @@ def nice_view(low: float, high: float, size: float, pitch: float, height: float,
     return None
 
 
-class _LabelRoom(pg.GraphicsObject):
-    """An invisible item whose y bounds reach the round steps that give the axis its labels.
-
-    Auto-range fits every item's bounds, so the view takes in this room with the
-    data in one fit: nothing sets the range against auto-range (a second range per
-    fit would move the dots' pixel padding and ask for yet another fit).
-    """
+class _Room(pg.GraphicsObject):
+    """An invisible item of a plot whose ``dataBounds`` give auto-range extra room."""
 
     def __init__(self, plot_item: Any) -> None:
         super().__init__()
@@ -150,19 +145,32 @@ class _LabelRoom(pg.GraphicsObject):
     def paint(self, *_args: Any) -> None:
         """Nothing to draw."""
 
+    def _data_span(self, ax: int, frac: float, orthoRange: Any) -> tuple[float, float]:  # noqa: N803
+        """The lowest and highest value of the plot's shown data along ``ax`` (NaN if none)."""
+        lows, highs = [], []
+        for item in self._plot.listDataItems():
+            bounds = item.dataBounds(ax, frac, orthoRange) if item.isVisible() else None
+            if bounds is not None and bounds[0] is not None and bounds[1] is not None:
+                lows.append(bounds[0])
+                highs.append(bounds[1])
+        return min(lows, default=math.nan), max(highs, default=math.nan)
+
+
+class _LabelRoom(_Room):
+    """An invisible item whose y bounds reach the round steps that give the axis its labels.
+
+    Auto-range fits every item's bounds, so the view takes in this room with the
+    data in one fit: nothing sets the range against auto-range (a second range per
+    fit would move the dots' pixel padding and ask for yet another fit).
+    """
+
     def dataBounds(self, ax: int, frac: float = 1.0,  # noqa: N802 - pyqtgraph API
                    orthoRange: Any = None) -> tuple[float, float] | None:  # noqa: N803
         axis = self._plot.getAxis("left")
         if ax != 1 or not isinstance(axis, SpacedAxis):
             return None
-        lows, highs, dots = [], [], 0.0
-        for item in self._plot.listDataItems():
-            dots = max(dots, float(item.pixelPadding()))
-            bounds = item.dataBounds(1, frac, orthoRange) if item.isVisible() else None
-            if bounds is not None and bounds[0] is not None and bounds[1] is not None:
-                lows.append(bounds[0])
-                highs.append(bounds[1])
-        low, high = min(lows, default=math.nan), max(highs, default=math.nan)
+        dots = max((float(item.pixelPadding()) for item in self._plot.listDataItems()), default=0.0)
+        low, high = self._data_span(1, frac, orthoRange)
         box = self._plot.getViewBox()
         size, padding = float(box.height()), box.suggestPadding(1)
         if not (math.isfinite(low) and math.isfinite(high)) or size <= 0:
@@ -197,7 +205,7 @@ def keep_labels(plot_item: Any) -> None:
 ONE_POINT_SPAN = 4.0
 
 
-class _ActionsFromZero(pg.GraphicsObject):
+class _ActionsFromZero(_Room):
     """An invisible item that gives a one-action run an x room of 0 … 4.
 
     Auto-range widens a zero-width x range about its point, so the first forward's
@@ -205,27 +213,11 @@ class _ActionsFromZero(pg.GraphicsObject):
     axis reads 0, 1, 2, …; once the run spans two actions this item adds nothing.
     """
 
-    def __init__(self, plot_item: Any) -> None:
-        super().__init__()
-        self._plot = plot_item
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return QRectF()
-
-    def paint(self, *_args: Any) -> None:
-        """Nothing to draw."""
-
     def dataBounds(self, ax: int, frac: float = 1.0,  # noqa: N802 - pyqtgraph API
                    orthoRange: Any = None) -> tuple[float, float] | None:  # noqa: N803
         if ax != 0:
             return None
-        lows, highs = [], []
-        for item in self._plot.listDataItems():
-            bounds = item.dataBounds(0, frac, orthoRange) if item.isVisible() else None
-            if bounds is not None and bounds[0] is not None and bounds[1] is not None:
-                lows.append(bounds[0])
-                highs.append(bounds[1])
-        low, high = min(lows, default=math.nan), max(highs, default=math.nan)
+        low, high = self._data_span(0, frac, orthoRange)
         if not (math.isfinite(low) and math.isfinite(high)) or high > low:
             return None
         return low, low + ONE_POINT_SPAN
