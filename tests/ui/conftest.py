@@ -79,6 +79,41 @@ def window(make_window: Callable[..., Any]) -> Any:
     return make_window(DEFAULT_MODEL)
 
 
+@pytest.fixture
+def lesson_tab_window(make_window: Callable[..., Any], qtbot: Any) -> Iterator[Callable[[float], Any]]:
+    """``lesson_tab_window(zoom)``: a window at 1280x720 with the Lesson tab open at that zoom."""
+    from tests.ui._settle import settle
+    from ui import theme
+
+    def make(zoom: float) -> Any:
+        theme.apply_zoom(zoom)
+        window = make_window()
+        window.show_inspector("Lesson")
+        window.layout_keeper.resize_window(1280, 720)
+        settle(qtbot)
+        return window
+
+    yield make
+    theme.apply_zoom(theme.DEFAULT_ZOOM)
+
+
+@pytest.fixture
+def bare_model_panel(qtbot: Any) -> Any:
+    """A shown ModelPanel alone, with its two QActions kept alive as long as it."""
+    from PySide6.QtGui import QAction
+
+    from ui.model_panel import ModelPanel
+
+    auto = QAction("auto")
+    auto.setCheckable(True)
+    apply = QAction("apply")
+    widget = ModelPanel(auto, apply)
+    widget.actions_kept = (auto, apply)  # keep the QActions alive as long as the panel
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
 def show_widget(qtbot: Any, widget: Any, width: int, height: int) -> Any:
     """Register ``widget`` with qtbot (closed after the test), size it, show it, wait for it."""
     qtbot.addWidget(widget)

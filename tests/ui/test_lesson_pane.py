@@ -142,20 +142,9 @@ def test_the_lesson_tab_gets_two_fifths_of_a_1280_by_720_window(make_window: Any
 
 # -- the pane at 1280x720: one scroll area, the question, answer and tensors in view ---------
 @pytest.fixture
-def lesson_window(make_window: Any, qtbot: Any) -> Iterator[Callable[[float], Any]]:
+def lesson_window(lesson_tab_window: Callable[[float], Any]) -> Callable[[float], Any]:
     """``lesson_window(zoom)``: a window at 1280x720 with the Lesson tab open at that zoom."""
-    from ui import theme
-
-    def make(zoom: float) -> Any:
-        theme.apply_zoom(zoom)
-        window = make_window()
-        window.show_inspector("Lesson")
-        window.layout_keeper.resize_window(1280, 720)
-        settle(qtbot)
-        return window
-
-    yield make
-    theme.apply_zoom(theme.DEFAULT_ZOOM)
+    return lesson_tab_window
 
 
 def walk(panel: LessonPanel, name: str, qtbot: Any) -> Iterator[int]:

@@ -58,14 +58,9 @@ def run_to_step_5(panel: LessonPanel, qtbot: Any) -> None:
 
 
 @pytest.fixture
-def zoomed(make_window: Any, qtbot: Any) -> Iterator[Any]:
-    theme.apply_zoom(2.0)
-    window = make_window()
-    window.show_inspector("Lesson")
-    window.layout_keeper.resize_window(1280, 720)
-    settle(qtbot)
-    yield window
-    theme.apply_zoom(theme.DEFAULT_ZOOM)
+def zoomed(lesson_tab_window: Any) -> Any:
+    """A window at 1280x720, 200 %, the Lesson tab open."""
+    return lesson_tab_window(2.0)
 
 
 def test_at_200_percent_a_four_element_grad_stays_on_one_line(zoomed: Any, qtbot: Any) -> None:

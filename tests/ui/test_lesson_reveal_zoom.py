@@ -8,28 +8,21 @@ answer and "PyTorch says" sat below the fold.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from ui import theme
 from tests.ui._settle import settle, in_view
 
 ACCUMULATION = "06_accumulation_manual_sgd"
 
 
 @pytest.fixture
-def zoomed(make_window: Any, qtbot: Any) -> Iterator[Any]:
-    theme.apply_zoom(2.0)
-    window = make_window()
-    window.show_inspector("Lesson")
-    window.layout_keeper.resize_window(1280, 720)
-    settle(qtbot)
-    yield window
-    theme.apply_zoom(theme.DEFAULT_ZOOM)
+def zoomed(lesson_tab_window: Any) -> Any:
+    """A window at 1280x720, 200 %, the Lesson tab open."""
+    return lesson_tab_window(2.0)
 
 
 def test_every_revealed_answer_of_lesson_6_is_in_view_at_200_percent(zoomed: Any, qtbot: Any) -> None:

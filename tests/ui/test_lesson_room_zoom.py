@@ -5,7 +5,7 @@ or the user asks for it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,19 +21,8 @@ WHOLE = ("07_optimizer_sgd", "10_bce_with_logits", "12_loss_landscape_line_fit")
 
 
 @pytest.fixture
-def zoomed(make_window: Any, qtbot: Any) -> Iterator[Callable[[float], Any]]:
-    from ui import theme
-
-    def make(zoom: float) -> Any:
-        theme.apply_zoom(zoom)
-        window = make_window()
-        window.show_inspector("Lesson")
-        window.layout_keeper.resize_window(1280, 720)
-        settle(qtbot)
-        return window
-
-    yield make
-    theme.apply_zoom(theme.DEFAULT_ZOOM)
+def zoomed(lesson_tab_window: Callable[[float], Any]) -> Callable[[float], Any]:
+    return lesson_tab_window
 
 
 def _data_height(plot: Any) -> float:

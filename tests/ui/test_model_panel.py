@@ -5,24 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
 
 from playground.errors import PlaygroundError
-from ui.model_panel import FieldError, ModelPanel
+from ui.model_panel import FieldError
 from ui.presets import default_preset, presets
 
 
 @pytest.fixture
-def panel(qtbot: Any) -> Any:
-    auto = QAction("auto")
-    auto.setCheckable(True)
-    apply = QAction("apply")
-    widget = ModelPanel(auto, apply)
-    widget.actions_kept = (auto, apply)  # keep the QActions alive as long as the panel
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+def panel(bare_model_panel: Any) -> Any:
+    return bare_model_panel
 
 
 def test_every_preset_round_trips_and_builds_a_session(panel: Any) -> None:

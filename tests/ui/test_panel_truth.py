@@ -17,12 +17,11 @@ from typing import Any
 import pytest
 import torch
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QWheelEvent
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.conftest import DEFAULT_MODEL
 from ui.controller import build_session
-from ui.model_panel import ModelPanel
 from ui.presets import presets
 
 #: Session(optimizer=...) name -> the torch class a user would write (the oracle).
@@ -31,15 +30,8 @@ TORCH_CLASSES = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torc
 
 
 @pytest.fixture
-def panel(qtbot: Any) -> Any:
-    auto = QAction("auto")
-    auto.setCheckable(True)
-    apply = QAction("apply")
-    widget = ModelPanel(auto, apply)
-    widget.actions_kept = (auto, apply)  # keep the QActions alive as long as the panel
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+def panel(bare_model_panel: Any) -> Any:
+    return bare_model_panel
 
 
 @pytest.mark.parametrize("name", sorted(TORCH_CLASSES))
